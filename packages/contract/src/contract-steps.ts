@@ -1,0 +1,47 @@
+import { readSqlFile, sqlStep } from './install.js';
+import type { Step } from './ports/step.js';
+
+const SQL_DIR = new URL('../sql/', import.meta.url);
+
+/** The shared database surfaces, as install steps: the registry, the evidence log, approvals. */
+export const contractSteps: readonly Step[] = [
+  sqlStep({
+    id: 'contract/0001_registry',
+    title: 'birth_registry table and the birth_lane schema',
+    risk: 'medium',
+    mutation: readSqlFile(SQL_DIR, '0001_registry.sql'),
+    // The registry may be the field's own table with a million rows: a rollback never drops it.
+    rollback: 'drop index if exists public.birth_registry_uncertified_governed_idx;',
+    footprint: ['index:public.birth_registry_uncertified_governed_idx'],
+    adopts: ['schema:birth_lane', 'table:public.birth_registry'],
+  }),
+  sqlStep({
+    id: 'contract/0002_evidence',
+    title: 'append-only evidence log',
+    risk: 'low',
+    prerequisites: ['contract/0001_registry'],
+    mutation: readSqlFile(SQL_DIR, '0002_evidence.sql'),
+    rollback: 'drop table if exists birth_lane.evidence; drop function if exists birth_lane.refuse_change_to_append_only();',
+    footprint: [
+      'table:birth_lane.evidence',
+      'function:birth_lane.refuse_change_to_append_only()',
+      'trigger:birth_lane.evidence.evidence_append_only',
+      'trigger:birth_lane.evidence.evidence_no_truncate',
+    ],
+  }),
+  sqlStep({
+    id: 'contract/0003_approvals',
+    title: 'approval requests, votes and the quorum rule',
+    risk: 'low',
+    prerequisites: ['contract/0002_evidence'],
+    mutation: readSqlFile(SQL_DIR, '0003_approvals.sql'),
+    rollback:
+      'drop function if exists birth_lane.approved_request(text, jsonb); drop function if exists birth_lane.approval_quorum_met(bigint); drop table if exists birth_lane.approval_votes; drop table if exists birth_lane.approval_requests;',
+    footprint: [
+      'table:birth_lane.approval_requests',
+      'table:birth_lane.approval_votes',
+      'function:birth_lane.approval_quorum_met(bigint)',
+      'function:birth_lane.approved_request(text,jsonb)',
+    ],
+  }),
+];

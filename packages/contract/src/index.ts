@@ -1,0 +1,143 @@
+export {
+  APPROVAL_ACTIONS,
+  APPROVER_ROLES,
+  type ApprovalAction,
+  type ApprovalRequest,
+  type ApprovalRequestInput,
+  type ApprovalScope,
+  type ApproverRole,
+  approvalActionSchema,
+  approvalRequestInputSchema,
+  approvalRequestSchema,
+  approvalScopeSchema,
+  approverRoleSchema,
+  evaluateQuorum,
+  type QuorumResult,
+  RISKS,
+  type Risk,
+  riskSchema,
+  scopeKey,
+  type Vote,
+  type VoteDecision,
+  type VoteInput,
+  voteDecisionSchema,
+  voteInputSchema,
+  voteSchema,
+} from './approval.js';
+export { canonicalJson, sha256Hex } from './canonical-json.js';
+export { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
+export { contractSteps } from './contract-steps.js';
+export {
+  ApprovalError,
+  BirthLaneError,
+  DatabaseError,
+  ERROR_CODES,
+  type ErrorCode,
+  sqlStateOf,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
+export { type EvidenceKind, type EvidenceRecord, type EvidenceRecordInput, evidenceRecordSchema } from './evidence.js';
+export { GATE_MODES, GATE_SETTINGS, type GateMode, type GateReading, gateModeSchema, gateReadingSchema } from './gate-mode.js';
+export {
+  INSPECT_STAGES,
+  INSPECT_STATES,
+  type InspectClassification,
+  type InspectStage,
+  type InspectState,
+  inspectClassificationSchema,
+  inspectStageSchema,
+  inspectStateSchema,
+  STAMP_COLUMNS,
+  type StampColumn,
+  type StampSlots,
+} from './inspect.js';
+export { type InstallResult, installSteps, readSqlFile, type SqlStepDefinition, sqlStep, stepDigest } from './install.js';
+export { parseOrThrow, toIssues } from './parse.js';
+export type { ApprovalDecision, ApprovalGate } from './ports/approval-gate.js';
+export type { EvidenceSink, StoredEvidence } from './ports/evidence-sink.js';
+export type { Inspector } from './ports/inspector.js';
+export type { ProducerChannel, ProducerRunner, ProducerRunOptions } from './ports/producer.js';
+export {
+  type Database,
+  type Listenable,
+  type PooledConnection,
+  QUERYABLE_SPECIFICATION_VERSION,
+  type Queryable,
+  type QueryResult,
+  withTransaction,
+} from './ports/queryable.js';
+export type { Step, StepCheck } from './ports/step.js';
+export { PostgresApprovalGate } from './postgres-approval-gate.js';
+export { PostgresEvidenceSink } from './postgres-evidence-sink.js';
+export {
+  type ClaimResult,
+  claimResultSchema,
+  NO_TOUCH_CLAIMS,
+  type NoTouchClaimId,
+  noTouchClaimIdSchema,
+  PROOF_VERDICTS,
+  type ProductionSnapshot,
+  type ProofReport,
+  type ProofVerdict,
+  productionSnapshotSchema,
+  proofReportSchema,
+  proofVerdictSchema,
+} from './proof.js';
+export {
+  type BirthInput,
+  type BirthRow,
+  birthInputSchema,
+  birthRowSchema,
+  CANONICAL_COLUMNS,
+  ENTITY_CODE_PATTERN,
+  ENTITY_CODE_PATTERN_SQL,
+  entityCodeSchema,
+  GOVERNANCE_ROLES,
+  type GovernanceRole,
+  governanceRoleSchema,
+  INSPECTABLE_FIELDS,
+  type InspectableField,
+  type InspectableRow,
+  inspectableFieldSchema,
+  type ParsedBirthInput,
+  REGISTRY_COLUMNS,
+  type RowId,
+  rowIdSchema,
+} from './registry-row.js';
+export {
+  type Check,
+  type CheckKind,
+  checkSchema,
+  RULE_SET_STATUSES,
+  type RuleSet,
+  type RuleSetDocument,
+  type RuleSetRef,
+  type RuleSetStatus,
+  ruleSetHash,
+  ruleSetHashSchema,
+  ruleSetRefSchema,
+  ruleSetSchema,
+  ruleSetStatusSchema,
+  ruleSetVersionSchema,
+} from './rule-set.js';
+export {
+  CHANNEL_NAMES,
+  type ChannelName,
+  channelNameSchema,
+  RUN_OUTCOMES,
+  type RunOutcome,
+  type RunReport,
+  runOutcomeSchema,
+  runReportSchema,
+} from './run-report.js';
+export { quoteIdentifier, quoteQualified } from './sql-identifier.js';
+export { SQLSTATE, type SqlState } from './sqlstate.js';
+export {
+  CONCEPTUAL_STAMPS,
+  type ConceptualStamp,
+  conceptualStampSchema,
+  type StampMapping,
+  stampMappingSchema,
+} from './stamp-mapping.js';
+export { type CheckFailure, checkFailureSchema, type StageVerdict, stageVerdictSchema } from './verdict.js';

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import type { Risk } from './approval.js';
+import { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { BirthLaneError } from './errors.js';
+import type { Database, Queryable } from './ports/queryable.js';
+import type { Step, StepCheck } from './ports/step.js';
+
+/** Reads one of a package's numbered SQL files; `sqlDir` is `new URL('../sql/', import.meta.url)`. */
+export function readSqlFile(sqlDir: URL, fileName: string): string {
+  return readFileSync(new URL(fileName, sqlDir), 'utf8');
+}
+
+export interface SqlStepDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly risk: Risk;
+  readonly prerequisites?: readonly string[];
+  readonly mutation: string;
+  readonly rollback: string;
+  readonly footprint: readonly CatalogObjectRef[];
+  /** Objects the SQL creates only if absent and may find already there (a field registry's own table). */
+  readonly adopts?: readonly CatalogObjectRef[];
+}
+
+/**
+ * Builds an install step from plain SQL. Its live re-verify expects the planned objects to be
+ * either all absent (a fresh install) or all present (a re-apply of idempotent SQL); a mix means
+ * the database is in a state nobody planned for, and the step refuses to run.
+ */
+export function sqlStep(definition: SqlStepDefinition): Step {
+  const footprint = definition.footprint;
+  const census = async (db: Queryable) => {
+    const present: string[] = [];
+    for (const ref of footprint) if (await catalogObjectExists(db, ref)) present.push(ref);
+    return present;
+  };
+  return {
+    specificationVersion: 'v1',
+    id: definition.id,
+    title: definition.title,
+    risk: definition.risk,
+    prerequisites: definition.prerequisites ?? [],
+    mutation: definition.mutation,
+    rollback: definition.rollback,
+    footprint: [...footprint, ...(definition.adopts ?? [])],
+    async reverify(db) {
+      const present = await census(db);
+      if (present.length === 0) return { ok: true, observed: `none of the ${footprint.length} planned objects exist yet` };
+      if (present.length === footprint.length) {
+        return { ok: true, observed: `all ${footprint.length} planned objects exist; the SQL re-applies over them` };
+      }
+      const missing = footprint.filter((ref) => !present.includes(ref));
+      return { ok: false, observed: `unexpected partial state: present ${present.join(', ')}; missing ${missing.join(', ')}` };
+    },
+    async stopConditions(db) {
+      const reasons: string[] = [];
+      const applied = await appliedStepIds(db);
+      for (const prerequisite of definition.prerequisites ?? []) {
+        if (!applied.has(prerequisite)) reasons.push(`prerequisite ${prerequisite} has not been applied`);
+      }
+      const { rows } = await db.query<{ idle: string }>(
+        `select count(*)::text as idle from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'`,
+      );
+      if (Number(rows[0]?.idle ?? 0) > 0) reasons.push(`${rows[0]?.idle} session(s) are idle in transaction`);
+      return reasons;
+    },
+    async successEvidence(db): Promise<StepCheck> {
+      const expected = [...footprint, ...(definition.adopts ?? [])];
+      const present: string[] = [];
+      for (const ref of expected) if (await catalogObjectExists(db, ref)) present.push(ref);
+      const missing = expected.filter((ref) => !present.includes(ref));
+      return missing.length === 0
+        ? { ok: true, observed: `all ${expected.length} planned objects present` }
+        : { ok: false, observed: `missing after the mutation: ${missing.join(', ')}` };
+    },
+  };
+}
+
+/** A fingerprint of the step's exact SQL: re-applying a changed step is a different step. */
+export function stepDigest(step: Pick<Step, 'id' | 'mutation'>): string {
+  return sha256Hex(canonicalJson({ id: step.id, mutation: step.mutation }));
+}
+
+const LEDGER_SQL = `
+  create schema if not exists birth_lane;
+  create table if not exists birth_lane.applied_steps (
+    step_id text primary key,
+    digest text not null,
+    applied_at timestamptz not null default now(),
+    applied_by text not null default current_user
+  )`;
+
+async function appliedStepIds(db: Queryable): Promise<Set<string>> {
+  const { rows } = await db.query<{ present: boolean }>(
+    "select to_regclass('birth_lane.applied_steps') is not null as present",
+  );
+  if (!rows[0]?.present) return new Set();
+  const applied = await db.query<{ step_id: string }>('select step_id from birth_lane.applied_steps');
+  return new Set(applied.rows.map((row) => row.step_id));
+}
+
+export interface InstallResult {
+  readonly applied: readonly string[];
+  readonly alreadyApplied: readonly string[];
+}
+
+/**
+ * Applies steps in order, each in its own transaction with its success evidence checked before
+ * commit, and records each in `birth_lane.applied_steps`. Steps already recorded with the same
+ * digest are skipped. A session advisory lock keeps two installers from interleaving.
+ * Approval gating of each step belongs to the install plan, which wraps this.
+ */
+export async function installSteps(
+  db: Database,
+  steps: readonly Step[],
+  options: { onStep?: (stepId: string, outcome: 'applied' | 'already_applied') => void } = {},
+): Promise<InstallResult> {
+  const connection = await db.connect();
+  const applied: string[] = [];
+  const alreadyApplied: string[] = [];
+  try {
+    await connection.query("select pg_advisory_lock(hashtext('birth_lane.install'))");
+    await connection.query(LEDGER_SQL);
+    for (const step of steps) {
+      const digest = stepDigest(step);
+      const recorded = await connection.query<{ digest: string }>(
+        'select digest from birth_lane.applied_steps where step_id = $1::text',
+        [step.id],
+      );
+      if (recorded.rows[0]?.digest === digest) {
+        alreadyApplied.push(step.id);
+        options.onStep?.(step.id, 'already_applied');
+        continue;
+      }
+      const stops = await step.stopConditions(connection);
+      if (stops.length > 0) throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} stopped: ${stops.join('; ')}`);
+      const expected = await step.reverify(connection);
+      if (!expected.ok) throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} re-verify failed: ${expected.observed}`);
+      await connection.query('begin');
+      try {
+        await connection.query(step.mutation);
+        const evidence = await step.successEvidence(connection);
+        if (!evidence.ok) {
+          throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} did not take effect: ${evidence.observed}`);
+        }
+        await connection.query(
+          `insert into birth_lane.applied_steps (step_id, digest) values ($1::text, $2::text)
+           on conflict (step_id) do update set digest = excluded.digest, applied_at = now(), applied_by = current_user`,
+          [step.id, digest],
+        );
+        await connection.query('commit');
+      } catch (error) {
+        await connection.query('rollback');
+        throw error;
+      }
+      applied.push(step.id);
+      options.onStep?.(step.id, 'applied');
+    }
+    return { applied, alreadyApplied };
+  } finally {
+    await connection.query("select pg_advisory_unlock(hashtext('birth_lane.install'))").catch(() => undefined);
+    connection.release();
+  }
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { approvalRequestInputSchema, voteInputSchema } from './approval.js';
+import { ValidationError } from './errors.js';
+import { evidenceRecordSchema } from './evidence.js';
+import { gateModeSchema, gateReadingSchema } from './gate-mode.js';
+import { inspectClassificationSchema, inspectStageSchema, inspectStateSchema } from './inspect.js';
+import { parseOrThrow } from './parse.js';
+import { productionSnapshotSchema, proofReportSchema } from './proof.js';
+import { birthInputSchema, birthRowSchema } from './registry-row.js';
+import { ruleSetSchema } from './rule-set.js';
+import { runReportSchema } from './run-report.js';
+import { stampMappingSchema } from './stamp-mapping.js';
+import { stageVerdictSchema } from './verdict.js';
+
+/** One schema's table: inputs it must accept, and inputs it must refuse naming `field` (and `rule` when given). */
+interface SchemaTable {
+  readonly name: string;
+  readonly schema: z.ZodType;
+  readonly good: readonly unknown[];
+  readonly bad: readonly { readonly input: unknown; readonly field: string; readonly rule?: string }[];
+}
+
+const HASH = 'c'.repeat(64);
+const runId = randomUUID();
+const birth = { entity_code: 'ENT-001', collection_name: 'species', dot_origin: 'dot://origin/1' };
+const ruleSet = {
+  version: '1.0.0',
+  stages: {
+    pen: [{ id: 'pen.code', kind: 'required', field: 'entity_code' }],
+    stamp: [{ id: 'stamp.name', kind: 'length', field: 'name', min: 1, max: 200 }],
+    gate: [{ id: 'gate.fit', kind: 'species_fit', allowed: { species: ['SP-1'] } }],
+  },
+};
+const report = {
+  runId,
+  ruleSetVersion: '1.0.0',
+  ruleSetHash: HASH,
+  channel: 'once',
+  outcome: 'completed',
+  startedAt: '2026-01-01T00:00:00Z',
+  endedAt: '2026-01-01T00:00:05Z',
+  scanned: 10,
+  passed: { pen: 9, stamp: 8, gate: 7 },
+  failed: { pen: 1, stamp: 1, gate: 1 },
+  skipped: 0,
+  ambiguous: 0,
+};
+const row = {
+  id: '1', entity_code: 'ENT-001', collection_name: 'species', species_code: null, dot_origin: 'x', governance_role: 'governed',
+  born_at: new Date(), name: null, description: null, status: null, inspect_pen: null, inspect_stamp: null, inspect_gate: null,
+  certified: false, certified_at: null, canonical_address: null, owner: null, jsonb_profile: null,
+};
+const snapshot = {
+  takenAt: '2026-01-01T00:00:00Z', rowCount: 3, identityChecksum: 'd'.repeat(32), stampCounts: { pen: 1, stamp: 1, gate: 0 },
+  stampChecksum: 'e'.repeat(32), certifiedCount: 0, certifiedAtChecksum: 'f'.repeat(32), canonicalChecksum: 'a'.repeat(32),
+  kgTableCounts: { universal_edges: null },
+};
+const claims = ['NT-1', 'NT-2', 'NT-3', 'NT-4', 'NT-5', 'NT-6', 'NT-7', 'NT-8'].map((id) => ({
+  id, holds: true, before: { n: 1 }, after: { n: 1 }, detail: 'identical',
+}));
+const proof = { rehearsalId: 'r1', verdict: 'PASS', claims, before: snapshot, after: snapshot, stagingEvidence: { candidates: 3 } };
+
+const TABLES: readonly SchemaTable[] = [
+  {
+    name: 'birth input',
+    schema: birthInputSchema,
+    good: [birth, { ...birth, governance_role: 'observed', species_code: 'SP-1', born_at: '2026-01-01T00:00:00Z', name: 'n' }],
+    bad: [
+      { input: { ...birth, entity_code: undefined }, field: 'entity_code', rule: 'required' },
+      { input: { ...birth, entity_code: 'ent-001' }, field: 'entity_code', rule: 'pattern' },
+      { input: { ...birth, entity_code: 'ENT-01' }, field: 'entity_code', rule: 'pattern' },
+      { input: { ...birth, collection_name: undefined }, field: 'collection_name', rule: 'required' },
+      { input: { ...birth, collection_name: '   ' }, field: 'collection_name', rule: 'min' },
+      { input: { ...birth, dot_origin: undefined }, field: 'dot_origin', rule: 'required' },
+      { input: { ...birth, governance_role: 'kernel' }, field: 'governance_role', rule: 'one_of' },
+      { input: { ...birth, born_at: 'yesterday' }, field: 'born_at' },
+      { input: { ...birth, certified: true }, field: '(input)', rule: 'unknown_key' },
+      { input: { ...birth, inspect_pen: '2026-01-01T00:00:00Z' }, field: '(input)', rule: 'unknown_key' },
+    ],
+  },
+  {
+    name: 'registry row',
+    schema: birthRowSchema,
+    good: [row, { ...row, id: 42, inspect_pen: new Date(), certified: true, certified_at: new Date() }],
+    bad: [
+      { input: { ...row, id: '0' }, field: 'id' },
+      { input: { ...row, governance_role: 'other' }, field: 'governance_role', rule: 'one_of' },
+      { input: { ...row, certified: 'yes' }, field: 'certified', rule: 'type' },
+      { input: { ...row, inspect_gate: '2026' }, field: 'inspect_gate', rule: 'type' },
+    ],
+  },
+  {
+    name: 'inspect stage, state and classification',
+    schema: inspectClassificationSchema,
+    good: [{ state: 'partial', reason: 'pen_only', nextStage: 'stamp' }, { state: 'complete', reason: 'all_stamps', nextStage: null }],
+    bad: [
+      { input: { state: 'done', reason: 'x', nextStage: null }, field: 'state', rule: 'one_of' },
+      { input: { state: 'none', reason: '', nextStage: 'pen' }, field: 'reason', rule: 'min' },
+      { input: { state: 'none', reason: 'no_stamps', nextStage: 'certify' }, field: 'nextStage', rule: 'one_of' },
+    ],
+  },
+  {
+    name: 'rule set',
+    schema: ruleSetSchema,
+    good: [ruleSet, { ...ruleSet, status: 'active', description: 'default' }],
+    bad: [
+      { input: { ...ruleSet, version: 'v1' }, field: 'version', rule: 'pattern' },
+      { input: { ...ruleSet, status: 'live' }, field: 'status', rule: 'one_of' },
+      { input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [] } }, field: 'stages.pen', rule: 'min' },
+      { input: { ...ruleSet, stages: { ...ruleSet.stages, stamp: ruleSet.stages.pen } }, field: 'stages.stamp.0.id', rule: 'unique' },
+      {
+        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '(?<=A)B' }] } },
+        field: 'stages.pen.0.pattern',
+        rule: 'portable_regex',
+      },
+      {
+        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '([' }] } },
+        field: 'stages.pen.0.pattern',
+        rule: 'regex',
+      },
+      {
+        input: { ...ruleSet, stages: { ...ruleSet.stages, stamp: [{ id: 'stamp.x', kind: 'length', field: 'name', min: 5, max: 2 }] } },
+        field: 'stages.stamp.0.min',
+        rule: 'bounds',
+      },
+      {
+        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'required', field: 'certified' }] } },
+        field: 'stages.pen.0',
+      },
+    ],
+  },
+  {
+    name: 'stage verdict',
+    schema: stageVerdictSchema,
+    good: [{ stage: 'pen', passed: true, failures: [] }, { stage: 'gate', passed: false, failures: [{ checkId: 'g', message: 'm' }] }],
+    bad: [
+      { input: { stage: 'pen', passed: true, failures: [{ checkId: 'g', message: 'm' }] }, field: 'passed', rule: 'consistent' },
+      { input: { stage: 'pen', passed: false, failures: [] }, field: 'passed', rule: 'consistent' },
+      { input: { stage: 'certify', passed: true, failures: [] }, field: 'stage', rule: 'one_of' },
+    ],
+  },
+  {
+    name: 'run report',
+    schema: runReportSchema,
+    good: [
+      report,
+      { ...report, outcome: 'source_recovery_required', ruleSetVersion: null, ruleSetHash: null, passed: { pen: 0, stamp: 0, gate: 0 } },
+    ],
+    bad: [
+      { input: { ...report, runId: 'run-1' }, field: 'runId' },
+      { input: { ...report, endedAt: '2025-12-31T00:00:00Z' }, field: 'endedAt', rule: 'order' },
+      { input: { ...report, scanned: -1 }, field: 'scanned', rule: 'min' },
+      { input: { ...report, channel: 'carrier-pigeon' }, field: 'channel', rule: 'one_of' },
+      { input: { ...report, ruleSetHash: null }, field: 'ruleSetHash', rule: 'required' },
+      { input: { ...report, outcome: 'source_recovery_required', ruleSetHash: null }, field: 'passed', rule: 'fail_closed' },
+    ],
+  },
+  {
+    name: 'evidence record',
+    schema: evidenceRecordSchema,
+    good: [
+      { kind: 'inspection_failure', runId, rowId: '7', entityCode: 'ENT-007', stage: 'pen', checkId: 'pen.code', ruleSetHash: HASH, message: 'm' },
+      { kind: 'run_report', report },
+      { kind: 'note', topic: 'install.step', payload: { step: 'contract/0001_registry' } },
+    ],
+    bad: [
+      { input: { kind: 'inspection_failure', runId, rowId: '7', entityCode: 'E', stage: 'pen', ruleSetHash: HASH, message: 'm' }, field: 'checkId', rule: 'required' },
+      { input: { kind: 'inspection_failure', runId, rowId: 'x', entityCode: 'E', stage: 'pen', checkId: 'c', ruleSetHash: HASH, message: 'm' }, field: 'rowId' },
+      { input: { kind: 'deletion', rowId: '1' }, field: 'kind' },
+      { input: { kind: 'note', topic: 'Bad Topic', payload: {} }, field: 'topic', rule: 'pattern' },
+    ],
+  },
+  {
+    name: 'approval request',
+    schema: approvalRequestInputSchema,
+    good: [{ action: 'backlog_pass', scope: { idFrom: '1', idTo: '1000' }, risk: 'high', proposer: 'alice', reason: 'clear backlog' }],
+    bad: [
+      { input: { action: 'everything', scope: { a: 1 }, risk: 'high', proposer: 'a', reason: 'r' }, field: 'action', rule: 'one_of' },
+      { input: { action: 'gate_flip', scope: {}, risk: 'high', proposer: 'a', reason: 'r' }, field: 'scope', rule: 'not_blanket' },
+      { input: { action: 'gate_flip', scope: { a: 1 }, risk: 'extreme', proposer: 'a', reason: 'r' }, field: 'risk', rule: 'one_of' },
+      { input: { action: 'gate_flip', scope: { a: 1 }, risk: 'low', proposer: ' ', reason: 'r' }, field: 'proposer', rule: 'min' },
+    ],
+  },
+  {
+    name: 'vote',
+    schema: voteInputSchema,
+    good: [{ requestId: '1', voter: 'bob', role: 'ai_council', decision: 'approve' }],
+    bad: [
+      { input: { requestId: '1', voter: 'bob', role: 'king', decision: 'approve' }, field: 'role', rule: 'one_of' },
+      { input: { requestId: '1', voter: 'bob', role: 'president', decision: 'maybe' }, field: 'decision', rule: 'one_of' },
+      { input: { voter: 'bob', role: 'president', decision: 'approve' }, field: 'requestId' },
+    ],
+  },
+  {
+    name: 'gate mode and reading',
+    schema: gateReadingSchema,
+    good: [{ mode: 'warning', bypass: false, layer: 'database', caveat: 'a session may override the persisted setting' }],
+    bad: [
+      { input: { mode: 'off', bypass: false, layer: 'database', caveat: 'a session may override the persisted setting' }, field: 'mode', rule: 'one_of' },
+      { input: { mode: 'block', bypass: false, layer: 'session', caveat: 'a session may override the persisted setting' }, field: 'layer', rule: 'one_of' },
+      { input: { mode: 'block', bypass: false, layer: 'database' }, field: 'caveat' },
+    ],
+  },
+  {
+    name: 'stamp mapping',
+    schema: stampMappingSchema,
+    good: [{ version: '1.0.0', mappings: [{ stamp: 'BIRTH', column: 'born_at' }, { stamp: 'PROMOTE', column: 'certified_at' }, { stamp: 'OWNER', column: 'owner' }] }],
+    bad: [
+      { input: { version: '1.0.0', mappings: [{ stamp: 'BIRTH', column: 'birth_stamp' }] }, field: 'mappings.0.column', rule: 'one_of' },
+      { input: { version: '1.0.0', mappings: [{ stamp: 'GOV', column: 'inspect_gate' }] }, field: 'mappings.0.column', rule: 'reserved_column' },
+      { input: { version: '1.0.0', mappings: [{ stamp: 'OWNER', column: 'owner' }, { stamp: 'GOV', column: 'owner' }] }, field: 'mappings.1.column', rule: 'unique' },
+      { input: { version: '1.0.0', mappings: [{ stamp: 'AUDIT', column: 'owner' }] }, field: 'mappings.0.stamp', rule: 'one_of' },
+    ],
+  },
+  {
+    name: 'production snapshot',
+    schema: productionSnapshotSchema,
+    good: [snapshot],
+    bad: [
+      { input: { ...snapshot, rowCount: -1 }, field: 'rowCount', rule: 'min' },
+      { input: { ...snapshot, stampChecksum: 'not-hex' }, field: 'stampChecksum', rule: 'pattern' },
+    ],
+  },
+  {
+    name: 'proof report',
+    schema: proofReportSchema,
+    good: [proof, { ...proof, verdict: 'INCONCLUSIVE', claims: claims.map((claim) => ({ ...claim, holds: null })) }],
+    bad: [
+      { input: { ...proof, claims: claims.slice(0, 7) }, field: 'claims', rule: 'no_silent_pass' },
+      { input: { ...proof, claims: claims.map((claim) => (claim.id === 'NT-3' ? { ...claim, holds: false } : claim)) }, field: 'verdict', rule: 'no_silent_pass' },
+      { input: { ...proof, claims: claims.map((claim) => ({ ...claim, before: {} })) }, field: 'claims', rule: 'no_silent_pass' },
+      { input: { ...proof, verdict: 'OK' }, field: 'verdict', rule: 'one_of' },
+    ],
+  },
+];
+
+describe.each(TABLES)('$name schema', ({ name, schema, good, bad }) => {
+  it.each(good.map((input, index) => [index, input] as const))('accepts good input #%i', (_index, input) => {
+    expect(() => parseOrThrow(schema, input, name)).not.toThrow();
+  });
+
+  it.each(bad.map((entry) => [entry.field, entry.rule ?? '*', entry] as const))(
+    'refuses bad input, naming field %s (rule %s)',
+    (_field, _rule, entry) => {
+      let caught: unknown;
+      try {
+        parseOrThrow(schema, entry.input, name);
+      } catch (error) {
+        caught = error;
+      }
+      expect(ValidationError.isInstance(caught)).toBe(true);
+      const issues = (caught as ValidationError).issues;
+      const issue = issues.find((candidate) => candidate.field === entry.field);
+      expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
+      if (entry.rule) expect(issue?.rule).toBe(entry.rule);
+      expect((caught as ValidationError).message).toContain(entry.field);
+    },
+  );
+});
+
+describe('enumerations', () => {
+  it('keeps the stage order PEN → STAMP → GATE and the four states', () => {
+    expect(inspectStageSchema.options).toEqual(['pen', 'stamp', 'gate']);
+    expect(inspectStateSchema.options).toEqual(['none', 'partial', 'complete', 'ambiguous']);
+    expect(gateModeSchema.options).toEqual(['warning', 'block']);
+  });
+});
