@@ -26,8 +26,8 @@ create table if not exists public.birth_registry (
   constraint birth_registry_governance_role_check check (governance_role in ('governed', 'observed'))
 );
 
--- The producer walks uncertified governed rows by id; this partial index keeps that walk cheap
--- however many certified or observed rows the registry holds.
-create index if not exists birth_registry_uncertified_governed_idx
+-- The producer walks uncertified rows by id (counting observed ones as skipped); this partial
+-- index keeps that walk cheap however many certified rows the registry holds.
+create index if not exists birth_registry_uncertified_idx
   on public.birth_registry (id)
-  where certified = false and governance_role = 'governed';
+  where certified = false;

@@ -75,7 +75,12 @@ export interface QuorumResult {
   readonly met: boolean;
   /** Why it is (or is not) met, in words. */
   readonly reason: string;
-  readonly counted: { readonly president: number; readonly aiCouncil: number; readonly approvals: number; readonly rejects: number };
+  readonly counted: {
+    readonly president: number;
+    readonly aiCouncil: number;
+    readonly approvals: number;
+    readonly rejects: number;
+  };
   /** Votes left out, with why (the proposer's own vote, a vote for another request). */
   readonly ignored: readonly { readonly voter: string; readonly why: string }[];
 }
@@ -88,7 +93,10 @@ export interface QuorumResult {
  * The proposer never counts. Each voter counts once (their latest vote). Silence is not approval.
  * The SQL function `birth_lane.approval_quorum_met` implements the same rule for database-side paths.
  */
-export function evaluateQuorum(request: Pick<ApprovalRequest, 'id' | 'risk' | 'proposer'>, votes: readonly Vote[]): QuorumResult {
+export function evaluateQuorum(
+  request: Pick<ApprovalRequest, 'id' | 'risk' | 'proposer'>,
+  votes: readonly Vote[],
+): QuorumResult {
   const ignored: { voter: string; why: string }[] = [];
   const latestByVoter = new Map<string, Vote>();
   for (const vote of votes) {
@@ -121,7 +129,11 @@ export function evaluateQuorum(request: Pick<ApprovalRequest, 'id' | 'risk' | 'p
 function judge(risk: Risk, counted: QuorumResult['counted']): { met: boolean; reason: string } {
   switch (risk) {
     case 'high': {
-      if (counted.rejects > 0) return { met: false, reason: `high risk: ${counted.rejects} reject(s); a high-risk approval needs no reject` };
+      if (counted.rejects > 0)
+        return {
+          met: false,
+          reason: `high risk: ${counted.rejects} reject(s); a high-risk approval needs no reject`,
+        };
       const missing: string[] = [];
       if (counted.president < 1) missing.push('1 president');
       if (counted.aiCouncil < 2) missing.push(`${2 - counted.aiCouncil} more ai_council`);

@@ -8,7 +8,17 @@ import type { Queryable } from './ports/queryable.js';
  */
 export type CatalogObjectRef = string;
 
-const KINDS = ['schema', 'table', 'index', 'sequence', 'view', 'function', 'trigger', 'role', 'extension'] as const;
+const KINDS = [
+  'schema',
+  'table',
+  'index',
+  'sequence',
+  'view',
+  'function',
+  'trigger',
+  'role',
+  'extension',
+] as const;
 
 /** True when the named object exists in the connected database. */
 export async function catalogObjectExists(db: Queryable, ref: CatalogObjectRef): Promise<boolean> {
@@ -17,7 +27,11 @@ export async function catalogObjectExists(db: Queryable, ref: CatalogObjectRef):
   const name = ref.slice(separator + 1);
   if (separator < 1 || !KINDS.includes(kind) || name.length === 0) {
     throw new ValidationError('catalog reference', [
-      { field: 'footprint', rule: 'catalog_ref', message: `"${ref}" must be kind:name with kind one of ${KINDS.join(', ')}` },
+      {
+        field: 'footprint',
+        rule: 'catalog_ref',
+        message: `"${ref}" must be kind:name with kind one of ${KINDS.join(', ')}`,
+      },
     ]);
   }
   const { rows } = await db.query<{ present: boolean }>(EXISTS_SQL[kind], [name]);
@@ -26,9 +40,12 @@ export async function catalogObjectExists(db: Queryable, ref: CatalogObjectRef):
 
 const EXISTS_SQL: Record<(typeof KINDS)[number], string> = {
   schema: 'select exists (select 1 from pg_namespace where nspname = $1::text) as present',
-  table: "select coalesce((select relkind in ('r', 'p') from pg_class where oid = to_regclass($1::text)), false) as present",
-  index: "select coalesce((select relkind in ('i', 'I') from pg_class where oid = to_regclass($1::text)), false) as present",
-  sequence: "select coalesce((select relkind = 'S' from pg_class where oid = to_regclass($1::text)), false) as present",
+  table:
+    "select coalesce((select relkind in ('r', 'p') from pg_class where oid = to_regclass($1::text)), false) as present",
+  index:
+    "select coalesce((select relkind in ('i', 'I') from pg_class where oid = to_regclass($1::text)), false) as present",
+  sequence:
+    "select coalesce((select relkind = 'S' from pg_class where oid = to_regclass($1::text)), false) as present",
   view: "select coalesce((select relkind in ('v', 'm') from pg_class where oid = to_regclass($1::text)), false) as present",
   function: 'select to_regprocedure($1::text) is not null as present',
   // `schema.table.trigger`: the trigger name is the last dotted part.

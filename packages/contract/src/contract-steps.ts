@@ -11,8 +11,8 @@ export const contractSteps: readonly Step[] = [
     risk: 'medium',
     mutation: readSqlFile(SQL_DIR, '0001_registry.sql'),
     // The registry may be the field's own table with a million rows: a rollback never drops it.
-    rollback: 'drop index if exists public.birth_registry_uncertified_governed_idx;',
-    footprint: ['index:public.birth_registry_uncertified_governed_idx'],
+    rollback: 'drop index if exists public.birth_registry_uncertified_idx;',
+    footprint: ['index:public.birth_registry_uncertified_idx'],
     adopts: ['schema:birth_lane', 'table:public.birth_registry'],
   }),
   sqlStep({
@@ -21,7 +21,8 @@ export const contractSteps: readonly Step[] = [
     risk: 'low',
     prerequisites: ['contract/0001_registry'],
     mutation: readSqlFile(SQL_DIR, '0002_evidence.sql'),
-    rollback: 'drop table if exists birth_lane.evidence; drop function if exists birth_lane.refuse_change_to_append_only();',
+    rollback:
+      'drop table if exists birth_lane.evidence; drop function if exists birth_lane.refuse_change_to_append_only();',
     footprint: [
       'table:birth_lane.evidence',
       'function:birth_lane.refuse_change_to_append_only()',
@@ -44,4 +45,30 @@ export const contractSteps: readonly Step[] = [
       'function:birth_lane.approved_request(text,jsonb)',
     ],
   }),
+  sqlStep({
+    id: 'contract/0004_roles',
+    title: 'lane roles with column-level privileges (separation by privilege)',
+    risk: 'high',
+    prerequisites: ['contract/0003_approvals'],
+    mutation: readSqlFile(SQL_DIR, '0004_roles.sql'),
+    // Roles are cluster-wide and may be granted to login roles by then: the rollback revokes, never drops.
+    rollback:
+      'revoke all on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader;',
+    footprint: [
+      'role:birth_lane_birth',
+      'role:birth_lane_producer',
+      'role:birth_lane_promoter',
+      'role:birth_lane_governance',
+      'role:birth_lane_reader',
+    ],
+  }),
 ];
+
+/** The lane's NOLOGIN roles; grant them to login roles (`grant birth_lane_producer to my_worker`). */
+export const LANE_ROLES = {
+  birth: 'birth_lane_birth',
+  producer: 'birth_lane_producer',
+  promoter: 'birth_lane_promoter',
+  governance: 'birth_lane_governance',
+  reader: 'birth_lane_reader',
+} as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApprovalError, BirthLaneError, ValidationError, sqlStateOf } from './errors.js';
+import { ApprovalError, BirthLaneError, sqlStateOf, ValidationError } from './errors.js';
 
 describe('errors', () => {
   it('recognises an error from another copy of the contract by its marker', () => {
@@ -16,7 +16,11 @@ describe('errors', () => {
 
   it('keeps the cause and a stable code', () => {
     const cause = new Error('root');
-    const error = new ValidationError('birth input', [{ field: 'entity_code', rule: 'required', message: 'is required' }], { cause });
+    const error = new ValidationError(
+      'birth input',
+      [{ field: 'entity_code', rule: 'required', message: 'is required' }],
+      { cause },
+    );
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.cause).toBe(cause);
     expect(error.message).toBe('Invalid birth input:\n  - entity_code: is required (rule: required)');

@@ -61,7 +61,9 @@ export class ValidationError extends BirthLaneError {
 
   static override isInstance(value: unknown): value is ValidationError {
     return (
-      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[VALIDATION_MARKER] === true
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[VALIDATION_MARKER] === true
     );
   }
 }
@@ -86,7 +88,9 @@ export class ApprovalError extends BirthLaneError {
 
   static override isInstance(value: unknown): value is ApprovalError {
     return (
-      typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APPROVAL_MARKER] === true
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[APPROVAL_MARKER] === true
     );
   }
 }

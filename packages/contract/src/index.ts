@@ -26,7 +26,7 @@ export {
 } from './approval.js';
 export { canonicalJson, sha256Hex } from './canonical-json.js';
 export { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
-export { contractSteps } from './contract-steps.js';
+export { contractSteps, LANE_ROLES } from './contract-steps.js';
 export {
   ApprovalError,
   BirthLaneError,
@@ -37,8 +37,20 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { type EvidenceKind, type EvidenceRecord, type EvidenceRecordInput, evidenceRecordSchema } from './evidence.js';
-export { GATE_MODES, GATE_SETTINGS, type GateMode, type GateReading, gateModeSchema, gateReadingSchema } from './gate-mode.js';
+export {
+  type EvidenceKind,
+  type EvidenceRecord,
+  type EvidenceRecordInput,
+  evidenceRecordSchema,
+} from './evidence.js';
+export {
+  GATE_MODES,
+  GATE_SETTINGS,
+  type GateMode,
+  type GateReading,
+  gateModeSchema,
+  gateReadingSchema,
+} from './gate-mode.js';
 export {
   INSPECT_STAGES,
   INSPECT_STATES,
@@ -52,7 +64,14 @@ export {
   type StampColumn,
   type StampSlots,
 } from './inspect.js';
-export { type InstallResult, installSteps, readSqlFile, type SqlStepDefinition, sqlStep, stepDigest } from './install.js';
+export {
+  type InstallResult,
+  installSteps,
+  readSqlFile,
+  type SqlStepDefinition,
+  sqlStep,
+  stepDigest,
+} from './install.js';
 export { parseOrThrow, toIssues } from './parse.js';
 export type { ApprovalDecision, ApprovalGate } from './ports/approval-gate.js';
 export type { EvidenceSink, StoredEvidence } from './ports/evidence-sink.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Risk } from './approval.js';
-import { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
 import { BirthLaneError } from './errors.js';
 import type { Database, Queryable } from './ports/queryable.js';
 import type { Step, StepCheck } from './ports/step.js';
@@ -46,12 +46,19 @@ export function sqlStep(definition: SqlStepDefinition): Step {
     footprint: [...footprint, ...(definition.adopts ?? [])],
     async reverify(db) {
       const present = await census(db);
-      if (present.length === 0) return { ok: true, observed: `none of the ${footprint.length} planned objects exist yet` };
+      if (present.length === 0)
+        return { ok: true, observed: `none of the ${footprint.length} planned objects exist yet` };
       if (present.length === footprint.length) {
-        return { ok: true, observed: `all ${footprint.length} planned objects exist; the SQL re-applies over them` };
+        return {
+          ok: true,
+          observed: `all ${footprint.length} planned objects exist; the SQL re-applies over them`,
+        };
       }
       const missing = footprint.filter((ref) => !present.includes(ref));
-      return { ok: false, observed: `unexpected partial state: present ${present.join(', ')}; missing ${missing.join(', ')}` };
+      return {
+        ok: false,
+        observed: `unexpected partial state: present ${present.join(', ')}; missing ${missing.join(', ')}`,
+      };
     },
     async stopConditions(db) {
       const reasons: string[] = [];
@@ -135,15 +142,23 @@ export async function installSteps(
         continue;
       }
       const stops = await step.stopConditions(connection);
-      if (stops.length > 0) throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} stopped: ${stops.join('; ')}`);
+      if (stops.length > 0)
+        throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} stopped: ${stops.join('; ')}`);
       const expected = await step.reverify(connection);
-      if (!expected.ok) throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} re-verify failed: ${expected.observed}`);
+      if (!expected.ok)
+        throw new BirthLaneError(
+          'STOP_CONDITION',
+          `Install step ${step.id} re-verify failed: ${expected.observed}`,
+        );
       await connection.query('begin');
       try {
         await connection.query(step.mutation);
         const evidence = await step.successEvidence(connection);
         if (!evidence.ok) {
-          throw new BirthLaneError('STOP_CONDITION', `Install step ${step.id} did not take effect: ${evidence.observed}`);
+          throw new BirthLaneError(
+            'STOP_CONDITION',
+            `Install step ${step.id} did not take effect: ${evidence.observed}`,
+          );
         }
         await connection.query(
           `insert into birth_lane.applied_steps (step_id, digest) values ($1::text, $2::text)
@@ -160,7 +175,9 @@ export async function installSteps(
     }
     return { applied, alreadyApplied };
   } finally {
-    await connection.query("select pg_advisory_unlock(hashtext('birth_lane.install'))").catch(() => undefined);
+    await connection
+      .query("select pg_advisory_unlock(hashtext('birth_lane.install'))")
+      .catch(() => undefined);
     connection.release();
   }
 }

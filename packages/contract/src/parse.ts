@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type ValidationIssue, ValidationError } from './errors.js';
+import { ValidationError, type ValidationIssue } from './errors.js';
 
 /**
  * Parses `input` with `schema`, or throws a ValidationError whose issues name each field and rule.

@@ -74,12 +74,23 @@ export class PostgresApprovalGate implements ApprovalGate {
       [action, JSON.stringify(scope)],
     );
     if (requests.rows.length === 0) {
-      return { approved: false, request: null, quorum: null, reason: `no approval request for ${action} on this scope` };
+      return {
+        approved: false,
+        request: null,
+        quorum: null,
+        reason: `no approval request for ${action} on this scope`,
+      };
     }
     let last: ApprovalDecision | undefined;
     for (const row of requests.rows) {
       const request = toRequest(row);
-      const votes = await this.db.query<{ request_id: string; voter: string; role: string; decision: string; cast_at: Date }>(
+      const votes = await this.db.query<{
+        request_id: string;
+        voter: string;
+        role: string;
+        decision: string;
+        cast_at: Date;
+      }>(
         `select request_id::text, voter, role, decision, cast_at
            from birth_lane.approval_votes where request_id = $1::bigint order by id`,
         [request.id],
@@ -87,10 +98,25 @@ export class PostgresApprovalGate implements ApprovalGate {
       const quorum = evaluateQuorum(
         request,
         votes.rows.map((vote) =>
-          parseOrThrow(voteSchema, { requestId: vote.request_id, voter: vote.voter, role: vote.role, decision: vote.decision, castAt: vote.cast_at }, 'stored vote'),
+          parseOrThrow(
+            voteSchema,
+            {
+              requestId: vote.request_id,
+              voter: vote.voter,
+              role: vote.role,
+              decision: vote.decision,
+              castAt: vote.cast_at,
+            },
+            'stored vote',
+          ),
         ),
       );
-      const decision = { approved: quorum.met, request, quorum, reason: `request ${request.id}: ${quorum.reason}` };
+      const decision = {
+        approved: quorum.met,
+        request,
+        quorum,
+        reason: `request ${request.id}: ${quorum.reason}`,
+      };
       if (quorum.met) return decision;
       last ??= decision;
     }
@@ -114,7 +140,15 @@ export class PostgresApprovalGate implements ApprovalGate {
 function toRequest(row: RequestRow): ApprovalRequest {
   return parseOrThrow(
     approvalRequestSchema,
-    { id: row.id, action: row.action, scope: row.scope, risk: row.risk, proposer: row.proposer, reason: row.reason, createdAt: row.created_at },
+    {
+      id: row.id,
+      action: row.action,
+      scope: row.scope,
+      risk: row.risk,
+      proposer: row.proposer,
+      reason: row.reason,
+      createdAt: row.created_at,
+    },
     'stored approval request',
   );
 }

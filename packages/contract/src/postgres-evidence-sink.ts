@@ -16,21 +16,62 @@ interface EvidenceColumns {
 
 /** The indexed columns of one record; the whole record is also kept in `payload`. */
 function toColumns(record: EvidenceRecord): EvidenceColumns {
-  const none = { run_id: null, row_id: null, entity_code: null, stage: null, check_id: null, rule_set_hash: null, message: null };
+  const none = {
+    run_id: null,
+    row_id: null,
+    entity_code: null,
+    stage: null,
+    check_id: null,
+    rule_set_hash: null,
+    message: null,
+  };
   switch (record.kind) {
     case 'inspection_failure':
-      return { kind: record.kind, run_id: record.runId, row_id: record.rowId, entity_code: record.entityCode, stage: record.stage,
-        check_id: record.checkId, rule_set_hash: record.ruleSetHash, message: record.message };
+      return {
+        kind: record.kind,
+        run_id: record.runId,
+        row_id: record.rowId,
+        entity_code: record.entityCode,
+        stage: record.stage,
+        check_id: record.checkId,
+        rule_set_hash: record.ruleSetHash,
+        message: record.message,
+      };
     case 'ambiguous_row':
       // The failure-once index is on (row_id, check_id, rule_set_hash): the prefix keeps reasons apart from check ids.
-      return { ...none, kind: record.kind, run_id: record.runId, row_id: record.rowId, entity_code: record.entityCode,
-        check_id: `ambiguous:${record.reason}`, rule_set_hash: record.ruleSetHash, message: record.reason };
+      return {
+        ...none,
+        kind: record.kind,
+        run_id: record.runId,
+        row_id: record.rowId,
+        entity_code: record.entityCode,
+        check_id: `ambiguous:${record.reason}`,
+        rule_set_hash: record.ruleSetHash,
+        message: record.reason,
+      };
     case 'run_report':
-      return { ...none, kind: record.kind, run_id: record.report.runId, rule_set_hash: record.report.ruleSetHash, message: record.report.outcome };
+      return {
+        ...none,
+        kind: record.kind,
+        run_id: record.report.runId,
+        rule_set_hash: record.report.ruleSetHash,
+        message: record.report.outcome,
+      };
     case 'rule_set_activated':
-      return { ...none, kind: record.kind, rule_set_hash: record.hash, message: `rule set ${record.version} activated by ${record.activatedBy}` };
+      return {
+        ...none,
+        kind: record.kind,
+        rule_set_hash: record.hash,
+        message: `rule set ${record.version} activated by ${record.activatedBy}`,
+      };
     case 'promotion_requested':
-      return { ...none, kind: record.kind, row_id: record.rowId, entity_code: record.entityCode, message: `approval request ${record.approvalRequestId}` };
+      return {
+        ...none,
+        kind: record.kind,
+        row_id: record.rowId,
+        entity_code: record.entityCode,
+        message: `approval request ${record.approvalRequestId}`,
+      };
     case 'note':
       return { ...none, kind: record.kind, run_id: record.runId ?? null, check_id: record.topic };
   }
@@ -48,7 +89,9 @@ export class PostgresEvidenceSink implements EvidenceSink {
 
   async append(records: readonly EvidenceRecordInput[]): Promise<void> {
     if (records.length === 0) return;
-    const parsed = records.map((record, index) => parseOrThrow(evidenceRecordSchema, record, `evidence record #${index}`));
+    const parsed = records.map((record, index) =>
+      parseOrThrow(evidenceRecordSchema, record, `evidence record #${index}`),
+    );
     const rows = parsed.map((record) => ({ ...toColumns(record), payload: record }));
     await this.db.query(
       `insert into birth_lane.evidence (kind, run_id, row_id, entity_code, stage, check_id, rule_set_hash, message, payload)
@@ -60,7 +103,9 @@ export class PostgresEvidenceSink implements EvidenceSink {
     );
   }
 
-  async list(filter: { runId?: string; kind?: EvidenceRecord['kind']; limit?: number } = {}): Promise<StoredEvidence[]> {
+  async list(
+    filter: { runId?: string; kind?: EvidenceRecord['kind']; limit?: number } = {},
+  ): Promise<StoredEvidence[]> {
     const { rows } = await this.db.query<{ id: string; recorded_at: Date; payload: unknown }>(
       `select id::text, recorded_at, payload from birth_lane.evidence
         where ($1::uuid is null or run_id = $1::uuid) and ($2::text is null or kind = $2::text)

@@ -60,13 +60,23 @@ export const proofReportSchema = z
   .superRefine((report, ctx) => {
     const ids = new Set(report.claims.map((claim) => claim.id));
     if (ids.size !== report.claims.length) {
-      ctx.addIssue({ code: 'custom', path: ['claims'], message: 'lists a claim twice', params: { rule: 'unique' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['claims'],
+        message: 'lists a claim twice',
+        params: { rule: 'unique' },
+      });
     }
     if (report.verdict !== 'PASS') return;
     for (const id of NO_TOUCH_CLAIMS) {
       const claim = report.claims.find((candidate) => candidate.id === id);
       if (!claim) {
-        ctx.addIssue({ code: 'custom', path: ['claims'], message: `PASS without ${id}`, params: { rule: 'no_silent_pass' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['claims'],
+          message: `PASS without ${id}`,
+          params: { rule: 'no_silent_pass' },
+        });
       } else if (claim.holds !== true) {
         ctx.addIssue({
           code: 'custom',

@@ -59,7 +59,10 @@ export const birthInputSchema = z.strictObject(
     description: optionalText(4096),
     status: optionalText(64),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a birth field: ${issue.keys.join(', ')}` : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `is not a birth field: ${issue.keys.join(', ')}` : undefined,
+  },
 );
 export type BirthInput = z.input<typeof birthInputSchema>;
 export type ParsedBirthInput = z.output<typeof birthInputSchema>;
@@ -107,7 +110,9 @@ export const inspectableFieldSchema = z.enum(INSPECTABLE_FIELDS);
 export type InspectableField = z.infer<typeof inspectableFieldSchema>;
 
 /** The slice of a row the rules judge. Fields may be missing or null: that is what the rules are for. */
-export type InspectableRow = { readonly id?: string } & { readonly [F in InspectableField]?: string | Date | null };
+export type InspectableRow = { readonly id?: string } & {
+  readonly [F in InspectableField]?: string | Date | null;
+};
 
 /** Canonical columns: unused until an approved promotion writes them. */
 export const CANONICAL_COLUMNS = ['canonical_address', 'owner', 'jsonb_profile', 'status'] as const;

@@ -16,7 +16,11 @@ describe('ruleSetHash', () => {
   it('is the same whatever order the keys were written in', () => {
     const reordered = JSON.parse(canonicalJson(doc)) as typeof doc;
     const shuffled = {
-      stages: { gate: doc.stages.gate, stamp: doc.stages.stamp, pen: [{ pattern: doc.stages.pen[0]!.pattern, field: 'entity_code', kind: 'pattern', id: 'pen.code' }] },
+      stages: {
+        gate: doc.stages.gate,
+        stamp: doc.stages.stamp,
+        pen: [{ pattern: doc.stages.pen[0]!.pattern, field: 'entity_code', kind: 'pattern', id: 'pen.code' }],
+      },
       status: 'draft',
       version: '1.2.0',
     };
@@ -24,11 +28,16 @@ describe('ruleSetHash', () => {
   });
 
   it('does not change when only the status changes', () => {
-    expect(ruleSetHash(ruleSetSchema.parse({ ...doc, status: 'active' }))).toBe(ruleSetHash(ruleSetSchema.parse(doc)));
+    expect(ruleSetHash(ruleSetSchema.parse({ ...doc, status: 'active' }))).toBe(
+      ruleSetHash(ruleSetSchema.parse(doc)),
+    );
   });
 
   it('changes when a check changes', () => {
-    const changed = { ...doc, stages: { ...doc.stages, stamp: [{ ...doc.stages.stamp[0]!, values: ['active'] }] } };
+    const changed = {
+      ...doc,
+      stages: { ...doc.stages, stamp: [{ ...doc.stages.stamp[0]!, values: ['active'] }] },
+    };
     expect(ruleSetHash(ruleSetSchema.parse(changed))).not.toBe(ruleSetHash(ruleSetSchema.parse(doc)));
   });
 

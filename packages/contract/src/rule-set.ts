@@ -8,7 +8,9 @@ import { inspectableFieldSchema } from './registry-row.js';
  * TypeScript reference evaluator and in the SQL the producer compiles it to.
  */
 const checkBase = {
-  id: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lower-case identifier such as pen.entity_code.shape'),
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'must be a lower-case identifier such as pen.entity_code.shape'),
   /** Shown to a person when the check fails. */
   message: z.string().min(1).max(300).optional(),
 };
@@ -38,7 +40,8 @@ const portablePatternSchema = z
     if (NON_PORTABLE_REGEX.test(pattern)) {
       ctx.addIssue({
         code: 'custom',
-        message: 'uses a construct that PostgreSQL and JavaScript read differently (lookbehind, backreference, named group, \\b, \\p{})',
+        message:
+          'uses a construct that PostgreSQL and JavaScript read differently (lookbehind, backreference, named group, \\b, \\p{})',
         params: { rule: 'portable_regex' },
       });
     }

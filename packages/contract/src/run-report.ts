@@ -17,7 +17,17 @@ export const RUN_OUTCOMES = [
 export const runOutcomeSchema = z.enum(RUN_OUTCOMES);
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;
 
-export const CHANNEL_NAMES = ['once', 'schedule', 'pg-cron', 'http', 'queue', 'listen', 'backlog', 'staging', 'test'] as const;
+export const CHANNEL_NAMES = [
+  'once',
+  'schedule',
+  'pg-cron',
+  'http',
+  'queue',
+  'listen',
+  'backlog',
+  'staging',
+  'test',
+] as const;
 export const channelNameSchema = z.enum(CHANNEL_NAMES);
 export type ChannelName = z.infer<typeof channelNameSchema>;
 
@@ -54,6 +64,10 @@ export const runReportSchema = z
     (report) =>
       report.outcome !== 'source_recovery_required' ||
       report.passed.pen + report.passed.stamp + report.passed.gate === 0,
-    { message: 'a run without an active rule set cannot have passed anything', path: ['passed'], params: { rule: 'fail_closed' } },
+    {
+      message: 'a run without an active rule set cannot have passed anything',
+      path: ['passed'],
+      params: { rule: 'fail_closed' },
+    },
   );
 export type RunReport = z.output<typeof runReportSchema>;

@@ -48,25 +48,66 @@ const report = {
   ambiguous: 0,
 };
 const row = {
-  id: '1', entity_code: 'ENT-001', collection_name: 'species', species_code: null, dot_origin: 'x', governance_role: 'governed',
-  born_at: new Date(), name: null, description: null, status: null, inspect_pen: null, inspect_stamp: null, inspect_gate: null,
-  certified: false, certified_at: null, canonical_address: null, owner: null, jsonb_profile: null,
+  id: '1',
+  entity_code: 'ENT-001',
+  collection_name: 'species',
+  species_code: null,
+  dot_origin: 'x',
+  governance_role: 'governed',
+  born_at: new Date(),
+  name: null,
+  description: null,
+  status: null,
+  inspect_pen: null,
+  inspect_stamp: null,
+  inspect_gate: null,
+  certified: false,
+  certified_at: null,
+  canonical_address: null,
+  owner: null,
+  jsonb_profile: null,
 };
 const snapshot = {
-  takenAt: '2026-01-01T00:00:00Z', rowCount: 3, identityChecksum: 'd'.repeat(32), stampCounts: { pen: 1, stamp: 1, gate: 0 },
-  stampChecksum: 'e'.repeat(32), certifiedCount: 0, certifiedAtChecksum: 'f'.repeat(32), canonicalChecksum: 'a'.repeat(32),
+  takenAt: '2026-01-01T00:00:00Z',
+  rowCount: 3,
+  identityChecksum: 'd'.repeat(32),
+  stampCounts: { pen: 1, stamp: 1, gate: 0 },
+  stampChecksum: 'e'.repeat(32),
+  certifiedCount: 0,
+  certifiedAtChecksum: 'f'.repeat(32),
+  canonicalChecksum: 'a'.repeat(32),
   kgTableCounts: { universal_edges: null },
 };
 const claims = ['NT-1', 'NT-2', 'NT-3', 'NT-4', 'NT-5', 'NT-6', 'NT-7', 'NT-8'].map((id) => ({
-  id, holds: true, before: { n: 1 }, after: { n: 1 }, detail: 'identical',
+  id,
+  holds: true,
+  before: { n: 1 },
+  after: { n: 1 },
+  detail: 'identical',
 }));
-const proof = { rehearsalId: 'r1', verdict: 'PASS', claims, before: snapshot, after: snapshot, stagingEvidence: { candidates: 3 } };
+const proof = {
+  rehearsalId: 'r1',
+  verdict: 'PASS',
+  claims,
+  before: snapshot,
+  after: snapshot,
+  stagingEvidence: { candidates: 3 },
+};
 
 const TABLES: readonly SchemaTable[] = [
   {
     name: 'birth input',
     schema: birthInputSchema,
-    good: [birth, { ...birth, governance_role: 'observed', species_code: 'SP-1', born_at: '2026-01-01T00:00:00Z', name: 'n' }],
+    good: [
+      birth,
+      {
+        ...birth,
+        governance_role: 'observed',
+        species_code: 'SP-1',
+        born_at: '2026-01-01T00:00:00Z',
+        name: 'n',
+      },
+    ],
     bad: [
       { input: { ...birth, entity_code: undefined }, field: 'entity_code', rule: 'required' },
       { input: { ...birth, entity_code: 'ent-001' }, field: 'entity_code', rule: 'pattern' },
@@ -94,11 +135,18 @@ const TABLES: readonly SchemaTable[] = [
   {
     name: 'inspect stage, state and classification',
     schema: inspectClassificationSchema,
-    good: [{ state: 'partial', reason: 'pen_only', nextStage: 'stamp' }, { state: 'complete', reason: 'all_stamps', nextStage: null }],
+    good: [
+      { state: 'partial', reason: 'pen_only', nextStage: 'stamp' },
+      { state: 'complete', reason: 'all_stamps', nextStage: null },
+    ],
     bad: [
       { input: { state: 'done', reason: 'x', nextStage: null }, field: 'state', rule: 'one_of' },
       { input: { state: 'none', reason: '', nextStage: 'pen' }, field: 'reason', rule: 'min' },
-      { input: { state: 'none', reason: 'no_stamps', nextStage: 'certify' }, field: 'nextStage', rule: 'one_of' },
+      {
+        input: { state: 'none', reason: 'no_stamps', nextStage: 'certify' },
+        field: 'nextStage',
+        rule: 'one_of',
+      },
     ],
   },
   {
@@ -109,24 +157,49 @@ const TABLES: readonly SchemaTable[] = [
       { input: { ...ruleSet, version: 'v1' }, field: 'version', rule: 'pattern' },
       { input: { ...ruleSet, status: 'live' }, field: 'status', rule: 'one_of' },
       { input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [] } }, field: 'stages.pen', rule: 'min' },
-      { input: { ...ruleSet, stages: { ...ruleSet.stages, stamp: ruleSet.stages.pen } }, field: 'stages.stamp.0.id', rule: 'unique' },
       {
-        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '(?<=A)B' }] } },
+        input: { ...ruleSet, stages: { ...ruleSet.stages, stamp: ruleSet.stages.pen } },
+        field: 'stages.stamp.0.id',
+        rule: 'unique',
+      },
+      {
+        input: {
+          ...ruleSet,
+          stages: {
+            ...ruleSet.stages,
+            pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '(?<=A)B' }],
+          },
+        },
         field: 'stages.pen.0.pattern',
         rule: 'portable_regex',
       },
       {
-        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '([' }] } },
+        input: {
+          ...ruleSet,
+          stages: {
+            ...ruleSet.stages,
+            pen: [{ id: 'pen.x', kind: 'pattern', field: 'entity_code', pattern: '([' }],
+          },
+        },
         field: 'stages.pen.0.pattern',
         rule: 'regex',
       },
       {
-        input: { ...ruleSet, stages: { ...ruleSet.stages, stamp: [{ id: 'stamp.x', kind: 'length', field: 'name', min: 5, max: 2 }] } },
+        input: {
+          ...ruleSet,
+          stages: {
+            ...ruleSet.stages,
+            stamp: [{ id: 'stamp.x', kind: 'length', field: 'name', min: 5, max: 2 }],
+          },
+        },
         field: 'stages.stamp.0.min',
         rule: 'bounds',
       },
       {
-        input: { ...ruleSet, stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'required', field: 'certified' }] } },
+        input: {
+          ...ruleSet,
+          stages: { ...ruleSet.stages, pen: [{ id: 'pen.x', kind: 'required', field: 'certified' }] },
+        },
         field: 'stages.pen.0',
       },
     ],
@@ -134,9 +207,16 @@ const TABLES: readonly SchemaTable[] = [
   {
     name: 'stage verdict',
     schema: stageVerdictSchema,
-    good: [{ stage: 'pen', passed: true, failures: [] }, { stage: 'gate', passed: false, failures: [{ checkId: 'g', message: 'm' }] }],
+    good: [
+      { stage: 'pen', passed: true, failures: [] },
+      { stage: 'gate', passed: false, failures: [{ checkId: 'g', message: 'm' }] },
+    ],
     bad: [
-      { input: { stage: 'pen', passed: true, failures: [{ checkId: 'g', message: 'm' }] }, field: 'passed', rule: 'consistent' },
+      {
+        input: { stage: 'pen', passed: true, failures: [{ checkId: 'g', message: 'm' }] },
+        field: 'passed',
+        rule: 'consistent',
+      },
       { input: { stage: 'pen', passed: false, failures: [] }, field: 'passed', rule: 'consistent' },
       { input: { stage: 'certify', passed: true, failures: [] }, field: 'stage', rule: 'one_of' },
     ],
@@ -146,7 +226,13 @@ const TABLES: readonly SchemaTable[] = [
     schema: runReportSchema,
     good: [
       report,
-      { ...report, outcome: 'source_recovery_required', ruleSetVersion: null, ruleSetHash: null, passed: { pen: 0, stamp: 0, gate: 0 } },
+      {
+        ...report,
+        outcome: 'source_recovery_required',
+        ruleSetVersion: null,
+        ruleSetHash: null,
+        passed: { pen: 0, stamp: 0, gate: 0 },
+      },
     ],
     bad: [
       { input: { ...report, runId: 'run-1' }, field: 'runId' },
@@ -154,20 +240,57 @@ const TABLES: readonly SchemaTable[] = [
       { input: { ...report, scanned: -1 }, field: 'scanned', rule: 'min' },
       { input: { ...report, channel: 'carrier-pigeon' }, field: 'channel', rule: 'one_of' },
       { input: { ...report, ruleSetHash: null }, field: 'ruleSetHash', rule: 'required' },
-      { input: { ...report, outcome: 'source_recovery_required', ruleSetHash: null }, field: 'passed', rule: 'fail_closed' },
+      {
+        input: { ...report, outcome: 'source_recovery_required', ruleSetHash: null },
+        field: 'passed',
+        rule: 'fail_closed',
+      },
     ],
   },
   {
     name: 'evidence record',
     schema: evidenceRecordSchema,
     good: [
-      { kind: 'inspection_failure', runId, rowId: '7', entityCode: 'ENT-007', stage: 'pen', checkId: 'pen.code', ruleSetHash: HASH, message: 'm' },
+      {
+        kind: 'inspection_failure',
+        runId,
+        rowId: '7',
+        entityCode: 'ENT-007',
+        stage: 'pen',
+        checkId: 'pen.code',
+        ruleSetHash: HASH,
+        message: 'm',
+      },
       { kind: 'run_report', report },
       { kind: 'note', topic: 'install.step', payload: { step: 'contract/0001_registry' } },
     ],
     bad: [
-      { input: { kind: 'inspection_failure', runId, rowId: '7', entityCode: 'E', stage: 'pen', ruleSetHash: HASH, message: 'm' }, field: 'checkId', rule: 'required' },
-      { input: { kind: 'inspection_failure', runId, rowId: 'x', entityCode: 'E', stage: 'pen', checkId: 'c', ruleSetHash: HASH, message: 'm' }, field: 'rowId' },
+      {
+        input: {
+          kind: 'inspection_failure',
+          runId,
+          rowId: '7',
+          entityCode: 'E',
+          stage: 'pen',
+          ruleSetHash: HASH,
+          message: 'm',
+        },
+        field: 'checkId',
+        rule: 'required',
+      },
+      {
+        input: {
+          kind: 'inspection_failure',
+          runId,
+          rowId: 'x',
+          entityCode: 'E',
+          stage: 'pen',
+          checkId: 'c',
+          ruleSetHash: HASH,
+          message: 'm',
+        },
+        field: 'rowId',
+      },
       { input: { kind: 'deletion', rowId: '1' }, field: 'kind' },
       { input: { kind: 'note', topic: 'Bad Topic', payload: {} }, field: 'topic', rule: 'pattern' },
     ],
@@ -175,12 +298,36 @@ const TABLES: readonly SchemaTable[] = [
   {
     name: 'approval request',
     schema: approvalRequestInputSchema,
-    good: [{ action: 'backlog_pass', scope: { idFrom: '1', idTo: '1000' }, risk: 'high', proposer: 'alice', reason: 'clear backlog' }],
+    good: [
+      {
+        action: 'backlog_pass',
+        scope: { idFrom: '1', idTo: '1000' },
+        risk: 'high',
+        proposer: 'alice',
+        reason: 'clear backlog',
+      },
+    ],
     bad: [
-      { input: { action: 'everything', scope: { a: 1 }, risk: 'high', proposer: 'a', reason: 'r' }, field: 'action', rule: 'one_of' },
-      { input: { action: 'gate_flip', scope: {}, risk: 'high', proposer: 'a', reason: 'r' }, field: 'scope', rule: 'not_blanket' },
-      { input: { action: 'gate_flip', scope: { a: 1 }, risk: 'extreme', proposer: 'a', reason: 'r' }, field: 'risk', rule: 'one_of' },
-      { input: { action: 'gate_flip', scope: { a: 1 }, risk: 'low', proposer: ' ', reason: 'r' }, field: 'proposer', rule: 'min' },
+      {
+        input: { action: 'everything', scope: { a: 1 }, risk: 'high', proposer: 'a', reason: 'r' },
+        field: 'action',
+        rule: 'one_of',
+      },
+      {
+        input: { action: 'gate_flip', scope: {}, risk: 'high', proposer: 'a', reason: 'r' },
+        field: 'scope',
+        rule: 'not_blanket',
+      },
+      {
+        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'extreme', proposer: 'a', reason: 'r' },
+        field: 'risk',
+        rule: 'one_of',
+      },
+      {
+        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'low', proposer: ' ', reason: 'r' },
+        field: 'proposer',
+        rule: 'min',
+      },
     ],
   },
   {
@@ -188,30 +335,94 @@ const TABLES: readonly SchemaTable[] = [
     schema: voteInputSchema,
     good: [{ requestId: '1', voter: 'bob', role: 'ai_council', decision: 'approve' }],
     bad: [
-      { input: { requestId: '1', voter: 'bob', role: 'king', decision: 'approve' }, field: 'role', rule: 'one_of' },
-      { input: { requestId: '1', voter: 'bob', role: 'president', decision: 'maybe' }, field: 'decision', rule: 'one_of' },
+      {
+        input: { requestId: '1', voter: 'bob', role: 'king', decision: 'approve' },
+        field: 'role',
+        rule: 'one_of',
+      },
+      {
+        input: { requestId: '1', voter: 'bob', role: 'president', decision: 'maybe' },
+        field: 'decision',
+        rule: 'one_of',
+      },
       { input: { voter: 'bob', role: 'president', decision: 'approve' }, field: 'requestId' },
     ],
   },
   {
     name: 'gate mode and reading',
     schema: gateReadingSchema,
-    good: [{ mode: 'warning', bypass: false, layer: 'database', caveat: 'a session may override the persisted setting' }],
+    good: [
+      {
+        mode: 'warning',
+        bypass: false,
+        layer: 'database',
+        caveat: 'a session may override the persisted setting',
+      },
+    ],
     bad: [
-      { input: { mode: 'off', bypass: false, layer: 'database', caveat: 'a session may override the persisted setting' }, field: 'mode', rule: 'one_of' },
-      { input: { mode: 'block', bypass: false, layer: 'session', caveat: 'a session may override the persisted setting' }, field: 'layer', rule: 'one_of' },
+      {
+        input: {
+          mode: 'off',
+          bypass: false,
+          layer: 'database',
+          caveat: 'a session may override the persisted setting',
+        },
+        field: 'mode',
+        rule: 'one_of',
+      },
+      {
+        input: {
+          mode: 'block',
+          bypass: false,
+          layer: 'session',
+          caveat: 'a session may override the persisted setting',
+        },
+        field: 'layer',
+        rule: 'one_of',
+      },
       { input: { mode: 'block', bypass: false, layer: 'database' }, field: 'caveat' },
     ],
   },
   {
     name: 'stamp mapping',
     schema: stampMappingSchema,
-    good: [{ version: '1.0.0', mappings: [{ stamp: 'BIRTH', column: 'born_at' }, { stamp: 'PROMOTE', column: 'certified_at' }, { stamp: 'OWNER', column: 'owner' }] }],
+    good: [
+      {
+        version: '1.0.0',
+        mappings: [
+          { stamp: 'BIRTH', column: 'born_at' },
+          { stamp: 'PROMOTE', column: 'certified_at' },
+          { stamp: 'OWNER', column: 'owner' },
+        ],
+      },
+    ],
     bad: [
-      { input: { version: '1.0.0', mappings: [{ stamp: 'BIRTH', column: 'birth_stamp' }] }, field: 'mappings.0.column', rule: 'one_of' },
-      { input: { version: '1.0.0', mappings: [{ stamp: 'GOV', column: 'inspect_gate' }] }, field: 'mappings.0.column', rule: 'reserved_column' },
-      { input: { version: '1.0.0', mappings: [{ stamp: 'OWNER', column: 'owner' }, { stamp: 'GOV', column: 'owner' }] }, field: 'mappings.1.column', rule: 'unique' },
-      { input: { version: '1.0.0', mappings: [{ stamp: 'AUDIT', column: 'owner' }] }, field: 'mappings.0.stamp', rule: 'one_of' },
+      {
+        input: { version: '1.0.0', mappings: [{ stamp: 'BIRTH', column: 'birth_stamp' }] },
+        field: 'mappings.0.column',
+        rule: 'one_of',
+      },
+      {
+        input: { version: '1.0.0', mappings: [{ stamp: 'GOV', column: 'inspect_gate' }] },
+        field: 'mappings.0.column',
+        rule: 'reserved_column',
+      },
+      {
+        input: {
+          version: '1.0.0',
+          mappings: [
+            { stamp: 'OWNER', column: 'owner' },
+            { stamp: 'GOV', column: 'owner' },
+          ],
+        },
+        field: 'mappings.1.column',
+        rule: 'unique',
+      },
+      {
+        input: { version: '1.0.0', mappings: [{ stamp: 'AUDIT', column: 'owner' }] },
+        field: 'mappings.0.stamp',
+        rule: 'one_of',
+      },
     ],
   },
   {
@@ -226,11 +437,25 @@ const TABLES: readonly SchemaTable[] = [
   {
     name: 'proof report',
     schema: proofReportSchema,
-    good: [proof, { ...proof, verdict: 'INCONCLUSIVE', claims: claims.map((claim) => ({ ...claim, holds: null })) }],
+    good: [
+      proof,
+      { ...proof, verdict: 'INCONCLUSIVE', claims: claims.map((claim) => ({ ...claim, holds: null })) },
+    ],
     bad: [
       { input: { ...proof, claims: claims.slice(0, 7) }, field: 'claims', rule: 'no_silent_pass' },
-      { input: { ...proof, claims: claims.map((claim) => (claim.id === 'NT-3' ? { ...claim, holds: false } : claim)) }, field: 'verdict', rule: 'no_silent_pass' },
-      { input: { ...proof, claims: claims.map((claim) => ({ ...claim, before: {} })) }, field: 'claims', rule: 'no_silent_pass' },
+      {
+        input: {
+          ...proof,
+          claims: claims.map((claim) => (claim.id === 'NT-3' ? { ...claim, holds: false } : claim)),
+        },
+        field: 'verdict',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: { ...proof, claims: claims.map((claim) => ({ ...claim, before: {} })) },
+        field: 'claims',
+        rule: 'no_silent_pass',
+      },
       { input: { ...proof, verdict: 'OK' }, field: 'verdict', rule: 'one_of' },
     ],
   },

@@ -7,7 +7,11 @@ import { ValidationError } from './errors.js';
 export function quoteIdentifier(name: string): string {
   if (name.length === 0 || name.length > 63 || name.includes('\u0000')) {
     throw new ValidationError('identifier', [
-      { field: 'identifier', rule: 'identifier', message: `"${name}" must be 1 to 63 characters without NUL` },
+      {
+        field: 'identifier',
+        rule: 'identifier',
+        message: `"${name}" must be 1 to 63 characters without NUL`,
+      },
     ]);
   }
   return `"${name.replaceAll('"', '""')}"`;

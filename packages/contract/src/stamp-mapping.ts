@@ -14,7 +14,9 @@ export const stampMappingSchema = z
   .strictObject({
     version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/, 'must be a semantic version such as 1.0.0'),
     mappings: z
-      .array(z.strictObject({ stamp: conceptualStampSchema, column: existingColumn, note: z.string().optional() }))
+      .array(
+        z.strictObject({ stamp: conceptualStampSchema, column: existingColumn, note: z.string().optional() }),
+      )
       .min(1, 'must map at least one stamp'),
   })
   .superRefine((mapping, ctx) => {
@@ -22,7 +24,12 @@ export const stampMappingSchema = z
     const columns = new Set<string>();
     mapping.mappings.forEach((entry, index) => {
       if (stamps.has(entry.stamp)) {
-        ctx.addIssue({ code: 'custom', path: ['mappings', index, 'stamp'], message: `maps ${entry.stamp} twice`, params: { rule: 'unique' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mappings', index, 'stamp'],
+          message: `maps ${entry.stamp} twice`,
+          params: { rule: 'unique' },
+        });
       }
       if (columns.has(entry.column)) {
         ctx.addIssue({

@@ -11,7 +11,10 @@ export interface Queryable {
   /** Optional on purpose: `pg` objects do not carry it, yet must fit the port. */
   readonly specificationVersion?: 'v1';
   // biome-ignore lint/suspicious/noExplicitAny: mirrors pg's own default row type so pg.Pool fits.
-  query<R extends Record<string, any> = Record<string, any>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  query<R extends Record<string, any> = Record<string, any>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<QueryResult<R>>;
 }
 
 /** A connection checked out of a pool: every statement runs on the same session (needed for transactions). */

@@ -8,7 +8,10 @@ let scopeCounter = 0;
 const freshScope = (): ApprovalScope => ({ conformance: `${process.pid}-${Date.now()}-${scopeCounter++}` });
 
 /** An ApprovalGate must apply the S1 quorum for exactly one action and scope, and never count the proposer. */
-export function describeApprovalGateConformance(name: string, makeGate: () => ApprovalGate | Promise<ApprovalGate>): void {
+export function describeApprovalGateConformance(
+  name: string,
+  makeGate: () => ApprovalGate | Promise<ApprovalGate>,
+): void {
   describe(`ApprovalGate conformance: ${name}`, () => {
     const action: ApprovalAction = 'backlog_pass';
 
@@ -24,7 +27,13 @@ export function describeApprovalGateConformance(name: string, makeGate: () => Ap
     it('approves high risk with 1 president + 2 ai_council, for that scope and action only', async () => {
       const gate = await makeGate();
       const scope = freshScope();
-      const request = await gate.propose({ action, scope, risk: 'high', proposer: 'alice', reason: 'conformance' });
+      const request = await gate.propose({
+        action,
+        scope,
+        risk: 'high',
+        proposer: 'alice',
+        reason: 'conformance',
+      });
       await gate.vote({ requestId: request.id, voter: 'pat', role: 'president', decision: 'approve' });
       await gate.vote({ requestId: request.id, voter: 'c1', role: 'ai_council', decision: 'approve' });
       expect((await gate.check(action, scope)).approved).toBe(false);
@@ -37,13 +46,29 @@ export function describeApprovalGateConformance(name: string, makeGate: () => Ap
     it('never counts the proposer, and a reject blocks high risk', async () => {
       const gate = await makeGate();
       const scope = freshScope();
-      const request = await gate.propose({ action, scope, risk: 'medium', proposer: 'pat', reason: 'conformance' });
+      const request = await gate.propose({
+        action,
+        scope,
+        risk: 'medium',
+        proposer: 'pat',
+        reason: 'conformance',
+      });
       await gate.vote({ requestId: request.id, voter: 'pat', role: 'president', decision: 'approve' });
       expect((await gate.check(action, scope)).approved).toBe(false);
 
       const highScope = freshScope();
-      const high = await gate.propose({ action, scope: highScope, risk: 'high', proposer: 'alice', reason: 'conformance' });
-      for (const [voter, role] of [['pat', 'president'], ['c1', 'ai_council'], ['c2', 'ai_council']] as const) {
+      const high = await gate.propose({
+        action,
+        scope: highScope,
+        risk: 'high',
+        proposer: 'alice',
+        reason: 'conformance',
+      });
+      for (const [voter, role] of [
+        ['pat', 'president'],
+        ['c1', 'ai_council'],
+        ['c2', 'ai_council'],
+      ] as const) {
         await gate.vote({ requestId: high.id, voter, role, decision: 'approve' });
       }
       await gate.vote({ requestId: high.id, voter: 'c3', role: 'ai_council', decision: 'reject' });

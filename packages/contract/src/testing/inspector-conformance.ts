@@ -9,7 +9,11 @@ export interface InspectorCase {
 }
 
 /** An Inspector must be pure, judge only its own stage, and give verdicts that match the contract. */
-export function describeInspectorConformance(name: string, makeInspector: () => Inspector, cases: readonly InspectorCase[]): void {
+export function describeInspectorConformance(
+  name: string,
+  makeInspector: () => Inspector,
+  cases: readonly InspectorCase[],
+): void {
   describe(`Inspector conformance: ${name}`, () => {
     const now = new Date('2026-01-01T00:00:00Z');
 
@@ -19,13 +23,16 @@ export function describeInspectorConformance(name: string, makeInspector: () => 
       expect(inspector.ruleSet.hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
-    it.each(cases.map((entry, index) => [index, entry] as const))('case %i gives the expected, well-formed verdict', (_index, entry) => {
-      const inspector = makeInspector();
-      const verdict = inspector.inspect(entry.row, now);
-      expect(stageVerdictSchema.safeParse(verdict).success).toBe(true);
-      expect(verdict.stage).toBe(inspector.stage);
-      expect(verdict.passed).toBe(entry.passes);
-    });
+    it.each(cases.map((entry, index) => [index, entry] as const))(
+      'case %i gives the expected, well-formed verdict',
+      (_index, entry) => {
+        const inspector = makeInspector();
+        const verdict = inspector.inspect(entry.row, now);
+        expect(stageVerdictSchema.safeParse(verdict).success).toBe(true);
+        expect(verdict.stage).toBe(inspector.stage);
+        expect(verdict.passed).toBe(entry.passes);
+      },
+    );
 
     it('is pure: the same row gives the same verdict and is not modified', () => {
       const inspector = makeInspector();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES } from '../run-report.js';
 import type { ProducerChannel, ProducerRunner, ProducerRunOptions } from '../ports/producer.js';
 import type { RunReport } from '../run-report.js';
+import { CHANNEL_NAMES } from '../run-report.js';
 
 /** A runner that only counts calls, for checking a channel's lifecycle (not the producer's work). */
 export function countingRunner(): ProducerRunner & { readonly calls: ProducerRunOptions[] } {
@@ -14,8 +14,18 @@ export function countingRunner(): ProducerRunner & { readonly calls: ProducerRun
       calls.push(options);
       const now = new Date();
       return {
-        runId: randomUUID(), ruleSetVersion: '1.0.0', ruleSetHash: 'b'.repeat(64), channel: options.channel, outcome: 'completed',
-        startedAt: now, endedAt: now, scanned: 0, passed: { pen: 0, stamp: 0, gate: 0 }, failed: { pen: 0, stamp: 0, gate: 0 }, skipped: 0, ambiguous: 0,
+        runId: randomUUID(),
+        ruleSetVersion: '1.0.0',
+        ruleSetHash: 'b'.repeat(64),
+        channel: options.channel,
+        outcome: 'completed',
+        startedAt: now,
+        endedAt: now,
+        scanned: 0,
+        passed: { pen: 0, stamp: 0, gate: 0 },
+        failed: { pen: 0, stamp: 0, gate: 0 },
+        skipped: 0,
+        ambiguous: 0,
       };
     },
   };
@@ -25,7 +35,10 @@ export function countingRunner(): ProducerRunner & { readonly calls: ProducerRun
  * A channel must name itself, start and stop cleanly, pass its own name to the runner, and start
  * no run after `stop` has resolved.
  */
-export function describeProducerChannelConformance(name: string, makeChannel: () => ProducerChannel | Promise<ProducerChannel>): void {
+export function describeProducerChannelConformance(
+  name: string,
+  makeChannel: () => ProducerChannel | Promise<ProducerChannel>,
+): void {
   describe(`ProducerChannel conformance: ${name}`, () => {
     it('declares specification v1 and a known channel name', async () => {
       const channel = await makeChannel();

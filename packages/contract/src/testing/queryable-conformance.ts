@@ -22,7 +22,9 @@ export function describeQueryableConformance(name: string, makeQueryable: () => 
 
     it('rejects with the PostgreSQL SQLSTATE attached', async () => {
       const db = makeQueryable();
-      const error = await db.query('select * from a_table_that_does_not_exist_anywhere').catch((caught: unknown) => caught);
+      const error = await db
+        .query('select * from a_table_that_does_not_exist_anywhere')
+        .catch((caught: unknown) => caught);
       expect(sqlStateOf(error)).toBe(SQLSTATE.undefinedTable);
     });
   });

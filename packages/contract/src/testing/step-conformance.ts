@@ -5,7 +5,7 @@ import type { Step } from '../ports/step.js';
 /** Catalog objects of user schemas, for checking that a rehearsal leaves no trace. */
 const CATALOG_FINGERPRINT_SQL = `
   select count(*)::int as objects, coalesce(md5(string_agg(description, ',' order by description)), '') as digest from (
-    select 'rel:' || n.nspname || '.' || c.relname || ':' || c.relkind as description
+    select 'rel:' || n.nspname || '.' || c.relname || ':' || c.relkind::text as description
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
     union all
@@ -22,7 +22,11 @@ const CATALOG_FINGERPRINT_SQL = `
  * BEGIN … ROLLBACK with the catalog identical before and after. `makeDatabase` gives a database
  * holding the step's prerequisites and not the step itself.
  */
-export function describeStepConformance(name: string, makeStep: () => Step, makeDatabase: () => Database | Promise<Database>): void {
+export function describeStepConformance(
+  name: string,
+  makeStep: () => Step,
+  makeDatabase: () => Database | Promise<Database>,
+): void {
   describe(`Step conformance: ${name}`, () => {
     it('is well formed', () => {
       const step = makeStep();

@@ -1,0 +1,47 @@
+-- Why: separation by privilege. Each writer of the lane gets a role that can touch only its own
+-- columns, so a buggy or malicious client holding, say, the producer's role cannot certify or
+-- mint anything, whatever SQL it sends. Roles are NOLOGIN: grant them to your login roles.
+-- Roles are cluster-wide, so creating them tolerates a concurrent creator.
+do $$
+declare
+  role_name text;
+begin
+  foreach role_name in array array['birth_lane_birth', 'birth_lane_producer', 'birth_lane_promoter', 'birth_lane_governance', 'birth_lane_reader']
+  loop
+    if not exists (select 1 from pg_roles where rolname = role_name) then
+      begin
+        execute format('create role %I nologin', role_name);
+      exception when duplicate_object or unique_violation then
+        null; -- another installer created it first
+      end;
+    end if;
+  end loop;
+end
+$$;
+
+revoke all on public.birth_registry from public;
+grant usage on schema birth_lane to birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader;
+
+-- B1 birth: mint identity roots. No stamp, certified or canonical column is insertable.
+grant select (id, entity_code) on public.birth_registry to birth_lane_birth;
+grant insert (entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
+  on public.birth_registry to birth_lane_birth;
+grant usage on sequence public.birth_registry_id_seq to birth_lane_birth;
+
+-- B2 producer: read everything, update only the three stamp columns, append evidence.
+grant select on public.birth_registry to birth_lane_producer;
+grant update (inspect_pen, inspect_stamp, inspect_gate) on public.birth_registry to birth_lane_producer;
+grant select, insert on birth_lane.evidence to birth_lane_producer;
+grant usage on sequence birth_lane.evidence_id_seq to birth_lane_producer;
+
+-- Promotion: reads the registry; certifies only through the consumer's promote function (granted there).
+grant select on public.birth_registry to birth_lane_promoter;
+
+-- Governance: propose and vote on approvals, read evidence.
+grant select, insert on birth_lane.approval_requests, birth_lane.approval_votes to birth_lane_governance;
+grant usage on sequence birth_lane.approval_requests_id_seq, birth_lane.approval_votes_id_seq to birth_lane_governance;
+grant select on birth_lane.evidence to birth_lane_governance;
+
+-- Reader: dashboards and status.
+grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes
+  to birth_lane_reader;

@@ -1,0 +1,12 @@
+import './provided-context.js';
+
+export { withDatabase } from './database-url.js';
+export { templateName } from './names.js';
+export { serverUrl } from './server-url.js';
+export {
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+  testDatabaseExists,
+} from './test-database.js';
+export { useTestDatabase } from './use-test-database.js';

