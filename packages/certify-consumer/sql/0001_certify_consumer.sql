@@ -1,0 +1,219 @@
+-- Why: B4, the certify consumer. Certification is the lane's final verdict, so the database itself
+-- gives it: a row is certified inside the very UPDATE that completes its three stamps in order,
+-- never for a partial or ambiguous row, never by a client writing `certified` (the fused shortcut
+-- that certified 1,402 rows without inspecting them), and never automatically for a canonical
+-- (kernel) entity, which instead raises a promotion request and waits for an approved promotion.
+create schema if not exists birth_lane;
+
+-- Which collections hold canonical/kernel entities is configuration, kept as rows, not code.
+create table if not exists birth_lane.canonical_collections (
+  collection_name text primary key,
+  added_at timestamptz not null default now(),
+  note text,
+  constraint canonical_collections_name_check check (btrim(collection_name) <> '')
+);
+revoke all on birth_lane.canonical_collections from public;
+grant select on birth_lane.canonical_collections to birth_lane_reader, birth_lane_governance, birth_lane_promoter;
+
+-- The approved-promotion pass: promote() records (row, its own transaction) here for the length of
+-- its one UPDATE, and the certified-pair guard lets the pair change only while such a record exists.
+-- No lane role may read or write this table, so no client can forge the pass. A custom setting
+-- (set_config) would not do: any session can set any custom setting to any value.
+create table if not exists birth_lane.promotion_in_progress (
+  row_id bigint not null,
+  xact_id xid8 not null,
+  primary key (row_id, xact_id)
+);
+revoke all on birth_lane.promotion_in_progress from public;
+
+-- One function behind two triggers: the certified-pair guard (INSERT and UPDATE) and, on UPDATE,
+-- the certification itself. Keeping both in one function means the guard always sees the
+-- statement's own changes before certification sets the pair, whatever other triggers are named.
+-- SECURITY DEFINER: the producer role that fires it may write neither certification, approvals
+-- nor evidence; the function writes them on the lane's behalf, under its own fixed rules.
+create or replace function birth_lane.fn_birth_auto_certify()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, public, birth_lane
+as $$
+declare
+  refused text[] := array[]::text[];
+  row_scope jsonb;
+  request_id bigint;
+begin
+  -- 1. The certified-pair guard.
+  if tg_op = 'INSERT' then
+    -- A new row is an identity root: uncertified, no canonical fields. `status` is ordinary
+    -- metadata the birth block writes at mint time, so it is not refused here.
+    if NEW.certified then refused := refused || 'certified'::text; end if;
+    if NEW.certified_at is not null then refused := refused || 'certified_at'::text; end if;
+    if NEW.canonical_address is not null then refused := refused || 'canonical_address'::text; end if;
+    if NEW.owner is not null then refused := refused || 'owner'::text; end if;
+    if NEW.jsonb_profile is not null then refused := refused || 'jsonb_profile'::text; end if;
+    if cardinality(refused) > 0 then
+      raise exception using
+        errcode = 'BL001',
+        column = refused[1],
+        constraint = 'certified_pair_guard',
+        message = format('public.birth_registry: an INSERT may not set %s (entity_code %s)',
+                         array_to_string(refused, ', '), NEW.entity_code),
+        hint = 'Mint the row uncertified and without canonical fields; it certifies itself when PEN, STAMP '
+               'and GATE complete in order, or, in a canonical collection, through birth_lane.promote after an approval.';
+    end if;
+    return NEW;
+  end if;
+
+  if NEW.certified is distinct from OLD.certified then refused := refused || 'certified'::text; end if;
+  if NEW.certified_at is distinct from OLD.certified_at then refused := refused || 'certified_at'::text; end if;
+  if NEW.canonical_address is distinct from OLD.canonical_address then refused := refused || 'canonical_address'::text; end if;
+  if NEW.owner is distinct from OLD.owner then refused := refused || 'owner'::text; end if;
+  if NEW.jsonb_profile is distinct from OLD.jsonb_profile then refused := refused || 'jsonb_profile'::text; end if;
+  -- `status` is inspected metadata a curator may need to fix before STAMP can pass; once the row
+  -- is certified it is part of what was certified, so it freezes like the canonical columns.
+  if OLD.certified and NEW.status is distinct from OLD.status then refused := refused || 'status'::text; end if;
+  if cardinality(refused) > 0 and not exists (
+    select 1 from birth_lane.promotion_in_progress
+     where row_id = OLD.id and xact_id = pg_catalog.pg_current_xact_id()
+  ) then
+    raise exception using
+      errcode = 'BL001',
+      column = refused[1],
+      constraint = 'certified_pair_guard',
+      message = format('public.birth_registry: an UPDATE may not change %s (row %s, entity_code %s)',
+                       array_to_string(refused, ', '), OLD.id, OLD.entity_code),
+      hint = 'certified/certified_at are set only by trg_birth_auto_certify when the three stamps complete in order, '
+             'or by birth_lane.promote after an approved promotion; a certification is never cleared.';
+  end if;
+
+  -- 2. Certification: only a governed, uncertified row whose three stamps are present and in order
+  -- (pen <= stamp <= gate). A partial row (a null stamp) or an ambiguous one (out of order) is left as is.
+  if NEW.certified or NEW.governance_role is distinct from 'governed' then
+    return NEW;
+  end if;
+  if NEW.inspect_pen is null or NEW.inspect_stamp is null or NEW.inspect_gate is null
+     or NEW.inspect_pen > NEW.inspect_stamp or NEW.inspect_stamp > NEW.inspect_gate then
+    return NEW;
+  end if;
+
+  if not exists (select 1 from birth_lane.canonical_collections where collection_name = NEW.collection_name) then
+    NEW.certified := true;
+    NEW.certified_at := now();
+    return NEW;
+  end if;
+
+  -- A canonical entity is never auto-certified: raise one promotion request for it (any request for
+  -- this exact action and scope counts, so a later UPDATE of the row does not raise a second).
+  -- The row lock this UPDATE holds serialises concurrent updates of the same row.
+  row_scope := jsonb_build_object('rowId', NEW.id::text);
+  if exists (select 1 from birth_lane.approval_requests where action = 'promotion' and scope = row_scope) then
+    return NEW;
+  end if;
+  insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
+  values ('promotion', row_scope, 'high', 'birth_lane.certify_consumer',
+          format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order. Canonical entities '
+                 'are never certified automatically: approve this request, then call birth_lane.promote(%s, <request id>).',
+                 NEW.id, NEW.entity_code, NEW.collection_name, NEW.id))
+  returning id into request_id;
+  -- The same columns PostgresEvidenceSink writes for this kind, and a payload matching evidenceRecordSchema.
+  insert into birth_lane.evidence (kind, row_id, entity_code, message, payload)
+  values ('promotion_requested', NEW.id, NEW.entity_code, format('approval request %s', request_id),
+          jsonb_build_object('kind', 'promotion_requested', 'rowId', NEW.id::text,
+                             'entityCode', NEW.entity_code, 'approvalRequestId', request_id::text));
+  return NEW;
+end;
+$$;
+-- Trigger functions are not called directly; firing a trigger needs no EXECUTE right.
+revoke all on function birth_lane.fn_birth_auto_certify() from public;
+
+drop trigger if exists trg_birth_auto_certify on public.birth_registry;
+create trigger trg_birth_auto_certify
+  before update on public.birth_registry
+  for each row execute function birth_lane.fn_birth_auto_certify();
+
+drop trigger if exists trg_birth_certified_insert_guard on public.birth_registry;
+create trigger trg_birth_certified_insert_guard
+  before insert on public.birth_registry
+  for each row execute function birth_lane.fn_birth_auto_certify();
+
+-- The approved promotion path for canonical entities. Raises BL003 when the approval does not hold
+-- (missing, another action or scope, not high risk, quorum not met) and BL001 when the row is not
+-- one a promotion may certify. The CONSTRAINT field of the error names the rule that failed.
+create or replace function birth_lane.promote(p_row_id bigint, p_approval_request_id bigint)
+returns void
+language plpgsql
+security definer
+set search_path = pg_catalog, public, birth_lane
+as $$
+declare
+  target public.birth_registry%rowtype;
+  request birth_lane.approval_requests%rowtype;
+  row_scope jsonb := jsonb_build_object('rowId', p_row_id::text);
+begin
+  if p_row_id is null or p_approval_request_id is null then
+    raise exception using errcode = 'BL001', constraint = 'promotion_arguments',
+      message = 'birth_lane.promote: both p_row_id and p_approval_request_id are required';
+  end if;
+
+  select * into target from public.birth_registry where id = p_row_id for update;
+  if not found then
+    raise exception using errcode = 'BL001', constraint = 'promotion_row_exists',
+      message = format('birth_lane.promote: no registry row with id %s', p_row_id);
+  end if;
+  if target.certified then
+    raise exception using errcode = 'BL001', constraint = 'promotion_row_uncertified',
+      message = format('birth_lane.promote: row %s (%s) is already certified (at %s)', p_row_id, target.entity_code, target.certified_at);
+  end if;
+  if target.governance_role is distinct from 'governed' then
+    raise exception using errcode = 'BL001', constraint = 'promotion_row_governed',
+      message = format('birth_lane.promote: row %s (%s) is %s; only governed rows are certified', p_row_id, target.entity_code, target.governance_role);
+  end if;
+  if not exists (select 1 from birth_lane.canonical_collections where collection_name = target.collection_name) then
+    raise exception using errcode = 'BL001', constraint = 'promotion_row_canonical',
+      message = format('birth_lane.promote: row %s (%s) is in collection %s, which is not canonical; '
+                       'it certifies itself when its stamps complete', p_row_id, target.entity_code, coalesce(target.collection_name, '(none)'));
+  end if;
+
+  select * into request from birth_lane.approval_requests where id = p_approval_request_id;
+  if not found then
+    raise exception using errcode = 'BL003', constraint = 'promotion_request_exists',
+      message = format('birth_lane.promote: no approval request with id %s', p_approval_request_id);
+  end if;
+  if request.action <> 'promotion' then
+    raise exception using errcode = 'BL003', constraint = 'promotion_request_action',
+      message = format('birth_lane.promote: approval request %s is for %s, not promotion', request.id, request.action);
+  end if;
+  if request.scope <> row_scope then
+    raise exception using errcode = 'BL003', constraint = 'promotion_request_scope',
+      message = format('birth_lane.promote: approval request %s covers scope %s, not %s', request.id, request.scope, row_scope);
+  end if;
+  -- A promotion is a high-risk move (S1); a request proposed at a lower risk would need fewer votes.
+  if request.risk <> 'high' then
+    raise exception using errcode = 'BL003', constraint = 'promotion_request_risk',
+      message = format('birth_lane.promote: approval request %s has risk %s; a promotion needs a high-risk approval', request.id, request.risk);
+  end if;
+  if not birth_lane.approval_quorum_met(request.id) then
+    raise exception using errcode = 'BL003', constraint = 'promotion_quorum',
+      message = format('birth_lane.promote: approval request %s has not met quorum (high risk: at least one president '
+                       'and two ai_council approvals, no reject, the proposer not counting)', request.id);
+  end if;
+
+  if target.inspect_pen is null or target.inspect_stamp is null or target.inspect_gate is null
+     or target.inspect_pen > target.inspect_stamp or target.inspect_stamp > target.inspect_gate then
+    raise exception using errcode = 'BL001', constraint = 'promotion_stamps_complete',
+      message = format('birth_lane.promote: row %s (%s) does not have PEN, STAMP and GATE present and in order', p_row_id, target.entity_code);
+  end if;
+
+  insert into birth_lane.promotion_in_progress (row_id, xact_id) values (p_row_id, pg_catalog.pg_current_xact_id());
+  update public.birth_registry set certified = true, certified_at = now() where id = p_row_id;
+  delete from birth_lane.promotion_in_progress where row_id = p_row_id and xact_id = pg_catalog.pg_current_xact_id();
+
+  insert into birth_lane.evidence (kind, check_id, payload)
+  values ('note', 'certify.promoted',
+          jsonb_build_object('kind', 'note', 'topic', 'certify.promoted',
+                             'payload', jsonb_build_object('rowId', p_row_id::text, 'entityCode', target.entity_code,
+                                                           'approvalRequestId', request.id::text)));
+end;
+$$;
+revoke all on function birth_lane.promote(bigint, bigint) from public;
+grant execute on function birth_lane.promote(bigint, bigint) to birth_lane_promoter;

@@ -1,0 +1,34 @@
+import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+
+const SQL_DIR = new URL('../sql/', import.meta.url);
+
+/** The certify consumer's database objects, as install steps (after the contract's steps). */
+export const certifySteps: readonly Step[] = [
+  sqlStep({
+    id: 'certify-consumer/0001_certify_consumer',
+    title:
+      'certify consumer: auto-certify trigger, certified-pair guard, canonical collections, approved promotion',
+    // It decides certification for every row of the registry.
+    risk: 'high',
+    prerequisites: ['contract/0004_roles'],
+    mutation: readSqlFile(SQL_DIR, '0001_certify_consumer.sql'),
+    rollback: [
+      'drop trigger if exists trg_birth_certified_insert_guard on public.birth_registry;',
+      'drop trigger if exists trg_birth_auto_certify on public.birth_registry;',
+      'drop function if exists birth_lane.promote(bigint, bigint);',
+      'drop function if exists birth_lane.fn_birth_auto_certify();',
+      'drop table if exists birth_lane.promotion_in_progress;',
+      'drop table if exists birth_lane.canonical_collections;',
+    ].join('\n'),
+    footprint: [
+      'table:birth_lane.canonical_collections',
+      'table:birth_lane.promotion_in_progress',
+      'function:birth_lane.fn_birth_auto_certify()',
+      'function:birth_lane.promote(bigint,bigint)',
+      'trigger:public.birth_registry.trg_birth_certified_insert_guard',
+    ],
+    // A field registry may already carry a trigger of this name (the consumer that was starved of
+    // stamps); the step replaces it rather than refusing to run.
+    adopts: ['trigger:public.birth_registry.trg_birth_auto_certify'],
+  }),
+];

@@ -1,0 +1,454 @@
+import {
+  ApprovalError,
+  BirthLaneError,
+  evidenceRecordSchema,
+  LANE_ROLES,
+  PostgresApprovalGate,
+  PostgresEvidenceSink,
+  SQLSTATE,
+} from '@birth-lane/contract';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  listCanonicalCollections,
+  PROMOTION_PROPOSER,
+  promote,
+  promotionScope,
+  setCanonicalCollections,
+} from '../src/index.js';
+import { asRole, mint, refusal, SETUP_SQL, stampInOrder, stateOf } from './support.js';
+
+const t = useTestDatabase({ setupSql: SETUP_SQL, name: 'certify-promotion' });
+const KERNEL = 'kernel_entities';
+
+beforeAll(async () => {
+  await setCanonicalCollections(t.db.pool, [KERNEL], { note: 'kernel entities need an approved promotion' });
+});
+
+/** A canonical row with its three stamps complete, and the promotion request the consumer raised for it. */
+async function stampedCanonicalRow(): Promise<{ id: string; entityCode: string; requestId: string }> {
+  const row = await mint(t.db.pool, { collection: KERNEL });
+  await stampInOrder(t.db.pool, row.id);
+  const requests = await requestsFor(row.id);
+  expect(requests).toHaveLength(1);
+  return { ...row, requestId: requests[0]!.id };
+}
+
+async function requestsFor(rowId: string) {
+  const { rows } = await t.db.pool.query<{
+    id: string;
+    action: string;
+    scope: unknown;
+    risk: string;
+    proposer: string;
+  }>(
+    'select id::text, action, scope, risk, proposer from birth_lane.approval_requests where scope = $1::jsonb order by id',
+    [JSON.stringify({ rowId })],
+  );
+  return rows;
+}
+
+async function promotionEvidenceFor(rowId: string) {
+  const sink = new PostgresEvidenceSink(t.db.pool);
+  return (await sink.list({ kind: 'promotion_requested' })).filter(
+    (stored) => stored.record.kind === 'promotion_requested' && stored.record.rowId === rowId,
+  );
+}
+
+const gate = () => new PostgresApprovalGate(t.db.pool);
+
+/** Resolves once the session `pid` is waiting on a lock (so the interleaving is the one intended). */
+async function waitUntilBlocked(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { rows } = await t.db.pool.query<{ waiting: boolean }>(
+      "select coalesce((select wait_event_type = 'Lock' from pg_stat_activity where pid = $1::int), false) as waiting",
+      [pid],
+    );
+    if (rows[0]?.waiting) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`session ${pid} never waited on the row lock`);
+}
+
+async function vote(
+  requestId: string,
+  voter: string,
+  role: 'president' | 'ai_council' | 'member',
+  decision: 'approve' | 'reject' = 'approve',
+) {
+  await gate().vote({ requestId, voter, role, decision });
+}
+
+async function approveFully(requestId: string): Promise<void> {
+  await vote(requestId, 'pres-1', 'president');
+  await vote(requestId, 'council-1', 'ai_council');
+  await vote(requestId, 'council-2', 'ai_council');
+}
+
+describe('a canonical row with complete stamps', () => {
+  it('is not certified; exactly one high-risk promotion request and one promotion_requested record appear', async () => {
+    const row = await mint(t.db.pool, { collection: KERNEL });
+    await stampInOrder(t.db.pool, row.id);
+    expect(await stateOf(t.db.pool, row.id)).toMatchObject({ certified: false, certified_at: null });
+
+    const requests = await requestsFor(row.id);
+    expect(requests).toEqual([
+      {
+        id: expect.any(String),
+        action: 'promotion',
+        scope: { rowId: row.id },
+        risk: 'high',
+        proposer: PROMOTION_PROPOSER,
+      },
+    ]);
+    const evidence = await promotionEvidenceFor(row.id);
+    expect(evidence.map((stored) => stored.record)).toEqual([
+      {
+        kind: 'promotion_requested',
+        rowId: row.id,
+        entityCode: row.entityCode,
+        approvalRequestId: requests[0]!.id,
+      },
+    ]);
+    // The raw payload is exactly a contract evidence record, not just something the sink can read.
+    const { rows } = await t.db.pool.query<{ payload: unknown; row_id: string; entity_code: string }>(
+      "select payload, row_id::text, entity_code from birth_lane.evidence where kind = 'promotion_requested' and row_id = $1::bigint",
+      [row.id],
+    );
+    expect(evidenceRecordSchema.parse(rows[0]?.payload)).toEqual(rows[0]?.payload);
+    expect(rows[0]).toMatchObject({ row_id: row.id, entity_code: row.entityCode });
+  });
+
+  it('further updates (a stamp re-set, a metadata edit) raise no second request or record', async () => {
+    const row = await stampedCanonicalRow();
+    await t.db.pool.query(
+      'update public.birth_registry set inspect_gate = inspect_gate where id = $1::bigint',
+      [row.id],
+    );
+    await t.db.pool.query("update public.birth_registry set description = 'again' where id = $1::bigint", [
+      row.id,
+    ]);
+    await asRole(
+      () => t.db.connect(),
+      LANE_ROLES.producer,
+      (client) =>
+        client.query(
+          'update public.birth_registry set inspect_gate = clock_timestamp() where id = $1::bigint',
+          [row.id],
+        ),
+    );
+    expect(await requestsFor(row.id)).toHaveLength(1);
+    expect(await promotionEvidenceFor(row.id)).toHaveLength(1);
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+  });
+
+  it('raises nothing while its stamps are partial or out of order, nor for an observed row', async () => {
+    const partial = await mint(t.db.pool, { collection: KERNEL });
+    await t.db.pool.query(
+      'update public.birth_registry set inspect_pen = now(), inspect_stamp = now() where id = $1::bigint',
+      [partial.id],
+    );
+    const ambiguous = await mint(t.db.pool, { collection: KERNEL });
+    await t.db.pool.query('update public.birth_registry set inspect_gate = now() where id = $1::bigint', [
+      ambiguous.id,
+    ]);
+    const observed = await mint(t.db.pool, { collection: KERNEL, governanceRole: 'observed' });
+    await stampInOrder(t.db.pool, observed.id);
+    for (const row of [partial, ambiguous, observed]) {
+      expect(await requestsFor(row.id)).toHaveLength(0);
+      expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+    }
+  });
+
+  it('is raised once even when a second session updates the row while the first has not committed', async () => {
+    const row = await mint(t.db.pool, { collection: KERNEL });
+    const first = await t.db.connect();
+    const second = await t.db.connect();
+    const secondPid = (await second.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    try {
+      await first.query('begin');
+      await first.query(
+        'update public.birth_registry set inspect_pen = now(), inspect_stamp = now(), inspect_gate = now() where id = $1::bigint',
+        [row.id],
+      );
+      // The second UPDATE waits on the row lock, then its trigger sees the first one's request.
+      const waiting = second.query(
+        "update public.birth_registry set description = 'concurrent' where id = $1::bigint",
+        [row.id],
+      );
+      await waitUntilBlocked(secondPid);
+      await first.query('commit');
+      await waiting;
+    } finally {
+      await first.end();
+      await second.end();
+    }
+    expect(await requestsFor(row.id)).toHaveLength(1);
+    expect(await promotionEvidenceFor(row.id)).toHaveLength(1);
+  });
+
+  it('is raised by the producer role, which itself may not write approvals or evidence of this kind', async () => {
+    const row = await mint(t.db.pool, { collection: KERNEL });
+    await asRole(
+      () => t.db.connect(),
+      LANE_ROLES.producer,
+      async (client) => {
+        const direct = await refusal(
+          client.query(
+            "insert into birth_lane.approval_requests (action, scope, risk, proposer, reason) values ('promotion', '{\"rowId\":\"1\"}', 'high', 'x', 'y')",
+          ),
+        );
+        expect(direct.code).toBe(SQLSTATE.insufficientPrivilege);
+        await stampInOrder(client, row.id);
+      },
+    );
+    expect(await requestsFor(row.id)).toHaveLength(1);
+  });
+});
+
+describe('promote', () => {
+  it('refuses a self-approval: the proposer voting as president does not count', async () => {
+    const row = await stampedCanonicalRow();
+    await vote(row.requestId, PROMOTION_PROPOSER, 'president');
+    await vote(row.requestId, 'council-1', 'ai_council');
+    await vote(row.requestId, 'council-2', 'ai_council');
+    const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
+    expect(ApprovalError.isInstance(error)).toBe(true);
+    expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
+    expect(error.message).toContain(`approval request ${row.requestId} has not met quorum`);
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+  });
+
+  it('refuses a missing vote (president + one ai_council)', async () => {
+    const row = await stampedCanonicalRow();
+    await vote(row.requestId, 'pres-1', 'president');
+    await vote(row.requestId, 'council-1', 'ai_council');
+    const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
+    expect(ApprovalError.isInstance(error)).toBe(true);
+    expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+  });
+
+  it('refuses when any voter rejects', async () => {
+    const row = await stampedCanonicalRow();
+    await approveFully(row.requestId);
+    await vote(row.requestId, 'member-1', 'member', 'reject');
+    const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
+    expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
+  });
+
+  it("refuses a fully approved request for a different row's promotion", async () => {
+    const row = await stampedCanonicalRow();
+    const other = await stampedCanonicalRow();
+    await approveFully(other.requestId);
+    const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: other.requestId }));
+    expect(ApprovalError.isInstance(error)).toBe(true);
+    expect((error as ApprovalError).code).toBe('APPROVAL_REQUIRED');
+    expect(error.message).toContain(`not {"rowId": "${row.id}"}`);
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+    expect((await stateOf(t.db.pool, other.id)).certified).toBe(false);
+  });
+
+  it('refuses an approval for another action, a lower-risk promotion request, and an unknown request', async () => {
+    const row = await stampedCanonicalRow();
+    const wrongAction = await gate().propose({
+      action: 'gate_flip',
+      scope: promotionScope(row.id),
+      risk: 'high',
+      proposer: 'ops',
+      reason: 'r',
+    });
+    await approveFully(wrongAction.id);
+    const lowRisk = await gate().propose({
+      action: 'promotion',
+      scope: promotionScope(row.id),
+      risk: 'low',
+      proposer: 'ops',
+      reason: 'r',
+    });
+    await vote(lowRisk.id, 'member-1', 'member');
+    for (const requestId of [wrongAction.id, lowRisk.id, '999999']) {
+      const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: requestId }));
+      expect(ApprovalError.isInstance(error)).toBe(true);
+      expect((error as ApprovalError).code).toBe('APPROVAL_REQUIRED');
+    }
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+  });
+
+  it('with president + two ai_council approvals certifies the row and records the promotion', async () => {
+    const row = await stampedCanonicalRow();
+    await approveFully(row.requestId);
+    await promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId });
+    const state = await stateOf(t.db.pool, row.id);
+    expect(state.certified).toBe(true);
+    expect(state.certified_at).toBeInstanceOf(Date);
+    const notes = (await new PostgresEvidenceSink(t.db.pool).list({ kind: 'note' })).map(
+      (stored) => stored.record,
+    );
+    expect(notes).toContainEqual({
+      kind: 'note',
+      topic: 'certify.promoted',
+      payload: { rowId: row.id, entityCode: row.entityCode, approvalRequestId: row.requestId },
+    });
+    // The pass it used is gone, and the certification now holds like any other.
+    const { rows } = await t.db.pool.query<{ n: number }>(
+      'select count(*)::int as n from birth_lane.promotion_in_progress',
+    );
+    expect(rows[0]?.n).toBe(0);
+    const clear = await refusal(
+      t.db.pool.query('update public.birth_registry set certified = false where id = $1::bigint', [row.id]),
+    );
+    expect(clear.code).toBe(SQLSTATE.laneViolation);
+    // A second promotion of the same row is refused, not silently repeated.
+    const again = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
+    expect((again as BirthLaneError).code).toBe('CONTRACT_VIOLATION');
+    expect(again.message).toMatch(/already certified/);
+  });
+
+  it('leaves no pass behind inside its own transaction: the same session cannot then rewrite the pair', async () => {
+    const row = await stampedCanonicalRow();
+    const plain = await mint(t.db.pool);
+    await approveFully(row.requestId);
+    const client = await t.db.connect();
+    try {
+      await client.query('begin');
+      await promote(client, { rowId: row.id, approvalRequestId: row.requestId });
+      const onPromoted = await refusal(
+        client.query(
+          "update public.birth_registry set certified_at = now() - interval '1 day' where id = $1::bigint",
+          [row.id],
+        ),
+      );
+      expect(onPromoted.code).toBe(SQLSTATE.laneViolation);
+      await client.query('rollback');
+      await client.query('begin');
+      await promote(client, { rowId: row.id, approvalRequestId: row.requestId });
+      const onOther = await refusal(
+        client.query('update public.birth_registry set certified = true where id = $1::bigint', [plain.id]),
+      );
+      expect(onOther.code).toBe(SQLSTATE.laneViolation);
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+  });
+
+  it('refuses rows a promotion may not certify (CONTRACT_VIOLATION): incomplete, not canonical, missing', async () => {
+    const incomplete = await mint(t.db.pool, { collection: KERNEL });
+    await t.db.pool.query('update public.birth_registry set inspect_pen = now() where id = $1::bigint', [
+      incomplete.id,
+    ]);
+    const plain = await mint(t.db.pool);
+    const cases: [string, RegExp][] = [
+      [incomplete.id, /PEN, STAMP and GATE present and in order/],
+      [plain.id, /not canonical/],
+      ['987654321', /no registry row/],
+    ];
+    for (const [rowId, reason] of cases) {
+      const request = await gate().propose({
+        action: 'promotion',
+        scope: promotionScope(rowId),
+        risk: 'high',
+        proposer: 'ops',
+        reason: 'r',
+      });
+      await approveFully(request.id);
+      const error = await refusal(promote(t.db.pool, { rowId, approvalRequestId: request.id }));
+      expect(BirthLaneError.isInstance(error) && !ApprovalError.isInstance(error)).toBe(true);
+      expect((error as BirthLaneError).code).toBe('CONTRACT_VIOLATION');
+      expect(error.message).toMatch(reason);
+    }
+    expect((await stateOf(t.db.pool, incomplete.id)).certified).toBe(false);
+    expect((await stateOf(t.db.pool, plain.id)).certified).toBe(false);
+  });
+
+  it('role birth_lane_promoter can call promote but cannot update certified directly', async () => {
+    const row = await stampedCanonicalRow();
+    const plain = await mint(t.db.pool);
+    await approveFully(row.requestId);
+    await asRole(
+      () => t.db.connect(),
+      LANE_ROLES.promoter,
+      async (client) => {
+        const direct = await refusal(
+          client.query('update public.birth_registry set certified = true where id = $1::bigint', [plain.id]),
+        );
+        expect(direct.code).toBe(SQLSTATE.insufficientPrivilege);
+        await promote(client, { rowId: row.id, approvalRequestId: row.requestId });
+      },
+    );
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(true);
+    expect((await stateOf(t.db.pool, plain.id)).certified).toBe(false);
+  });
+
+  it.each([LANE_ROLES.producer, LANE_ROLES.birth, LANE_ROLES.governance, LANE_ROLES.reader])(
+    'role %s may not call promote (FORBIDDEN_ACTION)',
+    async (role) => {
+      const row = await stampedCanonicalRow();
+      await approveFully(row.requestId);
+      const error = await asRole(
+        () => t.db.connect(),
+        role,
+        (client) => refusal(promote(client, { rowId: row.id, approvalRequestId: row.requestId })),
+      );
+      expect((error as BirthLaneError).code).toBe('FORBIDDEN_ACTION');
+      expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+    },
+  );
+});
+
+describe('canonical collections are configuration', () => {
+  it('set replaces the whole list in one statement and reports what changed', async () => {
+    expect(await setCanonicalCollections(t.db.pool, [KERNEL, 'core', 'core'])).toEqual({
+      added: ['core'],
+      removed: [],
+    });
+    expect((await listCanonicalCollections(t.db.pool)).map((c) => c.collectionName)).toEqual([
+      'core',
+      KERNEL,
+    ]);
+    expect(await setCanonicalCollections(t.db.pool, [KERNEL])).toEqual({ added: [], removed: ['core'] });
+    const [kernel] = await listCanonicalCollections(t.db.pool);
+    expect(kernel).toMatchObject({
+      collectionName: KERNEL,
+      note: 'kernel entities need an approved promotion',
+    });
+    expect(kernel?.addedAt).toBeInstanceOf(Date);
+  });
+
+  it('a collection added later holds back its rows from then on', async () => {
+    const row = await mint(t.db.pool, { collection: 'late_core' });
+    await t.db.pool.query('update public.birth_registry set inspect_pen = now() where id = $1::bigint', [
+      row.id,
+    ]);
+    await setCanonicalCollections(t.db.pool, [KERNEL, 'late_core']);
+    try {
+      await t.db.pool.query(
+        'update public.birth_registry set inspect_stamp = now(), inspect_gate = now() where id = $1::bigint',
+        [row.id],
+      );
+      expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+      expect(await requestsFor(row.id)).toHaveLength(1);
+    } finally {
+      await setCanonicalCollections(t.db.pool, [KERNEL]);
+    }
+  });
+
+  it('the reader can list them; the governance role cannot change them', async () => {
+    await asRole(
+      () => t.db.connect(),
+      LANE_ROLES.reader,
+      async (client) => {
+        expect((await listCanonicalCollections(client)).map((c) => c.collectionName)).toEqual([KERNEL]);
+      },
+    );
+    const error = await asRole(
+      () => t.db.connect(),
+      LANE_ROLES.governance,
+      (client) => refusal(setCanonicalCollections(client, [])),
+    );
+    expect(error.code).toBe(SQLSTATE.insufficientPrivilege);
+    expect((await listCanonicalCollections(t.db.pool)).map((c) => c.collectionName)).toEqual([KERNEL]);
+  });
+});
