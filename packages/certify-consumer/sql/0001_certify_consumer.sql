@@ -13,7 +13,9 @@ create table if not exists birth_lane.canonical_collections (
   constraint canonical_collections_name_check check (btrim(collection_name) <> '')
 );
 revoke all on birth_lane.canonical_collections from public;
-grant select on birth_lane.canonical_collections to birth_lane_reader, birth_lane_governance, birth_lane_promoter;
+-- Readable by everyone: the certify trigger runs as whoever updates the stamps (the producer, an
+-- owner, a custom writer role) and must look the collection up; the list is configuration, not a secret.
+grant select on birth_lane.canonical_collections to public;
 
 -- The approved-promotion pass: promote() records (row, its own transaction) here for the length of
 -- its one UPDATE, and the certified-pair guard lets the pair change only while such a record exists.
@@ -26,21 +28,70 @@ create table if not exists birth_lane.promotion_in_progress (
 );
 revoke all on birth_lane.promotion_in_progress from public;
 
--- One function behind two triggers: the certified-pair guard (INSERT and UPDATE) and, on UPDATE,
--- the certification itself. Keeping both in one function means the guard always sees the
--- statement's own changes before certification sets the pair, whatever other triggers are named.
--- SECURITY DEFINER: the producer role that fires it may write neither certification, approvals
--- nor evidence; the function writes them on the lane's behalf, under its own fixed rules.
-create or replace function birth_lane.fn_birth_auto_certify()
-returns trigger
+-- Is an approved promotion of this row under way in this very transaction? SECURITY DEFINER so
+-- the guard can ask without the invoker being able to read (or forge) the pass table.
+create or replace function birth_lane.promotion_pass_active(p_row_id bigint)
+returns boolean
+language sql
+stable
+security definer
+set search_path = pg_catalog, birth_lane
+as $$
+  select exists (
+    select 1 from birth_lane.promotion_in_progress
+     where row_id = p_row_id and xact_id = pg_catalog.pg_current_xact_id())
+$$;
+
+-- Files the one promotion request (and its evidence) for a canonical row whose stamps completed.
+-- Any request for this exact action and scope counts, so a later UPDATE of the row does not raise
+-- a second; the row lock of the triggering UPDATE serialises concurrent updates of the same row.
+-- SECURITY DEFINER: the producer role that completes the stamps may not write approvals or
+-- evidence; this function does it on the lane's behalf, under its own fixed rules.
+create or replace function birth_lane.file_promotion_request(p_row_id bigint, p_entity_code text, p_collection_name text)
+returns void
 language plpgsql
 security definer
 set search_path = pg_catalog, public, birth_lane
 as $$
 declare
-  refused text[] := array[]::text[];
-  row_scope jsonb;
+  row_scope jsonb := jsonb_build_object('rowId', p_row_id::text);
   request_id bigint;
+begin
+  if exists (select 1 from birth_lane.approval_requests where action = 'promotion' and scope = row_scope) then
+    return;
+  end if;
+  insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
+  values ('promotion', row_scope, 'high', 'birth_lane.certify_consumer',
+          format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order. Canonical entities '
+                 'are never certified automatically: approve this request, then call birth_lane.promote(%s, <request id>).',
+                 p_row_id, p_entity_code, p_collection_name, p_row_id))
+  returning id into request_id;
+  -- The same columns PostgresEvidenceSink writes for this kind, and a payload matching evidenceRecordSchema.
+  insert into birth_lane.evidence (kind, row_id, entity_code, message, payload)
+  values ('promotion_requested', p_row_id, p_entity_code, format('approval request %s', request_id),
+          jsonb_build_object('kind', 'promotion_requested', 'rowId', p_row_id::text,
+                             'entityCode', p_entity_code, 'approvalRequestId', request_id::text));
+end;
+$$;
+-- Called by the certify trigger as whoever fires it (the producer role, an owner). Neither leaks
+-- nor grants anything: one answers yes/no about the caller's own transaction, the other files a
+-- request only for a row whose stamps the caller's own update just completed.
+revoke all on function birth_lane.file_promotion_request(bigint, text, text), birth_lane.promotion_pass_active(bigint) from public;
+grant execute on function birth_lane.file_promotion_request(bigint, text, text), birth_lane.promotion_pass_active(bigint) to public;
+
+-- One function behind two triggers: the certified-pair guard (INSERT and UPDATE) and, on UPDATE,
+-- the certification itself. Keeping both in one function means the guard always sees the
+-- statement's own changes before certification sets the pair, whatever other triggers are named.
+-- It runs as the invoker with no SET clause, on purpose: it fires on every stamp update of a
+-- million-row backlog, and a SECURITY DEFINER function with its own search_path costs several
+-- times more per call. Names are fully qualified instead; the two privileged moves (reading the
+-- promotion pass, filing a promotion request) go through the small definer functions above.
+create or replace function birth_lane.fn_birth_auto_certify()
+returns trigger
+language plpgsql
+as $$
+declare
+  refused text[] := array[]::text[];
 begin
   -- 1. The certified-pair guard.
   if tg_op = 'INSERT' then
@@ -72,10 +123,7 @@ begin
   -- `status` is inspected metadata a curator may need to fix before STAMP can pass; once the row
   -- is certified it is part of what was certified, so it freezes like the canonical columns.
   if OLD.certified and NEW.status is distinct from OLD.status then refused := refused || 'status'::text; end if;
-  if cardinality(refused) > 0 and not exists (
-    select 1 from birth_lane.promotion_in_progress
-     where row_id = OLD.id and xact_id = pg_catalog.pg_current_xact_id()
-  ) then
+  if cardinality(refused) > 0 and not birth_lane.promotion_pass_active(OLD.id) then
     raise exception using
       errcode = 'BL001',
       column = refused[1],
@@ -102,24 +150,8 @@ begin
     return NEW;
   end if;
 
-  -- A canonical entity is never auto-certified: raise one promotion request for it (any request for
-  -- this exact action and scope counts, so a later UPDATE of the row does not raise a second).
-  -- The row lock this UPDATE holds serialises concurrent updates of the same row.
-  row_scope := jsonb_build_object('rowId', NEW.id::text);
-  if exists (select 1 from birth_lane.approval_requests where action = 'promotion' and scope = row_scope) then
-    return NEW;
-  end if;
-  insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
-  values ('promotion', row_scope, 'high', 'birth_lane.certify_consumer',
-          format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order. Canonical entities '
-                 'are never certified automatically: approve this request, then call birth_lane.promote(%s, <request id>).',
-                 NEW.id, NEW.entity_code, NEW.collection_name, NEW.id))
-  returning id into request_id;
-  -- The same columns PostgresEvidenceSink writes for this kind, and a payload matching evidenceRecordSchema.
-  insert into birth_lane.evidence (kind, row_id, entity_code, message, payload)
-  values ('promotion_requested', NEW.id, NEW.entity_code, format('approval request %s', request_id),
-          jsonb_build_object('kind', 'promotion_requested', 'rowId', NEW.id::text,
-                             'entityCode', NEW.entity_code, 'approvalRequestId', request_id::text));
+  -- A canonical entity is never auto-certified: it gets one promotion request instead.
+  perform birth_lane.file_promotion_request(NEW.id, NEW.entity_code, NEW.collection_name);
   return NEW;
 end;
 $$;

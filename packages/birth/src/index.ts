@@ -1,0 +1,23 @@
+export { BIRTH_NOTIFY_CHANNEL } from './birth-notify-channel.js';
+export { birthSteps, MINT_BIRTH_SIGNATURE } from './birth-steps.js';
+export {
+  type BirthTriggerFabricSql,
+  type BirthTriggerMapping,
+  type BirthTriggerSpec,
+  type BirthTriggerSql,
+  birthTriggerFabricSql,
+  birthTriggerMappingSchema,
+  birthTriggerSpecSchema,
+  birthTriggerSql,
+} from './birth-trigger.js';
+export {
+  type BirthConflictField,
+  type BirthOutcome,
+  type BulkBirthOutcome,
+  MINT_BIRTHS_CHUNK_SIZE,
+  type MintBirthsResult,
+  mintBirth,
+  mintBirths,
+} from './mint-births.js';
+export { parseBirthInput, parseBirthInputs } from './parse-birth-input.js';
+export { quoteLiteral } from './quote-literal.js';
