@@ -115,31 +115,35 @@ begin
     return NEW;
   end if;
 
-  if NEW.certified is distinct from OLD.certified then refused := refused || 'certified'::text; end if;
-  if NEW.certified_at is distinct from OLD.certified_at then refused := refused || 'certified_at'::text; end if;
-  if NEW.canonical_address is distinct from OLD.canonical_address then refused := refused || 'canonical_address'::text; end if;
-  if NEW.owner is distinct from OLD.owner then refused := refused || 'owner'::text; end if;
-  if NEW.jsonb_profile is distinct from OLD.jsonb_profile then refused := refused || 'jsonb_profile'::text; end if;
-  -- `status` is inspected metadata a curator may need to fix before STAMP can pass; once the row
-  -- is certified it is part of what was certified, so it freezes like the canonical columns.
-  if OLD.certified and NEW.status is distinct from OLD.status then refused := refused || 'status'::text; end if;
-  if cardinality(refused) > 0 and not birth_lane.promotion_pass_active(OLD.id) then
-    raise exception using
-      errcode = 'BL001',
-      column = refused[1],
-      constraint = 'certified_pair_guard',
-      message = format('public.birth_registry: an UPDATE may not change %s (row %s, entity_code %s)',
-                       array_to_string(refused, ', '), OLD.id, OLD.entity_code),
-      hint = 'certified/certified_at are set only by trg_birth_auto_certify when the three stamps complete in order, '
-             'or by birth_lane.promote after an approved promotion; a certification is never cleared.';
+  -- One row comparison first: on the hot path (a stamp update) nothing protected changes, and
+  -- the list of offending columns is only worth building when something did.
+  if (NEW.certified, NEW.certified_at, NEW.canonical_address, NEW.owner, NEW.jsonb_profile)
+       is distinct from (OLD.certified, OLD.certified_at, OLD.canonical_address, OLD.owner, OLD.jsonb_profile)
+     -- `status` is inspected metadata a curator may need to fix before STAMP can pass; once the row
+     -- is certified it is part of what was certified, so it freezes like the canonical columns.
+     or (OLD.certified and NEW.status is distinct from OLD.status) then
+    if NEW.certified is distinct from OLD.certified then refused := refused || 'certified'::text; end if;
+    if NEW.certified_at is distinct from OLD.certified_at then refused := refused || 'certified_at'::text; end if;
+    if NEW.canonical_address is distinct from OLD.canonical_address then refused := refused || 'canonical_address'::text; end if;
+    if NEW.owner is distinct from OLD.owner then refused := refused || 'owner'::text; end if;
+    if NEW.jsonb_profile is distinct from OLD.jsonb_profile then refused := refused || 'jsonb_profile'::text; end if;
+    if OLD.certified and NEW.status is distinct from OLD.status then refused := refused || 'status'::text; end if;
+    if not birth_lane.promotion_pass_active(OLD.id) then
+      raise exception using
+        errcode = 'BL001',
+        column = refused[1],
+        constraint = 'certified_pair_guard',
+        message = format('public.birth_registry: an UPDATE may not change %s (row %s, entity_code %s)',
+                         array_to_string(refused, ', '), OLD.id, OLD.entity_code),
+        hint = 'certified/certified_at are set only by trg_birth_auto_certify when the three stamps complete in order, '
+               'or by birth_lane.promote after an approved promotion; a certification is never cleared.';
+    end if;
   end if;
 
   -- 2. Certification: only a governed, uncertified row whose three stamps are present and in order
   -- (pen <= stamp <= gate). A partial row (a null stamp) or an ambiguous one (out of order) is left as is.
-  if NEW.certified or NEW.governance_role is distinct from 'governed' then
-    return NEW;
-  end if;
-  if NEW.inspect_pen is null or NEW.inspect_stamp is null or NEW.inspect_gate is null
+  if NEW.certified or NEW.governance_role is distinct from 'governed'
+     or NEW.inspect_pen is null or NEW.inspect_stamp is null or NEW.inspect_gate is null
      or NEW.inspect_pen > NEW.inspect_stamp or NEW.inspect_stamp > NEW.inspect_gate then
     return NEW;
   end if;

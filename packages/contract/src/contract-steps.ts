@@ -62,6 +62,15 @@ export const contractSteps: readonly Step[] = [
       'role:birth_lane_reader',
     ],
   }),
+  sqlStep({
+    id: 'contract/0005_heartbeats',
+    title: 'heartbeats of standing producers',
+    risk: 'low',
+    prerequisites: ['contract/0004_roles'],
+    mutation: readSqlFile(SQL_DIR, '0005_heartbeats.sql'),
+    rollback: 'drop table if exists birth_lane.producer_heartbeats;',
+    footprint: ['table:birth_lane.producer_heartbeats'],
+  }),
 ];
 
 /** The lane's NOLOGIN roles; grant them to login roles (`grant birth_lane_producer to my_worker`). */

@@ -52,6 +52,13 @@ export {
   gateReadingSchema,
 } from './gate-mode.js';
 export {
+  HEARTBEAT_STATES,
+  type Heartbeat,
+  type HeartbeatState,
+  heartbeatSchema,
+  heartbeatStateSchema,
+} from './heartbeat.js';
+export {
   INSPECT_STAGES,
   INSPECT_STATES,
   type InspectClassification,

@@ -5,6 +5,7 @@ import { approvalRequestInputSchema, voteInputSchema } from './approval.js';
 import { ValidationError } from './errors.js';
 import { evidenceRecordSchema } from './evidence.js';
 import { gateModeSchema, gateReadingSchema } from './gate-mode.js';
+import { heartbeatSchema } from './heartbeat.js';
 import { inspectClassificationSchema, inspectStageSchema, inspectStateSchema } from './inspect.js';
 import { parseOrThrow } from './parse.js';
 import { productionSnapshotSchema, proofReportSchema } from './proof.js';
@@ -381,6 +382,66 @@ const TABLES: readonly SchemaTable[] = [
         rule: 'one_of',
       },
       { input: { mode: 'block', bypass: false, layer: 'database' }, field: 'caveat' },
+    ],
+  },
+  {
+    name: 'heartbeat',
+    schema: heartbeatSchema,
+    good: [
+      {
+        instanceId: 'host:1:listen',
+        channel: 'listen',
+        host: 'host',
+        pid: 1,
+        state: 'idle',
+        startedAt: '2026-01-01T00:00:00Z',
+        beatAt: '2026-01-01T00:00:05Z',
+        lastRunId: null,
+      },
+    ],
+    bad: [
+      {
+        input: {
+          instanceId: 'h',
+          channel: 'smoke-signal',
+          host: 'h',
+          pid: 1,
+          state: 'idle',
+          startedAt: '2026-01-01T00:00:00Z',
+          beatAt: '2026-01-01T00:00:00Z',
+          lastRunId: null,
+        },
+        field: 'channel',
+        rule: 'one_of',
+      },
+      {
+        input: {
+          instanceId: 'h',
+          channel: 'http',
+          host: 'h',
+          pid: -1,
+          state: 'idle',
+          startedAt: '2026-01-01T00:00:00Z',
+          beatAt: '2026-01-01T00:00:00Z',
+          lastRunId: null,
+        },
+        field: 'pid',
+        rule: 'min',
+      },
+      {
+        input: {
+          instanceId: 'h',
+          channel: 'http',
+          host: 'h',
+          pid: 1,
+          state: 'dead',
+          startedAt: '2026-01-01T00:00:00Z',
+          beatAt: '2026-01-01T00:00:00Z',
+          lastRunId: null,
+        },
+        field: 'state',
+        rule: 'one_of',
+      },
     ],
   },
   {

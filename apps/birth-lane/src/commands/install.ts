@@ -1,0 +1,21 @@
+import type { AppConfig } from '../config.js';
+import { openDatabase } from '../database/open-database.js';
+import { installLane } from '../lane/install-lane.js';
+
+export async function installCommand(config: AppConfig, options: { json: boolean }): Promise<number> {
+  const database = await openDatabase(config);
+  try {
+    const result = await installLane(database.pool, {
+      onStep: (id, outcome) => {
+        if (!options.json)
+          process.stdout.write(`${outcome === 'applied' ? 'applied        ' : 'already applied'}  ${id}\n`);
+      },
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify({ database: database.source, ...result })}\n`);
+    else if (result.ruleSet)
+      process.stdout.write(`rule set ${result.ruleSet.version} active (${result.ruleSet.hash})\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

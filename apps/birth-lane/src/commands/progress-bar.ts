@@ -1,0 +1,26 @@
+/**
+ * A one-line progress bar on stderr for long work; silent when stderr is not a terminal (CI,
+ * pipes), where a final summary line is printed instead.
+ */
+export function progressBar(label: string, total: number): { update(done: number): void; finish(): void } {
+  const interactive = process.stderr.isTTY === true;
+  const started = performance.now();
+  let last = 0;
+  const render = (done: number) => {
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows, ${Math.round(rate).toLocaleString('en')} rows/s`;
+  };
+  return {
+    update(done) {
+      if (!interactive || performance.now() - last < 100) return;
+      last = performance.now();
+      process.stderr.write(`\r${render(done)}`);
+    },
+    finish() {
+      process.stderr.write(`${interactive ? '\r' : ''}${render(total)}\n`);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { AppConfig } from '../config.js';
+import { openDatabase } from '../database/open-database.js';
+import { formatStatus } from '../status/format-status.js';
+import { laneStatus } from '../status/lane-status.js';
+
+export async function statusCommand(config: AppConfig, options: { json: boolean }): Promise<number> {
+  const database = await openDatabase(config);
+  try {
+    const status = await laneStatus(database.pool);
+    process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

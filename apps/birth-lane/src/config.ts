@@ -1,0 +1,35 @@
+import { parseOrThrow } from '@birth-lane/contract';
+import { z } from 'zod';
+
+/**
+ * The app's settings from the environment. Every variable is validated; an unknown BIRTH_LANE_*
+ * variable is an error too, because a typo there silently changes nothing.
+ */
+const environmentSchema = z.strictObject({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  BIRTH_LANE_DATA_DIR: z.string().min(1).default('.birth-lane'),
+  BIRTH_LANE_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  BIRTH_LANE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  BIRTH_LANE_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BIRTH_LANE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  BIRTH_LANE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+export type AppConfig = z.output<typeof environmentSchema>;
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const relevant: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (value === undefined || value === '') continue;
+    if (name === 'DATABASE_URL' || name.startsWith('BIRTH_LANE_')) {
+      // The test kit's own variables are not the app's business.
+      if (name.startsWith('BIRTH_LANE_TEST_')) continue;
+      relevant[name] = value;
+    }
+  }
+  return parseOrThrow(environmentSchema, relevant, 'environment');
+}

@@ -1,0 +1,38 @@
+import type { Database } from '@birth-lane/contract';
+import pg from 'pg';
+import type { AppConfig } from '../config.js';
+import { startEmbeddedDatabase } from './embedded-database.js';
+
+export interface OpenDatabase {
+  readonly pool: pg.Pool & Database;
+  readonly url: string;
+  /** Where the server came from, for people: `DATABASE_URL` or the embedded data directory. */
+  readonly source: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root's one way to a database: DATABASE_URL if set, else an embedded PostgreSQL
+ * whose data lives in the project (BIRTH_LANE_DATA_DIR), stopped again by close().
+ */
+export async function openDatabase(
+  config: AppConfig,
+  options: { poolSize?: number } = {},
+): Promise<OpenDatabase> {
+  const max = options.poolSize ?? Math.max(4, config.BIRTH_LANE_CONCURRENCY + 2);
+  if (config.DATABASE_URL) {
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max });
+    return { pool, url: config.DATABASE_URL, source: 'DATABASE_URL', close: () => pool.end() };
+  }
+  const embedded = await startEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
+  const pool = new pg.Pool({ connectionString: embedded.url, max });
+  return {
+    pool,
+    url: embedded.url,
+    source: `embedded PostgreSQL (data in ${embedded.dataDir})`,
+    async close() {
+      await pool.end();
+      await embedded.stop();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { birthSteps } from '@birth-lane/birth';
+import { certifySteps } from '@birth-lane/certify-consumer';
+import { contractSteps, type Step } from '@birth-lane/contract';
+import { inspectContractSteps } from '@birth-lane/inspect-contract';
+import { ruleSetSteps } from '@birth-lane/inspect-producer';
+
+/**
+ * Every database object of the lane, in install order: the contract's shared surfaces first,
+ * then each block's own objects. This is the composition; the blocks never see each other.
+ */
+export const laneSteps: readonly Step[] = [
+  ...contractSteps,
+  ...birthSteps,
+  ...inspectContractSteps,
+  ...certifySteps,
+  ...ruleSetSteps,
+];
