@@ -1,11 +1,11 @@
 import {
   GOVERNANCE_ROLES,
   quoteIdentifier,
+  quoteLiteral,
   ValidationError,
   type ValidationIssue,
 } from '@birth-lane/contract';
 import { z } from 'zod';
-import { quoteLiteral } from './quote-literal.js';
 import { issuesOf } from './validation-issues.js';
 
 // PostgreSQL silently truncates a longer name to 63 bytes, so the generated DDL would name

@@ -20,4 +20,3 @@ export {
   mintBirths,
 } from './mint-births.js';
 export { parseBirthInput, parseBirthInputs } from './parse-birth-input.js';
-export { quoteLiteral } from './quote-literal.js';

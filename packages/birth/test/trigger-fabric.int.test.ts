@@ -1,4 +1,4 @@
-import { contractSteps, LANE_ROLES, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import { contractSteps, LANE_ROLES, quoteLiteral, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import fc from 'fast-check';
 import type pg from 'pg';
@@ -7,7 +7,6 @@ import { BIRTH_NOTIFY_CHANNEL } from '../src/birth-notify-channel.js';
 import { birthSteps } from '../src/birth-steps.js';
 import { birthTriggerFabricSql, birthTriggerSql } from '../src/birth-trigger.js';
 import { mintBirth, mintBirths } from '../src/mint-births.js';
-import { quoteLiteral } from '../src/quote-literal.js';
 import { registryCount, rejectionOf } from './helpers.js';
 
 const t = useTestDatabase({ setupSql: [...contractSteps, ...birthSteps].map((step) => step.mutation) });

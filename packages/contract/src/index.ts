@@ -157,7 +157,7 @@ export {
   runOutcomeSchema,
   runReportSchema,
 } from './run-report.js';
-export { quoteIdentifier, quoteQualified } from './sql-identifier.js';
+export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-identifier.js';
 export { SQLSTATE, type SqlState } from './sqlstate.js';
 export {
   CONCEPTUAL_STAMPS,

@@ -21,3 +21,27 @@ export function quoteIdentifier(name: string): string {
 export function quoteQualified(schema: string, name: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
 }
+
+/**
+ * Quotes a text value as a PostgreSQL string literal, for SQL that cannot take parameters
+ * (generated trigger bodies, compiled rule sets in procedures and pg_cron jobs). Values in
+ * ordinary queries are always parameters instead.
+ *
+ * Quotes are doubled. A value holding a backslash is written as E'…' with backslashes doubled too,
+ * so it reads the same whether or not standard_conforming_strings is on: a session with the
+ * setting off cannot turn `\'` into the end of the literal. NUL cannot be stored in PostgreSQL
+ * text, so it is refused, naming `field`.
+ */
+export function quoteLiteral(value: string, field = 'value'): string {
+  if (value.includes('\u0000')) {
+    throw new ValidationError('SQL literal', [
+      {
+        field,
+        rule: 'no_nul',
+        message: 'must not contain a NUL character (PostgreSQL text cannot hold one)',
+      },
+    ]);
+  }
+  const quoted = value.replaceAll("'", "''");
+  return value.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+}

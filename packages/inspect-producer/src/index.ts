@@ -16,7 +16,6 @@ export {
 export { compileLinearRegex, type LinearRegex } from './rules/linear-regex.js';
 export { parseRuleSetDocument, readRuleSetFile } from './rules/load-rule-set.js';
 export { toPostgresRegex, UnportablePatternError, unportablePatternReason } from './rules/portable-regex.js';
-export { quoteLiteral } from './rules/quote-literal.js';
 export {
   type ActivatedRuleSet,
   type ActiveRuleSet,

@@ -1,6 +1,11 @@
-import { type Check, type InspectStage, quoteIdentifier, type RuleSet } from '@birth-lane/contract';
+import {
+  type Check,
+  type InspectStage,
+  quoteIdentifier,
+  quoteLiteral,
+  type RuleSet,
+} from '@birth-lane/contract';
 import { toPostgresRegex } from './portable-regex.js';
-import { quoteLiteral } from './quote-literal.js';
 import { assertSupportedRuleSet, isTimestampField } from './rule-set-support.js';
 
 /**
@@ -98,7 +103,7 @@ export function compileCheckFailsSql(check: Check, rowAlias = 'r', options: Comp
 }
 
 function textArray(values: readonly string[]): string {
-  return `array[${values.map(quoteLiteral).join(', ')}]::text[]`;
+  return `array[${values.map((value) => quoteLiteral(value)).join(', ')}]::text[]`;
 }
 
 /** Bounds come from a parsed rule set, but they are pasted into SQL, so make sure they are integers. */

@@ -1,6 +1,5 @@
 import type { Check, RuleSet } from '@birth-lane/contract';
-import { INSPECT_STAGES, quoteIdentifier } from '@birth-lane/contract';
-import { quoteLiteral } from '../rules/quote-literal.js';
+import { INSPECT_STAGES, quoteIdentifier, quoteLiteral } from '@birth-lane/contract';
 
 /** What a check demands, in words; a check's own `message` wins. */
 export function describeCheck(check: Check): string {

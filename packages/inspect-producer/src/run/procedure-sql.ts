@@ -1,5 +1,4 @@
-import { type RuleSet, ruleSetHash, type Step, sqlStep } from '@birth-lane/contract';
-import { quoteLiteral } from '../rules/quote-literal.js';
+import { quoteLiteral, type RuleSet, ruleSetHash, type Step, sqlStep } from '@birth-lane/contract';
 import { producerBatchSql } from './batch-sql.js';
 
 export const PRODUCER_PROCEDURE = 'birth_lane.run_producer(integer,integer,text)';

@@ -1,8 +1,21 @@
-import { ValidationError } from '@birth-lane/contract';
 import { describe, expect, it } from 'vitest';
-import { quoteLiteral } from './quote-literal.js';
+import { ValidationError } from './errors.js';
+import { quoteLiteral } from './sql-identifier.js';
 
 describe('quoteLiteral', () => {
+  it.each([
+    ['plain', "'plain'"],
+    ['', "''"],
+    ["it's", "'it''s'"],
+    ["'; drop table x; --", "'''; drop table x; --'"],
+    ['^\\d+$', "E'^\\\\d+$'"],
+    ["\\'", "E'\\\\'''"],
+    ['tab\there', "'tab\there'"],
+    ['😀', "'😀'"],
+  ])('%j → %s', (value, expected) => {
+    expect(quoteLiteral(value)).toBe(expected);
+  });
+
   it('wraps plain text in single quotes', () => {
     expect(quoteLiteral('species')).toBe("'species'");
   });

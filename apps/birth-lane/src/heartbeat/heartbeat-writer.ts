@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ChannelName, HeartbeatState, Queryable } from '@birth-lane/contract';
+
+export interface HeartbeatWriter {
+  readonly instanceId: string;
+  /** Records a state change at once (and keeps beating with it). */
+  set(state: HeartbeatState, lastRunId?: string): Promise<void>;
+  /** Stops beating and records `stopped`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Writes this process's heartbeat to `birth_lane.producer_heartbeats` every `intervalMs`, so the
+ * gate policy and `birth-lane status` can tell which producers stand and how recently they lived.
+ * A failed beat is reported to `onError` and retried on the next tick; it never stops the channel.
+ */
+export async function startHeartbeat(
+  db: Queryable,
+  channel: ChannelName,
+  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): Promise<HeartbeatWriter> {
+  const instanceId = `${hostname()}:${process.pid}:${channel}:${randomUUID().slice(0, 8)}`;
+  let state: HeartbeatState = 'idle';
+  let lastRunId: string | null = null;
+  const beat = () =>
+    db.query(
+      `insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state, last_run_id)
+       values ($1::text, $2::text, $3::text, $4::int, $5::text, $6::uuid)
+       on conflict (instance_id) do update
+         set state = excluded.state, beat_at = now(), last_run_id = coalesce(excluded.last_run_id, birth_lane.producer_heartbeats.last_run_id)`,
+      [instanceId, channel, hostname(), process.pid, state, lastRunId],
+    );
+  await beat();
+  const timer = setInterval(() => {
+    beat().catch((error: unknown) => options.onError?.(error));
+  }, options.intervalMs ?? 5000);
+  timer.unref();
+  return {
+    instanceId,
+    async set(next, runId) {
+      state = next;
+      if (runId) lastRunId = runId;
+      await beat();
+    },
+    async stop() {
+      clearInterval(timer);
+      state = 'stopped';
+      await beat();
+    },
+  };
+}
