@@ -128,15 +128,16 @@ describe('a run under the default rule set', () => {
       goodRow('ENT-201', { collection_name: null }), // PEN fails: missing collection_name
       goodRow('ENT-202', { dot_origin: '   ' }), // PEN fails: blank dot_origin
       goodRow('bad-code'), // PEN fails: malformed entity_code
+      goodRow('   '), // PEN fails: missing (blank) entity_code
       goodRow('ENT-204', { name: null }), // STAMP fails
       goodRow('ENT-205', { status: 'mystery' }), // STAMP fails
       goodRow('ENT-206', { species_code: 'SP-TREE' }), // GATE fails: wrong species for fauna
       goodRow('ENT-207', { born_at: '2999-01-01T00:00:00Z' }), // PEN fails: born in the future
     ]);
     const report = await runProducer(db(), { channel: 'test' });
-    expect(report.failed).toEqual({ pen: 4, stamp: 2, gate: 1 });
+    expect(report.failed).toEqual({ pen: 5, stamp: 2, gate: 1 });
     const rows = await stamps();
-    for (const code of ['ENT-201', 'ENT-202', 'bad-code', 'ENT-207']) {
+    for (const code of ['ENT-201', 'ENT-202', 'bad-code', '   ', 'ENT-207']) {
       expect(rows.get(code)).toMatchObject({ inspect_pen: null, inspect_stamp: null, inspect_gate: null });
     }
     for (const code of ['ENT-204', 'ENT-205']) {
@@ -151,6 +152,7 @@ describe('a run under the default rule set', () => {
         'ENT-201:pen',
         'ENT-202:pen',
         'bad-code:pen',
+        '   :pen',
         'ENT-204:stamp',
         'ENT-205:stamp',
         'ENT-206:gate',
