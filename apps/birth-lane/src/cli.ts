@@ -6,8 +6,13 @@
 import { BirthLaneError, ValidationError } from '@birth-lane/contract';
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from './channels/exit-codes.js';
+import { registerHttpCommand } from './commands/http-command.js';
 import { installCommand } from './commands/install.js';
+import { registerListenCommand } from './commands/listen-command.js';
+import { registerPgCronCommand } from './commands/pg-cron-command.js';
+import { registerQueueCommand } from './commands/queue-command.js';
 import { runOnceCommand } from './commands/run-once.js';
+import { registerScheduleCommand } from './commands/schedule-command.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { loadConfig } from './config.js';
@@ -81,6 +86,13 @@ program
   .action(async (options: { json?: boolean }) => {
     process.exitCode = await statusCommand(loadConfig(), { json: options.json === true });
   });
+
+// Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
+registerScheduleCommand(program);
+registerQueueCommand(program);
+registerPgCronCommand(program);
+registerListenCommand(program);
+registerHttpCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -36,4 +36,63 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** Everything the child printed so far. */
+  output(): { readonly stdout: string; readonly stderr: string };
+  /** Resolves once `ready` holds for what was printed; rejects (quoting the output) after `timeoutMs` or if the child exits first. */
+  waitFor(
+    ready: (output: { readonly stdout: string; readonly stderr: string }) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
+  /** Sends `signal` (SIGTERM) and resolves with the exit; SIGKILL if it has not exited after `timeoutMs`. */
+  stop(options?: { signal?: NodeJS.Signals; timeoutMs?: number }): Promise<CliResult>;
+}
+
+/** Starts the real CLI as a long-running child (a standing channel), to be stopped with a signal. */
+export function startCli(args: readonly string[], env: Record<string, string>): RunningCli {
+  const child = spawn(TSX, ['--conditions=@birth-lane/source', CLI, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<CliResult>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  const output = () => ({ stdout, stderr });
+  return {
+    child,
+    output,
+    async waitFor(ready, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!ready(output())) {
+        if (done) throw new Error(`the CLI exited before it was ready:\n${stdout}\n${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(`the CLI was not ready after ${timeoutMs} ms:\n${stdout}\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop({ signal = 'SIGTERM', timeoutMs = 30_000 } = {}) {
+      if (!done) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }

@@ -42,6 +42,12 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
 
   const connectionString = withDatabase(server, databaseName);
   const pool = new pg.Pool({ connectionString });
+  // close() drops the database WITH (FORCE). A backend that is still shutting down when that
+  // happens sends 57P01 to a client the pool has already let go of; without a listener of its
+  // own that late error would surface as an unhandled error and fail the test run.
+  const ignoreLateError = () => undefined;
+  pool.on('error', ignoreLateError);
+  pool.on('connect', (client) => client.on('error', ignoreLateError));
   const clients = new Set<pg.Client>();
   let closed: Promise<void> | undefined;
 
@@ -51,6 +57,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     databaseName,
     async connect() {
       const client = new pg.Client({ connectionString });
+      client.on('error', ignoreLateError);
       await client.connect();
       clients.add(client);
       return client;

@@ -5,13 +5,19 @@ import type { Logger } from '../logging/logger.js';
  * Starts a standing channel and keeps the process up until SIGTERM or SIGINT, then stops the
  * channel gracefully (it finishes or releases the batch in flight) and resolves.
  */
-export async function runUntilSignalled(channel: ProducerChannel, runner: ProducerRunner, log: Logger): Promise<void> {
+export async function runUntilSignalled(
+  channel: ProducerChannel,
+  runner: ProducerRunner,
+  log: Logger,
+): Promise<void> {
   let signalled!: (signal: NodeJS.Signals) => void;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     signalled = resolve;
   });
-  process.once('SIGTERM', signalled);
-  process.once('SIGINT', signalled);
+  // `on`, not `once`: a second SIGTERM (systemd and Kubernetes send one to every process of the
+  // group) must not kill the process mid-batch; the first one already started a graceful stop.
+  process.on('SIGTERM', signalled);
+  process.on('SIGINT', signalled);
   try {
     await channel.start(runner);
     log.info({ channel: channel.name }, 'channel standing');

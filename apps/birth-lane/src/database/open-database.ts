@@ -20,12 +20,19 @@ export async function openDatabase(
   options: { poolSize?: number } = {},
 ): Promise<OpenDatabase> {
   const max = options.poolSize ?? Math.max(4, config.BIRTH_LANE_CONCURRENCY + 2);
+  // pg emits 'error' on the pool when the server ends an idle session (a restart, a failover,
+  // pg_terminate_backend). Unhandled, that would crash a standing channel; the pool replaces the
+  // session on next use, so it is reported and otherwise ignored.
+  const onIdleError = (error: Error) =>
+    process.stderr.write(`birth-lane: idle database session lost: ${error.message}\n`);
   if (config.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max });
+    pool.on('error', onIdleError);
     return { pool, url: config.DATABASE_URL, source: 'DATABASE_URL', close: () => pool.end() };
   }
   const embedded = await startEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
   const pool = new pg.Pool({ connectionString: embedded.url, max });
+  pool.on('error', onIdleError);
   return {
     pool,
     url: embedded.url,

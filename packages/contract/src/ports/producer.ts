@@ -9,6 +9,11 @@ export interface ProducerRunOptions {
   readonly idTo?: string;
   /** Stop after this many rows scanned. */
   readonly maxRows?: number;
+  /**
+   * How many connections walk the run's rows at once. 1 walks strictly in id order, so "the rest
+   * of the range" after a stop is exact (a queue job handing its remainder back relies on it).
+   */
+  readonly concurrency?: number;
   /** Aborting stops the run after the batch in flight; the report says `stopped`. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { scanned: number; lastId: string | null }) => void;

@@ -1,0 +1,39 @@
+-- Why: pg_cron runs the producer inside PostgreSQL, with no Node process to write a heartbeat.
+-- Every standing channel must beat in birth_lane.producer_heartbeats (the gate policy and
+-- `birth-lane status` read it), so the pg_cron job calls this wrapper: it beats `running`, calls
+-- the time-boxed birth_lane.run_producer (which commits per batch), then beats `idle` with the
+-- run's id. It is a procedure because run_producer commits: a CALL chain keeps that allowed,
+-- while two statements in one pg_cron command would run as one implicit transaction and refuse
+-- the COMMIT. A run that errors leaves the beat at `running` and ageing: visibly unhealthy.
+create or replace procedure birth_lane.run_producer_from_pg_cron(
+  p_batch_size integer,
+  p_time_budget_ms integer)
+language plpgsql
+as $procedure$
+declare
+  v_instance text := 'pg-cron@' || current_database();
+  v_called timestamptz := clock_timestamp();
+  v_run uuid;
+begin
+  insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state)
+  values (v_instance, 'pg-cron', 'pg_cron', pg_backend_pid(), 'running')
+  on conflict (instance_id) do update
+    set state = 'running', pid = excluded.pid, beat_at = now();
+  commit;
+
+  call birth_lane.run_producer(p_batch_size, p_time_budget_ms, 'pg-cron');
+
+  -- The run report is the procedure's last write; evidence_kind_recorded_idx finds it.
+  select run_id into v_run
+    from birth_lane.evidence
+   where kind = 'run_report' and recorded_at >= v_called and payload -> 'report' ->> 'channel' = 'pg-cron'
+   order by recorded_at desc
+   limit 1;
+  update birth_lane.producer_heartbeats
+     set state = 'idle', beat_at = now(), last_run_id = coalesce(v_run, last_run_id)
+   where instance_id = v_instance;
+  commit;
+end;
+$procedure$;
+
+grant execute on procedure birth_lane.run_producer_from_pg_cron(integer, integer) to birth_lane_producer;

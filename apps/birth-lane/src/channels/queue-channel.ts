@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Database,
+  PostgresEvidenceSink,
+  type ProducerChannel,
+  type ProducerRunner,
+  type ProducerRunOptions,
+  parseOrThrow,
+  type RunReport,
+  withTransaction,
+} from '@birth-lane/contract';
+import { z } from 'zod';
+import { type HeartbeatWriter, startHeartbeat } from '../heartbeat/heartbeat-writer.js';
+import { type Boss, type BossJob, ensureQueue, onConnection, startBoss, stopBoss } from '../jobs/pg-boss.js';
+import {
+  RUN_JOB_BUDGET_SECONDS,
+  RUN_QUEUE,
+  RUN_QUEUE_OPTIONS,
+  type RunJob,
+  runJobSchema,
+} from '../jobs/run-queue.js';
+import type { Logger } from '../logging/logger.js';
+import { runSummary } from './run-summary.js';
+
+const settingsSchema = z.strictObject({
+  /** Jobs this process runs at once (one pg-boss fetch loop each). */
+  teamSize: z.number().int().min(1).max(64).default(1),
+  batchSize: z.number().int().positive().max(50_000).optional(),
+  /** A job's run stops itself after this long and hands the rest of its range back. */
+  runBudgetSeconds: z.number().int().min(1).max(RUN_JOB_BUDGET_SECONDS).default(RUN_JOB_BUDGET_SECONDS),
+  /** How often each idle fetch loop asks for a job. */
+  pollingIntervalSeconds: z.number().min(0.5).max(600).default(2),
+  heartbeatIntervalMs: z.number().int().min(100).optional(),
+  /** How long stop() waits for the jobs in flight to finish their batch and settle. */
+  stopTimeoutMs: z.number().int().min(1000).default(30_000),
+});
+export type QueueChannelSettings = z.input<typeof settingsSchema>;
+
+export interface QueueChannelDependencies {
+  /** The app's pool: heartbeat, evidence notes, and the transactions that settle jobs. */
+  readonly db: Database;
+  /** pg-boss opens its own pool on this (openDatabase's `url`). */
+  readonly connectionString: string;
+  readonly log: Logger;
+  /** Called with each job's run report, after it is logged. */
+  readonly onReport?: (report: RunReport) => void;
+}
+
+type Settlement =
+  | { readonly kind: 'complete' }
+  /** The run stopped early: the rest of the range, from `idFrom`, goes back on the queue as a new job. */
+  | { readonly kind: 'hand_back'; readonly idFrom: string }
+  | { readonly kind: 'fail'; readonly reason: string };
+
+/**
+ * The `queue` channel (`birth-lane worker`): takes id-range jobs from a pg-boss queue and runs the
+ * producer over each range, one run report per job. Any number of workers on any number of hosts
+ * share the queue; pg-boss hands each job to one of them (SKIP LOCKED), so ranges never overlap.
+ *
+ * A run inside a job walks its range in id order (concurrency 1), so when it stops early (SIGTERM,
+ * or its time budget) every row up to its last batch is done and the rest is exactly the ids after
+ * it. That rest is put back as a new job in the same transaction that completes this one, so a
+ * stopped worker neither loses rows nor makes another worker inspect a row twice.
+ */
+export class QueueChannel implements ProducerChannel {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = 'queue' as const;
+  readonly settings: z.output<typeof settingsSchema>;
+  readonly #abort = new AbortController();
+  #boss: Boss | null = null;
+  #heartbeat: HeartbeatWriter | null = null;
+  #stopping = false;
+  #inFlight = 0;
+
+  constructor(
+    settings: QueueChannelSettings,
+    private readonly dependencies: QueueChannelDependencies,
+  ) {
+    this.settings = parseOrThrow(settingsSchema, settings, 'queue worker options');
+  }
+
+  async start(runner: ProducerRunner): Promise<void> {
+    if (this.#stopping) return;
+    const { log } = this.dependencies;
+    this.#heartbeat = await startHeartbeat(this.dependencies.db, this.name, {
+      intervalMs: this.settings.heartbeatIntervalMs,
+      onError: (error) => log.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
+    });
+    try {
+      const boss = await startBoss({
+        connectionString: this.dependencies.connectionString,
+        applicationName: 'birth-lane-worker',
+        log,
+        maxConnections: this.settings.teamSize + 2,
+      });
+      this.#boss = boss;
+      if (this.#stopping) {
+        // stop() came while pg-boss was starting, and found nothing to stop yet.
+        await stopBoss(boss);
+        return;
+      }
+      await ensureQueue(boss, RUN_QUEUE, RUN_QUEUE_OPTIONS);
+      // pg-boss 10 has no team size: each work() call is one fetch loop taking one job at a time.
+      for (let member = 0; member < this.settings.teamSize; member += 1) {
+        let memberId = '';
+        memberId = await boss.work<unknown>(
+          RUN_QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: this.settings.pollingIntervalSeconds },
+          async ([job]) => {
+            if (!job) return;
+            await this.#take(boss, runner, job);
+            // pg-boss would wait out the polling interval even after a job; where one job was,
+            // more are likely, so ask again at once (an empty fetch then waits as usual).
+            if (!this.#stopping) boss.notifyWorker(memberId);
+          },
+        );
+      }
+      log.info({ queue: RUN_QUEUE, teamSize: this.settings.teamSize }, 'worker standing');
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    // Runs in flight finish their batch and report `stopped`; their jobs are settled before
+    // pg-boss (which waits for them) closes its pool.
+    this.#abort.abort();
+    await this.#beat();
+    if (this.#boss) await stopBoss(this.#boss, { timeoutMs: this.settings.stopTimeoutMs });
+    await this.#heartbeat?.stop();
+  }
+
+  async #take(boss: Boss, runner: ProducerRunner, job: BossJob<unknown>): Promise<void> {
+    const log = this.dependencies.log.child({ jobId: job.id });
+    const parsed = runJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      log.error({ data: job.data, issues: parsed.error.issues }, 'job is not an id-range job; failed');
+      await boss.fail(RUN_QUEUE, job.id, { message: 'not an id-range job', issues: parsed.error.issues });
+      return;
+    }
+    const data = parsed.data;
+    if (this.#stopping) {
+      // Fetched in the instant between stop() and pg-boss ending its fetch loops: give it back whole.
+      await this.#settle(boss, job.id, data, null, { kind: 'hand_back', idFrom: data.idFrom });
+      log.info({ idFrom: data.idFrom, idTo: data.idTo }, 'job handed back untouched: stopping');
+      return;
+    }
+
+    log.info(
+      {
+        parentRunKey: data.parentRunKey,
+        chunk: `${data.chunk}/${data.chunks}`,
+        idFrom: data.idFrom,
+        idTo: data.idTo,
+      },
+      'job taken',
+    );
+    this.#inFlight += 1;
+    await this.#beat();
+    let lastId: string | null = null;
+    let report: RunReport | undefined;
+    try {
+      // concurrency 1 is what makes "the rest of the range" exact (see the class comment).
+      const options: ProducerRunOptions = {
+        channel: this.name,
+        idFrom: data.idFrom,
+        idTo: data.idTo,
+        concurrency: 1,
+        batchSize: this.settings.batchSize,
+        signal: AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(this.settings.runBudgetSeconds * 1000),
+        ]),
+        onProgress: (progress) => {
+          lastId = progress.lastId;
+        },
+      };
+      report = await runner.run(options);
+    } catch (error) {
+      log.error({ err: error }, 'run failed; the job will be retried');
+      await boss.fail(RUN_QUEUE, job.id, { message: error instanceof Error ? error.message : String(error) });
+      return;
+    } finally {
+      this.#inFlight -= 1;
+      await this.#beat(report?.runId);
+    }
+
+    log.info({ report }, `job run ${report.outcome}`);
+    this.dependencies.onReport?.(report);
+    await this.#settle(boss, job.id, data, report, settlementFor(report, data, lastId));
+  }
+
+  /** Completes, hands back or fails the job, with its evidence note, in one transaction. */
+  async #settle(
+    boss: Boss,
+    jobId: string,
+    data: RunJob,
+    report: RunReport | null,
+    settlement: Settlement,
+  ): Promise<void> {
+    await withTransaction(this.dependencies.db, async (connection) => {
+      const via = { db: onConnection(connection) };
+      let handedBackAs: string | null = null;
+      if (settlement.kind === 'hand_back') {
+        handedBackAs = randomUUID();
+        const rest: RunJob = { ...data, idFrom: settlement.idFrom };
+        await boss.send(RUN_QUEUE, rest, { ...via, id: handedBackAs });
+      }
+      const output = { ...(report ? runSummary(report) : {}), ...(handedBackAs ? { handedBackAs } : {}) };
+      if (settlement.kind === 'fail')
+        await boss.fail(RUN_QUEUE, jobId, { ...output, reason: settlement.reason }, via);
+      else await boss.complete(RUN_QUEUE, jobId, output, via);
+      if (report) {
+        await new PostgresEvidenceSink(connection).append([
+          {
+            kind: 'note',
+            topic: 'queue.job',
+            runId: report.runId,
+            payload: {
+              jobId,
+              ...data,
+              settlement: settlement.kind,
+              ...(handedBackAs ? { handedBackAs } : {}),
+            },
+          },
+        ]);
+      }
+    });
+  }
+
+  async #beat(runId?: string): Promise<void> {
+    const state = this.#stopping ? 'stopping' : this.#inFlight > 0 ? 'running' : 'idle';
+    await this.#heartbeat
+      ?.set(state, runId)
+      .catch((error: unknown) => this.dependencies.log.warn({ err: error }, 'heartbeat failed'));
+  }
+}
+
+/** What to do with a job once its run has reported. */
+export function settlementFor(report: RunReport, job: RunJob, lastId: string | null): Settlement {
+  switch (report.outcome) {
+    case 'completed':
+      return { kind: 'complete' };
+    case 'stopped': {
+      const next = lastId === null ? BigInt(job.idFrom) : BigInt(lastId) + 1n;
+      return next > BigInt(job.idTo) ? { kind: 'complete' } : { kind: 'hand_back', idFrom: next.toString() };
+    }
+    case 'source_recovery_required':
+    case 'failed':
+      return { kind: 'fail', reason: report.detail ?? report.outcome };
+  }
+}
