@@ -17,6 +17,44 @@ revoke all on birth_lane.canonical_collections from public;
 -- owner, a custom writer role) and must look the collection up; the list is configuration, not a secret.
 grant select on birth_lane.canonical_collections to public;
 
+-- The certify trigger asks "is this collection canonical?" for every row whose stamps complete:
+-- a million times on a backlog run. A table lookup costs a query per row; instead the list is
+-- compiled into this function's body, which the trigger's expression inlines as a constant. The
+-- table stays the one source of truth: a statement trigger on it recompiles the function on every
+-- change, in the same transaction, and only the owner can replace it.
+create or replace function birth_lane.canonical_collection_list()
+returns text[]
+language sql
+stable
+as $$ select '{}'::text[] $$;
+
+create or replace function birth_lane.compile_canonical_collection_list()
+returns trigger
+language plpgsql
+security definer
+set search_path = pg_catalog, birth_lane
+as $$
+declare
+  names text[];
+begin
+  select coalesce(array_agg(collection_name order by collection_name), '{}') into names
+    from birth_lane.canonical_collections;
+  execute format(
+    'create or replace function birth_lane.canonical_collection_list() returns text[] language sql stable as %L',
+    format('select %L::text[]', names));
+  return null;
+end;
+$$;
+revoke all on function birth_lane.compile_canonical_collection_list() from public;
+
+drop trigger if exists canonical_collections_compile on birth_lane.canonical_collections;
+create trigger canonical_collections_compile
+  after insert or update or delete or truncate on birth_lane.canonical_collections
+  for each statement execute function birth_lane.compile_canonical_collection_list();
+
+-- Compile once now, for a table that already holds rows (a re-install): a no-op update fires it.
+update birth_lane.canonical_collections set collection_name = collection_name where false;
+
 -- The approved-promotion pass: promote() records (row, its own transaction) here for the length of
 -- its one UPDATE, and the certified-pair guard lets the pair change only while such a record exists.
 -- No lane role may read or write this table, so no client can forge the pass. A custom setting
@@ -148,7 +186,7 @@ begin
     return NEW;
   end if;
 
-  if not exists (select 1 from birth_lane.canonical_collections where collection_name = NEW.collection_name) then
+  if NEW.collection_name is null or not (NEW.collection_name = any (birth_lane.canonical_collection_list())) then
     NEW.certified := true;
     NEW.certified_at := now();
     return NEW;

@@ -435,6 +435,30 @@ describe('canonical collections are configuration', () => {
     }
   });
 
+  it('a collection removed from the list certifies its completed rows again', async () => {
+    await setCanonicalCollections(t.db.pool, [KERNEL, 'retired_core']);
+    await setCanonicalCollections(t.db.pool, [KERNEL]);
+    const row = await mint(t.db.pool, { collection: 'retired_core' });
+    await stampInOrder(t.db.pool, row.id);
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(true);
+  });
+
+  it('no lane role can swap the compiled list the certify trigger reads', async () => {
+    for (const role of [LANE_ROLES.producer, LANE_ROLES.promoter, LANE_ROLES.governance]) {
+      const error = await asRole(
+        () => t.db.connect(),
+        role,
+        (client) =>
+          refusal(
+            client.query(
+              "create or replace function birth_lane.canonical_collection_list() returns text[] language sql stable as $$ select '{}'::text[] $$",
+            ),
+          ),
+      );
+      expect(error.code).toBe(SQLSTATE.insufficientPrivilege);
+    }
+  });
+
   it('the reader can list them; the governance role cannot change them', async () => {
     await asRole(
       () => t.db.connect(),
