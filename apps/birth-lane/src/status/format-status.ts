@@ -14,7 +14,9 @@ export function formatStatus(status: LaneStatus): string {
     'error' in status.ruleSet
       ? `rule set      NONE ACTIVE: ${status.ruleSet.error}`
       : `rule set      ${status.ruleSet.version} (${status.ruleSet.hash.slice(0, 12)}…)`,
-    `gate mode     ${status.gate.mode ?? 'unset'} (${status.gate.layer} setting; ${status.gate.caveat})`,
+    status.gate.mode === null
+      ? `gate mode     not set in the database (${status.gate.caveat})`
+      : `gate mode     ${status.gate.mode} (database setting; ${status.gate.caveat})`,
   ];
   lines.push(`producers     ${status.producers.length === 0 ? 'none standing' : ''}`);
   for (const producer of status.producers) {
