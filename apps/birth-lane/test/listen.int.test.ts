@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ProducerRunner, ProducerRunOptions, Queryable, RunReport } from '@birth-lane/contract';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
 import { createProducer } from '@birth-lane/inspect-producer';
@@ -10,7 +8,7 @@ import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { ListenChannel, type ListenChannelOptions } from '../src/channels/listen-channel.js';
 import { dedicatedClientFactory } from '../src/database/dedicated-client.js';
 import { installLane } from '../src/lane/install-lane.js';
-import { runCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 const LISTENER = 'birth-lane listen test';
 const silent = pino({ level: 'silent' });
@@ -310,9 +308,6 @@ describe('stopping the listen channel', () => {
   });
 });
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-
 describe('birth-lane listen (the CLI)', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
@@ -327,25 +322,9 @@ describe('birth-lane listen (the CLI)', () => {
 
   it('stands, inspects births, logs JSON, and exits 0 on SIGTERM leaving no listener behind', async () => {
     const before = await insertBirths(t.db.pool, 2);
-    const child = spawn(TSX, ['--conditions=@birth-lane/source', CLI, 'listen'], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: process.env['HOME'] ?? '/tmp',
-        DATABASE_URL: t.db.connectionString,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const listener = startCli(['listen'], { DATABASE_URL: t.db.connectionString });
     try {
-      await waitFor('the channel to stand', async () => stdout.includes('"channel standing"'), 20_000, 50);
+      await listener.waitFor((output) => output.stdout.includes('"channel standing"'), 20_000);
       await waitFor('the catch-up', async () => (await uncertified(t.db.pool, before)) === 0, 5000);
       const born = await insertBirths(t.db.pool, 3);
       await waitFor('the new births', async () => (await uncertified(t.db.pool, born)) === 0, 2000, 5);
@@ -356,13 +335,9 @@ describe('birth-lane listen (the CLI)', () => {
       expect(standing).toHaveLength(1);
       expect(['idle', 'running']).toContain(standing[0]!.state);
     } finally {
-      child.kill('SIGTERM');
+      await listener.stop({ timeoutMs: 15_000 });
     }
-    const code = await Promise.race([
-      exited,
-      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000)),
-    ]);
-    if (code === 'hung') child.kill('SIGKILL');
+    const { code, stdout, stderr } = await listener.exited();
     expect(code, stderr).toBe(0);
     const lines = stdout
       .trim()

@@ -10,32 +10,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real CLI in a child process, as cron or a person would. */
+/** Runs the real CLI in a child process, as cron or a person would, and waits for it to exit. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   options: { timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['--conditions=@birth-lane/source', CLI, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return startCli(args, env).exited(options.timeoutMs ?? 60_000);
 }
 
 export interface RunningCli {
@@ -47,6 +28,8 @@ export interface RunningCli {
     ready: (output: { readonly stdout: string; readonly stderr: string }) => boolean,
     timeoutMs?: number,
   ): Promise<void>;
+  /** Resolves with the exit; SIGKILL if it has not exited after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<CliResult>;
   /** Sends `signal` (SIGTERM) and resolves with the exit; SIGKILL if it has not exited after `timeoutMs`. */
   stop(options?: { signal?: NodeJS.Signals; timeoutMs?: number }): Promise<CliResult>;
 }
@@ -73,6 +56,14 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
     done = true;
   });
   const output = () => ({ stdout, stderr });
+  const exitWithin = async (timeoutMs: number): Promise<CliResult> => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     child,
     output,
@@ -85,14 +76,10 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    async stop({ signal = 'SIGTERM', timeoutMs = 30_000 } = {}) {
+    exited: (timeoutMs = 30_000) => exitWithin(timeoutMs),
+    stop({ signal = 'SIGTERM', timeoutMs = 30_000 } = {}) {
       if (!done) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
+      return exitWithin(timeoutMs);
     },
   };
 }
