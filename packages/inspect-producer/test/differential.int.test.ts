@@ -20,7 +20,7 @@ import { compileStageFailuresSql } from '../src/rules/compile-sql.js';
 import { defaultRuleSet } from '../src/rules/default-rule-set.js';
 import { evaluateStage } from '../src/rules/evaluate.js';
 import { ruleSetSupportIssues } from '../src/rules/rule-set-support.js';
-import { pattern } from './regex-arbitraries.js';
+import { pattern, TRICKY_CHARS } from './regex-arbitraries.js';
 
 const t = useTestDatabase({ name: 'differential' });
 
@@ -53,30 +53,6 @@ const BLANKS = [
   '\u2028',
   '\ufeff',
   '\u200b',
-];
-/** Characters that make patterns, lengths and trimming interesting. */
-const TRICKY_CHARS = [
-  'a',
-  'Z',
-  'é',
-  'e\u0301',
-  '😀',
-  '0',
-  '9',
-  '٣',
-  '１',
-  '-',
-  '_',
-  '.',
-  ' ',
-  '\t',
-  '\n',
-  '\r',
-  '\u2028',
-  '\u00a0',
-  "'",
-  '\\',
-  '"',
 ];
 
 const noNul = (value: string) => value.replaceAll('\u0000', '');

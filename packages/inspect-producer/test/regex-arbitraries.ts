@@ -106,3 +106,32 @@ export const composedPattern = fc
     }
   });
 export const pattern = fc.oneof(fc.constantFrom(...PATTERN_POOL), composedPattern);
+
+/** Characters that split the regex engines and make lengths and trimming interesting. */
+export const TRICKY_CHARS = [
+  'a',
+  'b',
+  'c',
+  'Z',
+  'é',
+  'e\u0301',
+  '😀',
+  '0',
+  '9',
+  '٣',
+  '１',
+  '-',
+  '_',
+  '.',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u2028',
+  '\u00a0',
+  '\u3000',
+  "'",
+  '\\',
+  '"',
+  'SP',
+];
