@@ -1,5 +1,8 @@
 -- Why: the evidence log (S7) is how anyone later checks what the lane did and why. It records;
 -- it never decides. It is append-only, and the database (not the code) refuses any change.
+-- Only the lane's own SECURITY DEFINER functions write it, each only the kinds it owns (no lane
+-- role has INSERT here): a client cannot forge a failure, a run report or an approval record.
+-- Ids, times and the writer (session_user, the login) are set by the server, never by a caller.
 create schema if not exists birth_lane;
 
 create table if not exists birth_lane.evidence (
@@ -14,9 +17,7 @@ create table if not exists birth_lane.evidence (
   rule_set_hash text,
   message text,
   payload jsonb not null default '{}'::jsonb,
-  constraint evidence_kind_check check (
-    kind in ('inspection_failure', 'ambiguous_row', 'run_report', 'rule_set_activated', 'promotion_requested', 'note')
-  ),
+  recorded_by text not null default session_user,
   constraint evidence_stage_check check (stage is null or stage in ('pen', 'stamp', 'gate')),
   constraint evidence_failure_shape_check check (
     kind not in ('inspection_failure', 'ambiguous_row')
@@ -24,11 +25,20 @@ create table if not exists birth_lane.evidence (
   )
 );
 
+-- Re-applying over an older log: the writer column, and the kind list as it is now.
+alter table birth_lane.evidence add column if not exists recorded_by text not null default session_user;
+alter table birth_lane.evidence drop constraint if exists evidence_kind_check;
+alter table birth_lane.evidence add constraint evidence_kind_check check (
+  kind in ('inspection_failure', 'ambiguous_row', 'run_report', 'rule_set_activated', 'promotion_requested', 'note',
+           'approval_requested', 'approval_voted', 'approval_used')
+);
+
 create index if not exists evidence_run_id_idx on birth_lane.evidence (run_id) where run_id is not null;
 create index if not exists evidence_kind_recorded_idx on birth_lane.evidence (kind, recorded_at);
 
 -- One failure is recorded once per row, check and rule set: a second run over the same rows
--- appends nothing new (writers use ON CONFLICT DO NOTHING against this index).
+-- appends nothing new (writers use ON CONFLICT DO NOTHING against this index). Only the
+-- inspection function writes these kinds, so no forged record can take a real one's place here.
 create unique index if not exists evidence_failure_once_idx
   on birth_lane.evidence (row_id, check_id, rule_set_hash)
   where kind in ('inspection_failure', 'ambiguous_row');
@@ -54,3 +64,69 @@ drop trigger if exists evidence_no_truncate on birth_lane.evidence;
 create trigger evidence_no_truncate
   before truncate on birth_lane.evidence
   for each statement execute function birth_lane.refuse_change_to_append_only();
+
+-- The server sets id, time and writer on every insert, whoever inserts (even the owner or a
+-- definer function): an id ahead of the sequence, which would make the next honest insert fail,
+-- or a back-dated record cannot be written at all. Invoker rights and qualified names, no SET
+-- clause: it fires once per failure row of a backlog run.
+create or replace function birth_lane.fn_evidence_server_set()
+returns trigger
+language plpgsql
+as $$
+begin
+  NEW.id := pg_catalog.nextval('birth_lane.evidence_id_seq'::pg_catalog.regclass);
+  NEW.recorded_at := pg_catalog.clock_timestamp();
+  NEW.recorded_by := session_user;
+  return NEW;
+end;
+$$;
+revoke all on function birth_lane.fn_evidence_server_set() from public;
+
+-- The trigger draws the id, so the column default would only burn a second sequence value.
+alter table birth_lane.evidence alter column id drop default;
+drop trigger if exists evidence_server_set on birth_lane.evidence;
+create trigger evidence_server_set
+  before insert on birth_lane.evidence
+  for each row execute function birth_lane.fn_evidence_server_set();
+
+-- The one kind a TypeScript client may still append: a `note` (a queue job, an install step),
+-- with its topic and payload. The writer is session_user, the kind is always `note`, and topics
+-- that lane functions write themselves are reserved, so a note cannot pass for another record.
+-- EXECUTE is granted in 0004_roles.sql to the lane roles that record notes.
+create or replace function birth_lane.append_note(p_topic text, p_payload jsonb, p_run_id uuid default null)
+returns bigint
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  note_id bigint;
+begin
+  -- Keep this pattern identical to the topic rule of the note schema in @birth-lane/contract.
+  if p_topic is null or p_topic !~ '^[a-z][a-z0-9_.-]{0,63}$' then
+    raise exception using errcode = 'BL001', constraint = 'evidence_note_topic',
+      message = format('birth_lane.append_note: topic %L must be a lower-case topic such as queue.job', p_topic);
+  end if;
+  if p_topic ~ '^(certify|approval|rules|inspect)\.' then
+    raise exception using errcode = 'BL001', constraint = 'evidence_note_topic_reserved',
+      message = format('birth_lane.append_note: topic %L is reserved for the lane''s own functions '
+                       '(certify.*, approval.*, rules.*, inspect.*)', p_topic);
+  end if;
+  if p_payload is null or pg_catalog.jsonb_typeof(p_payload) <> 'object' then
+    raise exception using errcode = 'BL001', constraint = 'evidence_note_payload',
+      message = 'birth_lane.append_note: payload must be a JSON object';
+  end if;
+  if pg_catalog.octet_length(p_payload::text) > 65536 then
+    raise exception using errcode = 'BL001', constraint = 'evidence_note_payload',
+      message = 'birth_lane.append_note: payload must be at most 64 kB of JSON';
+  end if;
+  insert into birth_lane.evidence (kind, run_id, check_id, payload)
+  values ('note', p_run_id, p_topic,
+          pg_catalog.jsonb_build_object('kind', 'note', 'topic', p_topic, 'payload', p_payload)
+            operator(pg_catalog.||) case when p_run_id is null then '{}'::jsonb
+                                         else pg_catalog.jsonb_build_object('runId', p_run_id) end)
+  returning id into note_id;
+  return note_id;
+end;
+$$;
+revoke all on function birth_lane.append_note(text, jsonb, uuid) from public;

@@ -45,3 +45,22 @@ grant select on birth_lane.evidence to birth_lane_governance;
 -- Reader: dashboards and status.
 grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes
   to birth_lane_reader;
+
+-- Evidence (S7): no lane role inserts into the log or draws its ids, whatever was granted before
+-- (this loop also covers roles added later, such as the approver roles). Every record is written
+-- by the lane's own SECURITY DEFINER functions, each only its own kinds; a `note` is the one kind
+-- a client appends, through birth_lane.append_note, which records the login as its writer.
+do $$
+declare
+  lane_role text;
+begin
+  revoke all on birth_lane.evidence from public;
+  revoke all on sequence birth_lane.evidence_id_seq from public;
+  for lane_role in select rolname from pg_catalog.pg_roles where rolname like 'birth\_lane\_%' loop
+    execute format('revoke insert, update, delete, truncate, references, trigger on birth_lane.evidence from %I', lane_role);
+    execute format('revoke all on sequence birth_lane.evidence_id_seq from %I', lane_role);
+  end loop;
+end
+$$;
+grant execute on function birth_lane.append_note(text, jsonb, uuid)
+  to birth_lane_producer, birth_lane_promoter, birth_lane_governance;

@@ -38,10 +38,14 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export {
+  EVIDENCE_KINDS,
+  EVIDENCE_WRITERS,
   type EvidenceKind,
   type EvidenceRecord,
   type EvidenceRecordInput,
   evidenceRecordSchema,
+  NOTE_TOPIC_PATTERN,
+  RESERVED_NOTE_TOPIC_PATTERN,
 } from './evidence.js';
 export {
   GATE_MODES,
@@ -81,7 +85,13 @@ export {
 } from './install.js';
 export { parseOrThrow, toIssues } from './parse.js';
 export type { ApprovalDecision, ApprovalGate } from './ports/approval-gate.js';
-export type { EvidenceSink, StoredEvidence } from './ports/evidence-sink.js';
+export type {
+  EvidenceFilter,
+  EvidenceReading,
+  EvidenceSink,
+  MalformedEvidence,
+  StoredEvidence,
+} from './ports/evidence-sink.js';
 export type { Inspector } from './ports/inspector.js';
 export type { ProducerChannel, ProducerRunner, ProducerRunOptions } from './ports/producer.js';
 export {
@@ -96,6 +106,7 @@ export {
 export type { Step, StepCheck } from './ports/step.js';
 export { PostgresApprovalGate } from './postgres-approval-gate.js';
 export { PostgresEvidenceSink } from './postgres-evidence-sink.js';
+export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export {
   type ClaimResult,
   claimResultSchema,

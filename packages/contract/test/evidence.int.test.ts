@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import { describe, expect, it } from 'vitest';
-import { contractSteps } from '../src/contract-steps.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANE_ROLES, contractSteps } from '../src/contract-steps.js';
 import { sqlStateOf } from '../src/errors.js';
 import { PostgresEvidenceSink } from '../src/postgres-evidence-sink.js';
 import { SQLSTATE } from '../src/sqlstate.js';
-import { describeEvidenceSinkConformance } from '../src/testing/index.js';
+import { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from '../src/testing/index.js';
+import { createLaneLogin, dropLaneLogins, type LaneLogin } from './lane-login.js';
 
 const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation) });
 
@@ -15,7 +16,7 @@ describe('the evidence log is append-only in the database', () => {
   async function oneRecord(): Promise<string> {
     const runId = randomUUID();
     await new PostgresEvidenceSink(t.db.pool).append([
-      { kind: 'note', topic: 'test.append_only', runId, payload: { n: 1 } },
+      { kind: 'note', topic: 'test.append-only', runId, payload: { n: 1 } },
     ]);
     return runId;
   }
@@ -52,5 +53,151 @@ describe('the evidence log is append-only in the database', () => {
       .query("insert into birth_lane.evidence (kind, message) values ('inspection_failure', 'no row')")
       .catch((caught: unknown) => caught);
     expect(sqlStateOf(error)).toBe(SQLSTATE.checkViolation);
+  });
+});
+
+/** The columns PostgresEvidenceSink used to write directly, for a forged INSERT of each kind. */
+function forgedRow(record: ReturnType<typeof forgedEvidenceOfEachKind>[number]) {
+  const r = record as Record<string, unknown>;
+  return {
+    kind: record.kind,
+    run_id: (r['runId'] as string | undefined) ?? null,
+    row_id: (r['rowId'] as string | undefined) ?? null,
+    check_id: (r['checkId'] as string | undefined) ?? (record.kind === 'ambiguous_row' ? 'ambiguous:forged' : null),
+    rule_set_hash: (r['ruleSetHash'] as string | undefined) ?? null,
+    message: 'forged',
+    payload: record,
+  };
+}
+
+const FORGE_SQL = `insert into birth_lane.evidence (kind, run_id, row_id, check_id, rule_set_hash, message, payload)
+  values ($1::text, $2::uuid, $3::bigint, $4::text, $5::text, $6::text, $7::jsonb)`;
+
+describe('evidence is written only through typed writers (as LOGIN roles of each lane role)', () => {
+  const logins = new Map<string, LaneLogin>();
+  const as = (role: string) => logins.get(role)!.client;
+
+  beforeAll(async () => {
+    for (const role of Object.values(LANE_ROLES))
+      logins.set(role, await createLaneLogin(t.db.pool, t.db.connectionString, role));
+  });
+  afterAll(async () => {
+    await dropLaneLogins(t.db.pool, [...logins.values()]);
+  });
+
+  const count = async () =>
+    (await t.db.pool.query<{ n: number }>('select count(*)::int as n from birth_lane.evidence')).rows[0]!.n;
+
+  it.each(Object.values(LANE_ROLES))('%s cannot INSERT evidence of any kind, nor draw an id', async (role) => {
+    const before = await count();
+    for (const record of forgedEvidenceOfEachKind(randomUUID())) {
+      const row = forgedRow(record);
+      const error = await as(role)
+        .query(FORGE_SQL, [row.kind, row.run_id, row.row_id, row.check_id, row.rule_set_hash, row.message, row.payload])
+        .catch((caught: unknown) => caught);
+      expect(sqlStateOf(error), `${role} inserting ${record.kind}`).toBe(SQLSTATE.insufficientPrivilege);
+    }
+    const sequence = await as(role)
+      .query("select nextval('birth_lane.evidence_id_seq')")
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
+    const truncate = await as(role).query('truncate birth_lane.evidence').catch((caught: unknown) => caught);
+    expect(sqlStateOf(truncate)).toBe(SQLSTATE.insufficientPrivilege);
+    expect(await count()).toBe(before);
+  });
+
+  it('append_note records a note as the login; its payload cannot make it another kind', async () => {
+    const { login } = logins.get(LANE_ROLES.producer)!;
+    const forged = forgedEvidenceOfEachKind(randomUUID())[2]!; // a run report
+    const { rows } = await as(LANE_ROLES.producer).query<{ id: string }>(
+      'select birth_lane.append_note($1::text, $2::jsonb)::text as id',
+      ['queue.job', JSON.stringify(forged)],
+    );
+    const stored = await t.db.pool.query(
+      'select kind, recorded_by, payload from birth_lane.evidence where id = $1::bigint',
+      [rows[0]!.id],
+    );
+    expect(stored.rows[0]).toMatchObject({
+      kind: 'note',
+      recorded_by: login,
+      payload: { kind: 'note', topic: 'queue.job', payload: { kind: 'run_report' } },
+    });
+    const reading = await new PostgresEvidenceSink(t.db.pool).read({ kind: 'run_report' });
+    expect(reading.records).toEqual([]);
+  });
+
+  it('append_note refuses reserved topics, bad topics and non-object payloads; the reader may not call it', async () => {
+    const producer = as(LANE_ROLES.producer);
+    for (const [topic, payload] of [
+      ['certify.promoted', '{"rowId":"1"}'],
+      ['approval.used', '{}'],
+      ['Not A Topic', '{}'],
+      ['queue.job', '[1]'],
+    ] as const) {
+      const error = await producer
+        .query('select birth_lane.append_note($1::text, $2::jsonb)', [topic, payload])
+        .catch((caught: unknown) => caught);
+      expect(sqlStateOf(error), topic).toBe(SQLSTATE.laneViolation);
+    }
+    const reader = await as(LANE_ROLES.reader)
+      .query("select birth_lane.append_note('queue.job', '{}'::jsonb)")
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(reader)).toBe(SQLSTATE.insufficientPrivilege);
+  });
+
+  it('sets id, time and writer on the server, even for the owner: an id ahead of the sequence is impossible', async () => {
+    const ahead = await t.db.pool.query<{ id: string; recorded_at: Date; recorded_by: string }>(
+      `insert into birth_lane.evidence (id, recorded_at, recorded_by, kind, check_id, payload)
+       values (9000000000, '2099-01-01', 'someone else', 'note', 'test.ahead',
+               '{"kind":"note","topic":"test.ahead","payload":{}}')
+       returning id::text, recorded_at, recorded_by`,
+    );
+    expect(ahead.rows[0]!.id).not.toBe('9000000000');
+    expect(ahead.rows[0]!.recorded_at.getTime()).toBeLessThan(Date.now() + 60_000);
+    expect(ahead.rows[0]!.recorded_by).not.toBe('someone else');
+    // The next honest note still gets an id.
+    await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.after', payload: {} }]);
+  });
+
+  it('a forged failure cannot take the real failure\'s place in the failure-once index', async () => {
+    const runId = randomUUID();
+    const real = forgedRow(forgedEvidenceOfEachKind(runId)[0]!);
+    const forgedValues = [real.kind, real.run_id, '77', real.check_id, real.rule_set_hash, 'harmless', real.payload];
+    const forged = await as(LANE_ROLES.producer).query(FORGE_SQL, forgedValues).catch((caught: unknown) => caught);
+    expect(sqlStateOf(forged)).toBe(SQLSTATE.insufficientPrivilege);
+    // The lane's writer (here the owner, standing in for inspect_batch) records the real one.
+    await t.db.pool.query(
+      `${FORGE_SQL} on conflict (row_id, check_id, rule_set_hash) where kind in ('inspection_failure', 'ambiguous_row') do nothing`,
+      [real.kind, real.run_id, '77', real.check_id, real.rule_set_hash, 'the real failure', real.payload],
+    );
+    const { rows } = await t.db.pool.query(
+      "select message from birth_lane.evidence where row_id = 77 and kind = 'inspection_failure'",
+    );
+    expect(rows).toEqual([{ message: 'the real failure' }]);
+  });
+
+  it('TRUNCATE is refused even for the owner', async () => {
+    const error = await t.db.pool.query('truncate birth_lane.evidence').catch((caught: unknown) => caught);
+    expect(sqlStateOf(error)).toBe(SQLSTATE.appendOnlyViolation);
+  });
+});
+
+describe('readers survive a malformed record', () => {
+  it('read() returns malformed records apart, with id and why; list() leaves them out', async () => {
+    const runId = randomUUID();
+    await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.good', runId, payload: {} }]);
+    // As the superuser (the only one who still could): a report missing its counts, a wrong kind.
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      `insert into birth_lane.evidence (kind, run_id, payload) values
+         ('run_report', $1::uuid, '{"kind":"run_report","report":{"runId":"x"}}'),
+         ('note', $1::uuid, '{"kind":"run_report","report":{}}')
+       returning id::text`,
+      [runId],
+    );
+    const reading = await new PostgresEvidenceSink(t.db.pool).read({ runId });
+    expect(reading.records.map((entry) => entry.record.kind)).toEqual(['note']);
+    expect(reading.malformed.map((entry) => entry.id)).toEqual(rows.map((row) => row.id));
+    expect(reading.malformed[0]!.problem).toMatch(/report/);
+    expect(await new PostgresEvidenceSink(t.db.pool).list({ runId })).toHaveLength(1);
   });
 });

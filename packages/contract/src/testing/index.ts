@@ -3,7 +3,7 @@
  * inside its own vitest suite. This is how a swapped-in package proves it fits.
  */
 export { describeApprovalGateConformance } from './approval-gate-conformance.js';
-export { describeEvidenceSinkConformance } from './evidence-sink-conformance.js';
+export { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from './evidence-sink-conformance.js';
 export { describeInspectorConformance, type InspectorCase } from './inspector-conformance.js';
 export { countingRunner, describeProducerChannelConformance } from './producer-channel-conformance.js';
 export { describeQueryableConformance } from './queryable-conformance.js';
