@@ -37,14 +37,48 @@ grant usage on sequence birth_lane.evidence_id_seq to birth_lane_producer;
 -- Promotion: reads the registry; certifies only through the consumer's promote function (granted there).
 grant select on public.birth_registry to birth_lane_promoter;
 
--- Governance: propose and vote on approvals, read evidence.
-grant select, insert on birth_lane.approval_requests, birth_lane.approval_votes to birth_lane_governance;
-grant usage on sequence birth_lane.approval_requests_id_seq, birth_lane.approval_votes_id_seq to birth_lane_governance;
+-- Governance: propose approvals and read them, read evidence. Requests and votes are written only
+-- through request_approval/cast_vote, which take the proposer and voter from session_user: no lane
+-- role holds INSERT on an approval table or USAGE on its sequences (revoked too, for a re-install).
+revoke insert, update, delete, truncate, references, trigger
+  on birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses
+  from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader;
+revoke all on sequence birth_lane.approval_requests_id_seq, birth_lane.approval_votes_id_seq
+  from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader;
+grant select on birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses to birth_lane_governance;
+grant execute on function birth_lane.request_approval(text, jsonb, text, text, interval),
+  birth_lane.cast_vote(bigint, text, text, text) to birth_lane_governance;
 grant select on birth_lane.evidence to birth_lane_governance;
 
 -- Reader: dashboards and status.
-grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes
-  to birth_lane_reader;
+grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes,
+  birth_lane.approval_uses to birth_lane_reader;
+
+-- Approvers: holding birth_lane_president, birth_lane_ai_council or birth_lane_approver is being an
+-- approver of that kind (S1). An administrator grants them to people's own logins
+-- (`birth-lane approvers grant <login> --as president`); cast_vote checks the membership itself.
+do $$
+declare
+  role_name text;
+begin
+  foreach role_name in array array['birth_lane_president', 'birth_lane_ai_council', 'birth_lane_approver']
+  loop
+    if not exists (select 1 from pg_roles where rolname = role_name) then
+      begin
+        execute format('create role %I nologin', role_name);
+      exception when duplicate_object or unique_violation then
+        null; -- another installer created it first
+      end;
+    end if;
+  end loop;
+end
+$$;
+grant usage on schema birth_lane to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
+grant select on birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses
+  to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
+grant execute on function birth_lane.request_approval(text, jsonb, text, text, interval),
+  birth_lane.cast_vote(bigint, text, text, text)
+  to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
 
 -- Evidence (S7): no lane role inserts into the log or draws its ids, whatever was granted before
 -- (this loop also covers roles added later, such as the approver roles). Every record is written

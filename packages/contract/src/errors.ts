@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'CONTRACT_VIOLATION',
   'APPROVAL_REQUIRED',
   'QUORUM_NOT_MET',
+  'APPROVAL_REFUSED',
   'SOURCE_RECOVERY_REQUIRED',
   'FORBIDDEN_ACTION',
   'DATABASE_ERROR',
@@ -70,20 +71,27 @@ export class ValidationError extends BirthLaneError {
 
 const APPROVAL_MARKER = Symbol.for('birth-lane.error.ApprovalError');
 
-/** A write-enabled move was attempted without an approval that meets quorum for that action and scope. */
+/**
+ * A write-enabled move was attempted without an approval that meets quorum for that action and
+ * scope (APPROVAL_REQUIRED, QUORUM_NOT_MET), or the database refused an approval step
+ * (APPROVAL_REFUSED: a vote by the proposer, in a role not held, on a closed request, ...).
+ * `rule` is the rule that failed, from the CONSTRAINT field of the BL003 error when there is one.
+ */
 export class ApprovalError extends BirthLaneError {
   readonly action: string;
+  readonly rule: string | undefined;
   readonly [APPROVAL_MARKER] = true;
 
   constructor(
-    code: 'APPROVAL_REQUIRED' | 'QUORUM_NOT_MET',
+    code: 'APPROVAL_REQUIRED' | 'QUORUM_NOT_MET' | 'APPROVAL_REFUSED',
     action: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rule?: string },
   ) {
     super(code, message, options);
     this.name = 'ApprovalError';
     this.action = action;
+    this.rule = options?.rule;
   }
 
   static override isInstance(value: unknown): value is ApprovalError {

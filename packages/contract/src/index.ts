@@ -1,5 +1,6 @@
 export {
   APPROVAL_ACTIONS,
+  APPROVER_DATABASE_ROLES,
   APPROVER_ROLES,
   type ApprovalAction,
   type ApprovalRequest,
@@ -11,7 +12,11 @@ export {
   approvalRequestSchema,
   approvalScopeSchema,
   approverRoleSchema,
+  DEFAULT_EXPIRY_SECONDS,
+  effectiveRisk,
   evaluateQuorum,
+  MINIMUM_RISK,
+  type QuorumRequest,
   type QuorumResult,
   RISKS,
   type Risk,
@@ -24,6 +29,7 @@ export {
   voteInputSchema,
   voteSchema,
 } from './approval.js';
+export { type ApprovalStatus, approvalStatusSchema } from './approval-status.js';
 export { canonicalJson, sha256Hex } from './canonical-json.js';
 export { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
 export { contractSteps, LANE_ROLES } from './contract-steps.js';
@@ -62,6 +68,7 @@ export {
   heartbeatSchema,
   heartbeatStateSchema,
 } from './heartbeat.js';
+export { IDENTITY_KEY_REMOVED_RANGES, identityKey } from './identity-key.js';
 export {
   INSPECT_STAGES,
   INSPECT_STATES,
@@ -106,7 +113,6 @@ export {
 export type { Step, StepCheck } from './ports/step.js';
 export { PostgresApprovalGate } from './postgres-approval-gate.js';
 export { PostgresEvidenceSink } from './postgres-evidence-sink.js';
-export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export {
   type ClaimResult,
   claimResultSchema,
@@ -177,4 +183,5 @@ export {
   type StampMapping,
   stampMappingSchema,
 } from './stamp-mapping.js';
+export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export { type CheckFailure, checkFailureSchema, type StageVerdict, stageVerdictSchema } from './verdict.js';

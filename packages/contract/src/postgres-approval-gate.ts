@@ -7,28 +7,24 @@ import {
   approvalRequestInputSchema,
   approvalRequestSchema,
   approvalScopeSchema,
+  DEFAULT_EXPIRY_SECONDS,
   evaluateQuorum,
   type VoteInput,
   voteInputSchema,
-  voteSchema,
 } from './approval.js';
-import { ApprovalError, ValidationError } from './errors.js';
+import { type ApprovalStatus, approvalStatusSchema } from './approval-status.js';
+import { ApprovalError, sqlStateOf } from './errors.js';
 import { parseOrThrow } from './parse.js';
 import type { ApprovalDecision, ApprovalGate } from './ports/approval-gate.js';
 import type { Queryable } from './ports/queryable.js';
 import { SQLSTATE } from './sqlstate.js';
 
-interface RequestRow {
-  id: string;
-  action: string;
-  scope: unknown;
-  risk: string;
-  proposer: string;
-  reason: string;
-  created_at: Date;
-}
-
-/** Approvals (S1) stored in `birth_lane.approval_requests` and `birth_lane.approval_votes`. */
+/**
+ * Approvals (S1) through the database functions `birth_lane.request_approval`, `cast_vote` and
+ * `approval_status`. The proposer and the voter are the login of `db` (session_user): give each
+ * person's gate a connection made with their own login. The database decides; this class only
+ * validates input early and turns refusals (SQLSTATE BL003) into ApprovalErrors naming the rule.
+ */
 export class PostgresApprovalGate implements ApprovalGate {
   readonly specificationVersion = 'v1' as const;
 
@@ -36,44 +32,56 @@ export class PostgresApprovalGate implements ApprovalGate {
 
   async propose(input: ApprovalRequestInput): Promise<ApprovalRequest> {
     const request = parseOrThrow(approvalRequestInputSchema, input, 'approval request');
-    const { rows } = await this.db.query<RequestRow>(
-      `insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
-       values ($1::text, $2::jsonb, $3::text, $4::text, $5::text)
-       returning id::text, action, scope, risk, proposer, reason, created_at`,
-      [request.action, JSON.stringify(request.scope), request.risk, request.proposer, request.reason],
+    const { rows } = await this.refusalsAsErrors(request.action, () =>
+      this.db.query<{ id: string }>(
+        `select birth_lane.request_approval($1::text, $2::jsonb, $3::text, $4::text,
+                make_interval(secs => $5::integer))::text as id`,
+        [
+          request.action,
+          JSON.stringify(request.scope),
+          request.risk,
+          request.reason,
+          request.expiresInSeconds ?? DEFAULT_EXPIRY_SECONDS,
+        ],
+      ),
     );
-    return toRequest(rows[0]!);
+    const status = await this.status(rows[0]!.id);
+    return toRequest(status!);
   }
 
-  async vote(input: VoteInput): Promise<void> {
+  async vote(input: VoteInput): Promise<string> {
     const vote = parseOrThrow(voteInputSchema, input, 'vote');
-    try {
-      await this.db.query(
-        `insert into birth_lane.approval_votes (request_id, voter, role, decision, comment)
-         values ($1::bigint, $2::text, $3::text, $4::text, $5::text)`,
-        [vote.requestId, vote.voter, vote.role, vote.decision, vote.comment ?? null],
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === SQLSTATE.foreignKeyViolation) {
-        throw new ValidationError('vote', [
-          { field: 'requestId', rule: 'exists', message: `no approval request ${vote.requestId}` },
-        ]);
-      }
-      throw error;
-    }
+    const { rows } = await this.refusalsAsErrors('vote', () =>
+      this.db.query<{ id: string }>(
+        'select birth_lane.cast_vote($1::bigint, $2::text, $3::text, $4::text)::text as id',
+        [vote.requestId, vote.decision, vote.comment ?? null, vote.role ?? null],
+      ),
+    );
+    return rows[0]!.id;
   }
 
+  async status(requestId: string): Promise<ApprovalStatus | null> {
+    const { rows } = await this.db.query<{ status: unknown }>(
+      'select birth_lane.approval_status($1::bigint) as status',
+      [requestId],
+    );
+    const status = rows[0]?.status;
+    return status == null ? null : parseOrThrow(approvalStatusSchema, status, 'stored approval status');
+  }
+
+  /** The newest request for this action and scope that approves it now, else the newest one. */
   async check(actionInput: ApprovalAction, scopeInput: ApprovalScope): Promise<ApprovalDecision> {
     const action = parseOrThrow(approvalActionSchema, actionInput, 'approval action');
     const scope = parseOrThrow(approvalScopeSchema, scopeInput, 'approval scope');
-    const requests = await this.db.query<RequestRow>(
-      `select id::text, action, scope, risk, proposer, reason, created_at
-         from birth_lane.approval_requests
+    const { rows } = await this.db.query<{ id: string }>(
+      `select id::text from birth_lane.approval_requests
         where action = $1::text and scope = $2::jsonb
-        order by id desc`,
+        order by birth_lane.approval_quorum_met(id) desc, id desc
+        limit 1`,
       [action, JSON.stringify(scope)],
     );
-    if (requests.rows.length === 0) {
+    const status = rows[0] ? await this.status(rows[0].id) : null;
+    if (!status) {
       return {
         approved: false,
         request: null,
@@ -81,46 +89,18 @@ export class PostgresApprovalGate implements ApprovalGate {
         reason: `no approval request for ${action} on this scope`,
       };
     }
-    let last: ApprovalDecision | undefined;
-    for (const row of requests.rows) {
-      const request = toRequest(row);
-      const votes = await this.db.query<{
-        request_id: string;
-        voter: string;
-        role: string;
-        decision: string;
-        cast_at: Date;
-      }>(
-        `select request_id::text, voter, role, decision, cast_at
-           from birth_lane.approval_votes where request_id = $1::bigint order by id`,
-        [request.id],
-      );
-      const quorum = evaluateQuorum(
-        request,
-        votes.rows.map((vote) =>
-          parseOrThrow(
-            voteSchema,
-            {
-              requestId: vote.request_id,
-              voter: vote.voter,
-              role: vote.role,
-              decision: vote.decision,
-              castAt: vote.cast_at,
-            },
-            'stored vote',
-          ),
-        ),
-      );
-      const decision = {
-        approved: quorum.met,
-        request,
-        quorum,
-        reason: `request ${request.id}: ${quorum.reason}`,
-      };
-      if (quorum.met) return decision;
-      last ??= decision;
-    }
-    return last!;
+    const request = toRequest(status);
+    // The database's verdict decides; evaluateQuorum (the same rule) explains it in words.
+    const quorum = evaluateQuorum(
+      { ...request, usedAt: status.usedAt },
+      status.votes.map((vote) => ({ ...vote, requestId: request.id })),
+    );
+    return {
+      approved: status.quorumMet,
+      request,
+      quorum,
+      reason: `request ${request.id}: ${status.quorumMet ? 'quorum met' : `still needs ${status.missing.join(', ')}`}`,
+    };
   }
 
   async require(action: ApprovalAction, scope: ApprovalScope): Promise<ApprovalDecision> {
@@ -130,24 +110,35 @@ export class PostgresApprovalGate implements ApprovalGate {
         decision.request ? 'QUORUM_NOT_MET' : 'APPROVAL_REQUIRED',
         action,
         `${action} is not approved for scope ${JSON.stringify(scope)}: ${decision.reason}. ` +
-          'Propose it with `birth-lane approvals propose` and collect the votes its risk needs.',
+          'Propose it with `birth-lane approvals request` and collect the votes its risk needs.',
       );
     }
     return decision;
   }
+
+  private async refusalsAsErrors<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (sqlStateOf(error) !== SQLSTATE.approvalViolation) throw error;
+      const rule = (error as { constraint?: string }).constraint;
+      throw new ApprovalError('APPROVAL_REFUSED', action, (error as Error).message, { cause: error, rule });
+    }
+  }
 }
 
-function toRequest(row: RequestRow): ApprovalRequest {
+function toRequest(status: ApprovalStatus): ApprovalRequest {
   return parseOrThrow(
     approvalRequestSchema,
     {
-      id: row.id,
-      action: row.action,
-      scope: row.scope,
-      risk: row.risk,
-      proposer: row.proposer,
-      reason: row.reason,
-      createdAt: row.created_at,
+      id: status.id,
+      action: status.action,
+      scope: status.scope,
+      risk: status.risk,
+      proposer: status.proposer,
+      reason: status.reason,
+      createdAt: status.createdAt,
+      expiresAt: status.expiresAt,
     },
     'stored approval request',
   );

@@ -1,28 +1,61 @@
 import { useTestDatabase } from '@birth-lane/test-kit';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { APPROVER_ROLES, evaluateQuorum, RISKS, type Vote } from '../src/approval.js';
-import { contractSteps } from '../src/contract-steps.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVER_DATABASE_ROLES } from '../src/approval.js';
+import { contractSteps, LANE_ROLES } from '../src/contract-steps.js';
 import { sqlStateOf } from '../src/errors.js';
 import { PostgresApprovalGate } from '../src/postgres-approval-gate.js';
 import { SQLSTATE } from '../src/sqlstate.js';
-import { describeApprovalGateConformance } from '../src/testing/index.js';
+import {
+  type ApprovalGateCast,
+  approveWithDemoLogins,
+  DEMO_APPROVERS,
+  describeApprovalGateConformance,
+} from '../src/testing/index.js';
+import { createLogin, loginSuffix, TEST_PASSWORD } from './support/logins.js';
 
-const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation) });
+const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation), name: 'approvals' });
+const suffix = loginSuffix();
+const logins = {
+  proposer: `bl_ap_${suffix}_proposer`,
+  president: `bl_ap_${suffix}_president`,
+  council1: `bl_ap_${suffix}_council1`,
+  council2: `bl_ap_${suffix}_council2`,
+};
 
-describeApprovalGateConformance('PostgresApprovalGate', () => new PostgresApprovalGate(t.db.pool));
+beforeAll(async () => {
+  await createLogin(t.db.pool, logins.proposer, [LANE_ROLES.governance]);
+  await createLogin(t.db.pool, logins.president, [APPROVER_DATABASE_ROLES.president]);
+  await createLogin(t.db.pool, logins.council1, [APPROVER_DATABASE_ROLES.ai_council]);
+  await createLogin(t.db.pool, logins.council2, [APPROVER_DATABASE_ROLES.ai_council]);
+});
+afterAll(async () => {
+  for (const login of Object.values(logins)) {
+    await t.db.pool.query(`drop role if exists "${login}"`).catch(() => undefined);
+  }
+});
+
+const gateAs = async (login: string) => new PostgresApprovalGate(await t.db.connectAs(login, TEST_PASSWORD));
+
+let cast: ApprovalGateCast | undefined;
+describeApprovalGateConformance('PostgresApprovalGate with one login per person', async () => {
+  cast ??= {
+    proposer: await gateAs(logins.proposer),
+    president: await gateAs(logins.president),
+    aiCouncil: [await gateAs(logins.council1), await gateAs(logins.council2)],
+  };
+  return cast;
+});
 
 describe('approval records', () => {
-  it('are append-only: a vote cannot be rewritten', async () => {
-    const gate = new PostgresApprovalGate(t.db.pool);
-    const request = await gate.propose({
+  it('are append-only: a vote cannot be rewritten, even by the owner', async () => {
+    const proposer = await gateAs(logins.proposer);
+    const request = await proposer.propose({
       action: 'gate_flip',
       scope: { mode: 'block' },
-      risk: 'low',
-      proposer: 'a',
+      risk: 'medium',
       reason: 'r',
     });
-    await gate.vote({ requestId: request.id, voter: 'b', role: 'member', decision: 'reject' });
+    await (await gateAs(logins.council1)).vote({ requestId: request.id, decision: 'reject' });
     const error = await t.db.pool
       .query("update birth_lane.approval_votes set decision = 'approve' where request_id = $1::bigint", [
         request.id,
@@ -31,70 +64,49 @@ describe('approval records', () => {
     expect(sqlStateOf(error)).toBe(SQLSTATE.appendOnlyViolation);
   });
 
-  it('refuse a vote for a request that does not exist, naming requestId', async () => {
-    const gate = new PostgresApprovalGate(t.db.pool);
-    await expect(
-      gate.vote({ requestId: '999999', voter: 'b', role: 'member', decision: 'approve' }),
-    ).rejects.toThrow(/requestId/);
+  it('refuse a vote for a request that does not exist, naming the rule', async () => {
+    const president = await gateAs(logins.president);
+    await expect(president.vote({ requestId: '999999', decision: 'approve' })).rejects.toMatchObject({
+      code: 'APPROVAL_REFUSED',
+      rule: 'approval_request_exists',
+    });
+  });
+
+  it('record the login as proposer and voter, and every request, vote and use in the evidence log', async () => {
+    const request = await (await gateAs(logins.proposer)).propose({
+      action: 'install_step',
+      scope: { step: 'evidence-test' },
+      risk: 'medium',
+      reason: 'evidence',
+    });
+    expect(request.proposer).toBe(logins.proposer);
+    await (await gateAs(logins.president)).vote({ requestId: request.id, decision: 'approve' });
+    await t.db.pool.query(
+      `select birth_lane.consume_approval($1::bigint, 'install_step', '{"step":"evidence-test"}'::jsonb)`,
+      [request.id],
+    );
+    const { rows } = await t.db.pool.query<{ kind: string; by: string }>(
+      `select kind, coalesce(payload->>'proposer', payload->>'voter', payload->>'usedBy') as by
+         from birth_lane.evidence where payload->>'approvalRequestId' = $1::text order by id`,
+      [request.id],
+    );
+    expect(rows.map((row) => [row.kind, row.by])).toEqual([
+      ['approval_requested', logins.proposer],
+      ['approval_voted', logins.president],
+      ['approval_used', (await t.db.pool.query('select session_user as login')).rows[0].login],
+    ]);
   });
 });
 
-describe('the SQL quorum function agrees with evaluateQuorum', () => {
-  const voters = ['proposer', 'p1', 'p2', 'c1', 'c2', 'c3', 'm1'];
-  const voteArbitrary = fc.record({
-    voter: fc.constantFrom(...voters),
-    role: fc.constantFrom(...APPROVER_ROLES),
-    decision: fc.constantFrom('approve' as const, 'reject' as const),
-  });
-
-  it('on 300 random vote sets of every risk', async () => {
-    const gate = new PostgresApprovalGate(t.db.pool);
-    let scopeIndex = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...RISKS),
-        fc.array(voteArbitrary, { maxLength: 7 }),
-        async (risk, votes) => {
-          const request = await gate.propose({
-            action: 'promotion',
-            scope: { rowId: String(++scopeIndex) },
-            risk,
-            proposer: 'proposer',
-            reason: 'property',
-          });
-          for (const vote of votes) await gate.vote({ requestId: request.id, ...vote });
-          const { rows } = await t.db.pool.query<{ met: boolean }>(
-            'select birth_lane.approval_quorum_met($1::bigint) as met',
-            [request.id],
-          );
-          const stored = await t.db.pool.query<{
-            voter: string;
-            role: Vote['role'];
-            decision: Vote['decision'];
-            cast_at: Date;
-          }>(
-            'select voter, role, decision, cast_at from birth_lane.approval_votes where request_id = $1::bigint order by id',
-            [request.id],
-          );
-          const expected = evaluateQuorum(
-            request,
-            stored.rows.map((row) => ({
-              requestId: request.id,
-              voter: row.voter,
-              role: row.role,
-              decision: row.decision,
-              castAt: row.cast_at,
-            })),
-          );
-          expect(rows[0]?.met).toBe(expected.met);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('is false for an unknown request (silence is not approval)', async () => {
-    const { rows } = await t.db.pool.query('select birth_lane.approval_quorum_met(-1) as met');
-    expect(rows[0].met).toBe(false);
+describe('approveWithDemoLogins', () => {
+  it('returns a request that meets quorum, voted by the separate demo logins', async () => {
+    const id = await approveWithDemoLogins(t.db.pool, (login, password) => t.db.connectAs(login, password), {
+      action: 'rule_set_activation',
+      scope: { version: 'demo', hash: 'h' },
+    });
+    const status = await new PostgresApprovalGate(t.db.pool).status(id);
+    expect(status?.quorumMet).toBe(true);
+    expect(status?.proposer).toBe(DEMO_APPROVERS[0].login);
+    expect(status?.votes.map((vote) => vote.voter)).toEqual(DEMO_APPROVERS.slice(1).map((a) => a.login));
   });
 });

@@ -20,6 +20,12 @@ export interface TestDatabase {
   databaseName: string;
   /** An extra, independent client (its own session), e.g. to test locking or LISTEN/NOTIFY. */
   connect(): Promise<pg.Client>;
+  /**
+   * A client on this database logged in as another role (its own session, so session_user is
+   * `login`): how tests act as a lane role or an approver. The password is sent on servers that
+   * ask for one (embedded PostgreSQL) and ignored on trust servers. close() ends it.
+   */
+  connectAs(login: string, password: string): Promise<pg.Client>;
   /** Ends the pool and the clients from connect(), and drops the database. */
   close(): Promise<void>;
 }
@@ -57,6 +63,17 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     databaseName,
     async connect() {
       const client = new pg.Client({ connectionString });
+      client.on('error', ignoreLateError);
+      await client.connect();
+      clients.add(client);
+      return client;
+    },
+    async connectAs(login, password) {
+      // pg lets the URL's user and password win over separate fields, so put them into the URL.
+      const url = new URL(connectionString);
+      url.username = encodeURIComponent(login);
+      url.password = encodeURIComponent(password);
+      const client = new pg.Client({ connectionString: url.toString() });
       client.on('error', ignoreLateError);
       await client.connect();
       clients.add(client);

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../../src/ports/queryable.js';
+import { quoteIdentifier, quoteLiteral } from '../../src/sql-identifier.js';
+
+export const TEST_PASSWORD = 'test-login-password';
+
+/** A unique suffix per test file: roles are cluster-wide, test databases are not. */
+export const loginSuffix = (): string => randomBytes(4).toString('hex');
+
+/**
+ * Creates a LOGIN role (with a password, for servers that ask for one) holding `roles`, so a client
+ * connected as it has session_user = `login`. The name is used exactly as given (look-alikes too).
+ */
+export async function createLogin(
+  admin: Queryable,
+  login: string,
+  roles: readonly string[],
+): Promise<string> {
+  await admin.query(`create role ${quoteIdentifier(login)} login password ${quoteLiteral(TEST_PASSWORD)}`);
+  for (const role of roles) await admin.query(`grant ${quoteIdentifier(role)} to ${quoteIdentifier(login)}`);
+  return login;
+}
