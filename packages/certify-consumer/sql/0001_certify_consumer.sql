@@ -211,7 +211,7 @@ create trigger trg_birth_certified_insert_guard
   for each row execute function birth_lane.fn_birth_auto_certify();
 
 -- The approved promotion path for canonical entities. Raises BL003 when the approval does not hold
--- (missing, another action or scope, not high risk, quorum not met) and BL001 when the row is not
+-- (missing, another action or scope, not high risk, quorum not met, expired, already used) and BL001 when the row is not
 -- one a promotion may certify. The CONSTRAINT field of the error names the rule that failed.
 create or replace function birth_lane.promote(p_row_id bigint, p_approval_request_id bigint)
 returns void
@@ -266,11 +266,10 @@ begin
     raise exception using errcode = 'BL003', constraint = 'promotion_request_risk',
       message = format('birth_lane.promote: approval request %s has risk %s; a promotion needs a high-risk approval', request.id, request.risk);
   end if;
-  if not birth_lane.approval_quorum_met(request.id) then
-    raise exception using errcode = 'BL003', constraint = 'promotion_quorum',
-      message = format('birth_lane.promote: approval request %s has not met quorum (high risk: at least one president '
-                       'and two ai_council approvals, no reject, the proposer not counting)', request.id);
-  end if;
+  -- Uses the approval, once: consume_approval refuses (BL003, CONSTRAINT approval_quorum,
+  -- approval_single_use, approval_not_expired, ...) unless it meets quorum, is unexpired and was
+  -- never used, and records the use and its evidence. A refusal further down rolls the use back.
+  perform birth_lane.consume_approval(request.id, 'promotion', row_scope);
 
   if target.inspect_pen is null or target.inspect_stamp is null or target.inspect_gate is null
      or target.inspect_pen > target.inspect_stamp or target.inspect_stamp > target.inspect_gate then

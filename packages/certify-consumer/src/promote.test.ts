@@ -55,7 +55,7 @@ describe('promotionErrorFrom maps by SQLSTATE and rule, never by message', () =>
     Object.assign(new Error('birth_lane.promote: something'), { code, constraint });
 
   it('BL003 quorum → ApprovalError QUORUM_NOT_MET', () => {
-    const error = promotionErrorFrom(pgError('BL003', 'promotion_quorum'), input);
+    const error = promotionErrorFrom(pgError('BL003', 'approval_quorum'), input);
     expect(ApprovalError.isInstance(error)).toBe(true);
     expect(error.code).toBe('QUORUM_NOT_MET');
     expect((error as ApprovalError).action).toBe('promotion');

@@ -27,8 +27,9 @@ export function promotionScope(rowId: string | number): { rowId: string } {
 
 /**
  * Certifies a canonical row through `birth_lane.promote`, which holds the rules: the request is
- * for `promotion` of exactly this row, is high risk and meets quorum (one president and two
- * ai_council approvals, no reject, the proposer not counting); the row is governed, uncertified,
+ * for `promotion` of exactly this row, is high risk, meets quorum (one president and two
+ * ai_council approvals, no reject, the proposer not counting), has not expired and was never used
+ * (promote consumes it: a second use is refused); the row is governed, uncertified,
  * canonical, and its three stamps are present and in order. Nothing is written on a refusal.
  * Throws ApprovalError when the approval does not hold and BirthLaneError(CONTRACT_VIOLATION)
  * when the row may not be promoted.
@@ -54,7 +55,8 @@ export function promotionErrorFrom(
     typeof error === 'object' && error !== null ? (error as { constraint?: unknown }).constraint : undefined;
   switch (sqlStateOf(error)) {
     case SQLSTATE.approvalViolation:
-      return rule === 'promotion_quorum'
+      // approval_quorum is raised by birth_lane.consume_approval, which promote uses its approval through.
+      return rule === 'approval_quorum'
         ? new ApprovalError(
             'QUORUM_NOT_MET',
             'promotion',

@@ -1,14 +1,14 @@
 import {
+  APPROVER_DATABASE_ROLES,
   ApprovalError,
   BirthLaneError,
   evidenceRecordSchema,
   LANE_ROLES,
-  PostgresApprovalGate,
   PostgresEvidenceSink,
   SQLSTATE,
 } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   listCanonicalCollections,
   PROMOTION_PROPOSER,
@@ -16,12 +16,16 @@ import {
   promotionScope,
   setCanonicalCollections,
 } from '../src/index.js';
+import { approverLogins } from './approvers.js';
 import { asRole, mint, refusal, SETUP_SQL, stampInOrder, stateOf } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL, name: 'certify-promotion' });
 const KERNEL = 'kernel_entities';
 
+const approvers = approverLogins(() => t.db);
+
 beforeAll(async () => {
+  await approvers.create();
   await setCanonicalCollections(t.db.pool, [KERNEL], { note: 'kernel entities need an approved promotion' });
 });
 
@@ -55,7 +59,7 @@ async function promotionEvidenceFor(rowId: string) {
   );
 }
 
-const gate = () => new PostgresApprovalGate(t.db.pool);
+afterAll(() => approvers.drop());
 
 /** Resolves once the session `pid` is waiting on a lock (so the interleaving is the one intended). */
 async function waitUntilBlocked(pid: number): Promise<void> {
@@ -70,19 +74,10 @@ async function waitUntilBlocked(pid: number): Promise<void> {
   throw new Error(`session ${pid} never waited on the row lock`);
 }
 
-async function vote(
-  requestId: string,
-  voter: string,
-  role: 'president' | 'ai_council' | 'member',
-  decision: 'approve' | 'reject' = 'approve',
-) {
-  await gate().vote({ requestId, voter, role, decision });
-}
-
 async function approveFully(requestId: string): Promise<void> {
-  await vote(requestId, 'pres-1', 'president');
-  await vote(requestId, 'council-1', 'ai_council');
-  await vote(requestId, 'council-2', 'ai_council');
+  await approvers.vote(requestId, 'president');
+  await approvers.vote(requestId, 'council1');
+  await approvers.vote(requestId, 'council2');
 }
 
 describe('a canonical row with complete stamps', () => {
@@ -207,11 +202,18 @@ describe('a canonical row with complete stamps', () => {
 });
 
 describe('promote', () => {
-  it('refuses a self-approval: the proposer voting as president does not count', async () => {
+  it('refuses a self-approval: a look-alike login of the proposer cannot vote, and quorum stays unmet', async () => {
     const row = await stampedCanonicalRow();
-    await vote(row.requestId, PROMOTION_PROPOSER, 'president');
-    await vote(row.requestId, 'council-1', 'ai_council');
-    await vote(row.requestId, 'council-2', 'ai_council');
+    // The consumer's proposer name, upper-cased and with a zero-width space: the same identity key.
+    const lookAlike = `${PROMOTION_PROPOSER.toUpperCase()}\u200b`;
+    await approvers.createNamed(lookAlike, APPROVER_DATABASE_ROLES.president);
+    const selfVote = await refusal(approvers.vote(row.requestId, lookAlike));
+    expect(selfVote).toMatchObject({
+      code: SQLSTATE.approvalViolation,
+      constraint: 'approval_proposer_vote',
+    });
+    await approvers.vote(row.requestId, 'council1');
+    await approvers.vote(row.requestId, 'council2');
     const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
     expect(ApprovalError.isInstance(error)).toBe(true);
     expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
@@ -221,8 +223,8 @@ describe('promote', () => {
 
   it('refuses a missing vote (president + one ai_council)', async () => {
     const row = await stampedCanonicalRow();
-    await vote(row.requestId, 'pres-1', 'president');
-    await vote(row.requestId, 'council-1', 'ai_council');
+    await approvers.vote(row.requestId, 'president');
+    await approvers.vote(row.requestId, 'council1');
     const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
     expect(ApprovalError.isInstance(error)).toBe(true);
     expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
@@ -232,7 +234,7 @@ describe('promote', () => {
   it('refuses when any voter rejects', async () => {
     const row = await stampedCanonicalRow();
     await approveFully(row.requestId);
-    await vote(row.requestId, 'member-1', 'member', 'reject');
+    await approvers.vote(row.requestId, 'approver', 'reject');
     const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
     expect((error as ApprovalError).code).toBe('QUORUM_NOT_MET');
   });
@@ -251,22 +253,19 @@ describe('promote', () => {
 
   it('refuses an approval for another action, a lower-risk promotion request, and an unknown request', async () => {
     const row = await stampedCanonicalRow();
-    const wrongAction = await gate().propose({
-      action: 'gate_flip',
-      scope: promotionScope(row.id),
-      risk: 'high',
-      proposer: 'ops',
-      reason: 'r',
-    });
+    const wrongAction = {
+      id: await approvers.propose({ action: 'gate_flip', scope: promotionScope(row.id), risk: 'high' }),
+    };
     await approveFully(wrongAction.id);
-    const lowRisk = await gate().propose({
-      action: 'promotion',
-      scope: promotionScope(row.id),
-      risk: 'low',
-      proposer: 'ops',
-      reason: 'r',
-    });
-    await vote(lowRisk.id, 'member-1', 'member');
+    // request_approval refuses a promotion below high risk, so this one is written as the table owner.
+    const lowRisk = (
+      await t.db.pool.query<{ id: string }>(
+        `insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
+         values ('promotion', $1::jsonb, 'low', 'ops', 'r') returning id::text`,
+        [JSON.stringify(promotionScope(row.id))],
+      )
+    ).rows[0]!;
+    await approvers.vote(lowRisk.id, 'approver');
     for (const requestId of [wrongAction.id, lowRisk.id, '999999']) {
       const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: requestId }));
       expect(ApprovalError.isInstance(error)).toBe(true);
@@ -303,6 +302,14 @@ describe('promote', () => {
     const again = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: row.requestId }));
     expect((again as BirthLaneError).code).toBe('CONTRACT_VIOLATION');
     expect(again.message).toMatch(/already certified/);
+    // The approval itself was consumed: using it again is refused whatever the row's state.
+    const reuse = await refusal(
+      t.db.pool.query("select birth_lane.consume_approval($1::bigint, 'promotion', $2::jsonb)", [
+        row.requestId,
+        JSON.stringify(promotionScope(row.id)),
+      ]),
+    );
+    expect(reuse).toMatchObject({ code: SQLSTATE.approvalViolation, constraint: 'approval_single_use' });
   });
 
   it('leaves no pass behind inside its own transaction: the same session cannot then rewrite the pair', async () => {
@@ -346,13 +353,9 @@ describe('promote', () => {
       ['987654321', /no registry row/],
     ];
     for (const [rowId, reason] of cases) {
-      const request = await gate().propose({
-        action: 'promotion',
-        scope: promotionScope(rowId),
-        risk: 'high',
-        proposer: 'ops',
-        reason: 'r',
-      });
+      const request = {
+        id: await approvers.propose({ action: 'promotion', scope: promotionScope(rowId), risk: 'high' }),
+      };
       await approveFully(request.id);
       const error = await refusal(promote(t.db.pool, { rowId, approvalRequestId: request.id }));
       expect(BirthLaneError.isInstance(error) && !ApprovalError.isInstance(error)).toBe(true);
