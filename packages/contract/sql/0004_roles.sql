@@ -28,11 +28,15 @@ grant insert (entity_code, collection_name, species_code, dot_origin, governance
   on public.birth_registry to birth_lane_birth;
 grant usage on sequence public.birth_registry_id_seq to birth_lane_birth;
 
--- B2 producer: read everything, update only the three stamp columns, append evidence.
+-- B2 producer: reads everything and writes nothing directly. A stamp is set, and a failure
+-- recorded, only by the inspection itself: birth_lane.inspect_batch (compiled from the active
+-- rule set, SECURITY DEFINER) with begin_run/finish_run; EXECUTE on those is granted where they
+-- are created (inspect-producer). The revokes take back what earlier installs granted.
 grant select on public.birth_registry to birth_lane_producer;
-grant update (inspect_pen, inspect_stamp, inspect_gate) on public.birth_registry to birth_lane_producer;
-grant select, insert on birth_lane.evidence to birth_lane_producer;
-grant usage on sequence birth_lane.evidence_id_seq to birth_lane_producer;
+revoke update (inspect_pen, inspect_stamp, inspect_gate) on public.birth_registry from birth_lane_producer;
+grant select on birth_lane.evidence to birth_lane_producer;
+revoke insert on birth_lane.evidence from birth_lane_producer;
+revoke usage on sequence birth_lane.evidence_id_seq from birth_lane_producer;
 
 -- Promotion: reads the registry; certifies only through the consumer's promote function (granted there).
 grant select on public.birth_registry to birth_lane_promoter;

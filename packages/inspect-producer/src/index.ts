@@ -1,5 +1,5 @@
 export { createProducer } from './producer.js';
-export { ruleSetSteps } from './rule-set-steps.js';
+export { PRODUCER_PROCEDURE, ruleSetSteps } from './rule-set-steps.js';
 export {
   type CompileOptions,
   compileCheckFailsSql,
@@ -16,18 +16,25 @@ export {
 export { compileLinearRegex, type LinearRegex } from './rules/linear-regex.js';
 export { parseRuleSetDocument, readRuleSetFile } from './rules/load-rule-set.js';
 export { toPostgresRegex, UnportablePatternError, unportablePatternReason } from './rules/portable-regex.js';
+export { diffRuleSets, type RuleSetDiff, type StageDiff } from './rules/rule-set-diff.js';
+export { previewRuleSet, type RuleSetPreview } from './rules/rule-set-preview.js';
 export {
   type ActivatedRuleSet,
   type ActiveRuleSet,
   activateRuleSet,
+  activationScope,
+  listRuleSets,
   loadActiveRuleSet,
+  loadRuleSet,
   type SavedRuleSet,
+  type StoredRuleSet,
+  type StoredRuleSetSummary,
   saveRuleSet,
 } from './rules/rule-set-store.js';
 export { assertSupportedRuleSet, ruleSetSupportIssues } from './rules/rule-set-support.js';
 export { type BatchResult, producerBatchSql } from './run/batch-sql.js';
 export { describeCheck, failureMessageSql } from './run/failure-message-sql.js';
-export { PRODUCER_PROCEDURE, producerProcedureSql, producerProcedureStep } from './run/procedure-sql.js';
+export { compileInspectBatch, INSPECT_BATCH_FUNCTION } from './run/inspect-batch-sql.js';
 export {
   type BatchObservation,
   type ProducerTuning,

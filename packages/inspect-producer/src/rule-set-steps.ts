@@ -1,9 +1,16 @@
 import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
+/** The database-side producer procedure that pg_cron calls. */
+export const PRODUCER_PROCEDURE = 'birth_lane.run_producer(integer,integer,text)';
+
 // Directly under src/ so the path resolves the same from src/ (tests) and dist/ (the build).
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
-/** The producer's tables (rule sets, the database-side cursor), as install steps. */
+/**
+ * The producer's database objects, as install steps: rule sets, the database-side cursor, the
+ * run bookkeeping (begin_run, finish_run, inspect_batch until an activation compiles it) and the
+ * pg_cron procedure.
+ */
 export const ruleSetSteps: readonly Step[] = [
   sqlStep({
     id: 'inspect-producer/0001_rule_sets',
@@ -22,5 +29,31 @@ export const ruleSetSteps: readonly Step[] = [
     mutation: readSqlFile(SQL_DIR, '0002_producer_cursor.sql'),
     rollback: 'drop table if exists birth_lane.producer_cursor;',
     footprint: ['table:birth_lane.producer_cursor'],
+  }),
+  sqlStep({
+    id: 'inspect-producer/0003_producer_runs',
+    title:
+      'server-side run bookkeeping: begin_run, finish_run, and inspect_batch until a rule set is activated',
+    risk: 'medium',
+    prerequisites: ['inspect-producer/0001_rule_sets', 'contract/0002_evidence'],
+    mutation: readSqlFile(SQL_DIR, '0003_producer_runs.sql'),
+    rollback:
+      'drop function if exists birth_lane.inspect_batch(uuid, bigint, bigint, integer); drop function if exists birth_lane.compiled_rule_set(); drop function if exists birth_lane.finish_run(uuid, text, text); drop function if exists birth_lane.begin_run(text); drop table if exists birth_lane.producer_runs;',
+    footprint: [
+      'table:birth_lane.producer_runs',
+      'function:birth_lane.begin_run(text)',
+      'function:birth_lane.finish_run(uuid,text,text)',
+      'function:birth_lane.inspect_batch(uuid,bigint,bigint,integer)',
+      'function:birth_lane.compiled_rule_set()',
+    ],
+  }),
+  sqlStep({
+    id: 'inspect-producer/0004_run_producer_procedure',
+    title: 'database-side producer procedure (pg_cron), calling inspect_batch per batch',
+    risk: 'medium',
+    prerequisites: ['inspect-producer/0002_producer_cursor', 'inspect-producer/0003_producer_runs'],
+    mutation: readSqlFile(SQL_DIR, '0004_run_producer.sql'),
+    rollback: 'drop procedure if exists birth_lane.run_producer(integer, integer, text);',
+    footprint: [`function:${PRODUCER_PROCEDURE}`],
   }),
 ];

@@ -3,9 +3,9 @@ import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ruleSetSteps } from '../src/rule-set-steps.js';
 import { defaultRuleSet } from '../src/rules/default-rule-set.js';
-import { activateRuleSet, saveRuleSet } from '../src/rules/rule-set-store.js';
-import { producerProcedureSql } from '../src/run/procedure-sql.js';
+import { saveRuleSet } from '../src/rules/rule-set-store.js';
 import { runProducer } from '../src/run/run-producer.js';
+import { saveAndActivate } from './activate.js';
 
 const t = useTestDatabase({ setupSql: [...contractSteps, ...ruleSetSteps].map((step) => step.mutation) });
 const db = (): Database => t.db.pool;
@@ -66,8 +66,19 @@ async function failures(): Promise<FailureRow[]> {
 }
 
 async function activateDefault(): Promise<void> {
-  await saveRuleSet(db(), defaultRuleSet);
-  await activateRuleSet(db(), defaultRuleSet.version, { activatedBy: 'test' });
+  await saveAndActivate(t.db, defaultRuleSet);
+}
+
+/**
+ * Makes `version` active behind the store's back (as the table owner could), leaving the
+ * inspection compiled for the rule set activated before.
+ */
+async function switchActiveWithoutActivation(version: string): Promise<void> {
+  await saveRuleSet(db(), { ...defaultRuleSet, version });
+  await db().query(
+    "update birth_lane.rule_sets set status = case when version = $1::text then 'active' else 'retired' end, activated_at = now()",
+    [version],
+  );
 }
 
 beforeEach(async () => {
@@ -316,7 +327,6 @@ describe('the database-side procedure', () => {
     await db().query('alter table birth_lane.evidence enable trigger evidence_append_only');
     await db().query('delete from public.birth_registry');
     await seed(rows);
-    await db().query(producerProcedureSql(defaultRuleSet));
     await db().query('call birth_lane.run_producer(2, 3000)');
     const viaProcedure = [...(await stamps()).values()].map((row) => [
       row.entity_code,
@@ -341,11 +351,66 @@ describe('the database-side procedure', () => {
   });
 
   it('stamps nothing when another rule set is active than the one it was compiled for', async () => {
-    await db().query(producerProcedureSql({ ...defaultRuleSet, version: '9.9.9' }));
+    await switchActiveWithoutActivation('9.9.9');
     await seed([goodRow('ENT-950')]);
     await db().query('call birth_lane.run_producer()');
     expect((await stamps()).get('ENT-950')?.inspect_pen).toBeNull();
     const { rows } = await db().query("select payload from birth_lane.evidence where kind = 'run_report'");
     expect(rows[0]?.payload.report.outcome).toBe('source_recovery_required');
+    expect(rows[0]?.payload.report.detail).toMatch(
+      /SOURCE_RECOVERY_REQUIRED: the inspection was compiled for rule set 1\.0\.0/,
+    );
+  });
+});
+
+describe('the inspection compiled at activation', () => {
+  beforeEach(activateDefault);
+
+  it('refuses to stamp for the TypeScript runner when another rule set is active', async () => {
+    await switchActiveWithoutActivation('9.9.8');
+    await seed([goodRow('ENT-960')]);
+    const report = await runProducer(db(), { channel: 'test' });
+    expect(report).toMatchObject({
+      outcome: 'source_recovery_required',
+      passed: { pen: 0, stamp: 0, gate: 0 },
+    });
+    expect(report.detail).toMatch(/compiled for rule set 1\.0\.0/);
+    expect((await stamps()).get('ENT-960')?.inspect_pen).toBeNull();
+  });
+
+  it('counts on the server: the report equals the sum of what inspect_batch did', async () => {
+    await seed([
+      goodRow('ENT-970'),
+      goodRow('ENT-971', { name: null }),
+      goodRow('ENT-972', { governance_role: 'observed' }),
+    ]);
+    const report = await runProducer(db(), {
+      channel: 'test',
+      batchSize: 1,
+      minBatchSize: 1,
+      maxBatchSize: 1,
+    });
+    const { rows } = await db().query(
+      'select batches::int, scanned::int, skipped::int, passed_pen::int, failed_stamp::int, ended_at is not null as ended from birth_lane.producer_runs where run_id = $1::uuid',
+      [report.runId],
+    );
+    expect(rows[0]).toMatchObject({ scanned: 2, skipped: 1, passed_pen: 2, failed_stamp: 1, ended: true });
+    expect(rows[0]!.batches).toBeGreaterThanOrEqual(3);
+    expect(report).toMatchObject({
+      scanned: 2,
+      skipped: 1,
+      passed: { pen: 2, stamp: 1, gate: 1 },
+      failed: { stamp: 1 },
+    });
+  });
+
+  it('stamps with the database clock, whatever the client clock says', async () => {
+    await seed([goodRow('ENT-980')]);
+    const { rows: before } = await db().query<{ now: Date }>('select clock_timestamp() as now');
+    await runProducer(db(), { channel: 'test' });
+    const { rows: after } = await db().query<{ now: Date }>('select clock_timestamp() as now');
+    const row = (await stamps()).get('ENT-980')!;
+    expect(row.inspect_pen!.getTime()).toBeGreaterThanOrEqual(before[0]!.now.getTime());
+    expect(row.inspect_gate!.getTime()).toBeLessThanOrEqual(after[0]!.now.getTime());
   });
 });

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleSetSteps } from '../src/rule-set-steps.js';
 import { defaultRuleSet } from '../src/rules/default-rule-set.js';
 import { activateRuleSet, loadActiveRuleSet, saveRuleSet } from '../src/rules/rule-set-store.js';
+import { approveActivation, saveAndActivate } from './activate.js';
 
 const SETUP = [...contractSteps, ...ruleSetSteps].map((step) => step.mutation);
 
@@ -77,6 +78,10 @@ describe('saveRuleSet', () => {
 
 describe('activateRuleSet and loadActiveRuleSet', () => {
   const t = useTestDatabase({ name: 'rule-set-activate', setupSql: SETUP });
+  const activationRecords = async () =>
+    (await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' })).map(
+      (item) => item.record,
+    );
 
   it('reports not-ok, without throwing, while no rule set is active', async () => {
     expect(await loadActiveRuleSet(t.db.pool)).toEqual({
@@ -87,10 +92,18 @@ describe('activateRuleSet and loadActiveRuleSet', () => {
     expect((await loadActiveRuleSet(t.db.pool)).ok).toBe(false);
   });
 
-  it('activates a saved rule set and records who did it in the evidence log', async () => {
-    const activated = await activateRuleSet(t.db.pool, '1.0.0', { activatedBy: 'ops@example.org' });
+  it('activates a saved rule set with its approval and records the login in the evidence log', async () => {
+    const approvalId = await approveActivation(t.db, defaultRuleSet);
+    const activated = await activateRuleSet(t.db.pool, '1.0.0', { approvalId });
     const hash = ruleSetHash(defaultRuleSet);
-    expect(activated).toEqual({ version: '1.0.0', hash, previous: null, changed: true });
+    const { rows: who } = await t.db.pool.query<{ login: string }>('select session_user::text as login');
+    expect(activated).toEqual({
+      version: '1.0.0',
+      hash,
+      previous: null,
+      changed: true,
+      activatedBy: who[0]!.login,
+    });
 
     const loaded = await loadActiveRuleSet(t.db.pool);
     expect(loaded.ok).toBe(true);
@@ -99,10 +112,13 @@ describe('activateRuleSet and loadActiveRuleSet', () => {
     expect(loaded.ruleSet).toEqual({ ...defaultRuleSet, status: 'active' });
     expect(loaded.activatedAt).toBeInstanceOf(Date);
 
-    const evidence = await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' });
-    expect(evidence.map((item) => item.record)).toEqual([
-      { kind: 'rule_set_activated', version: '1.0.0', hash, activatedBy: 'ops@example.org' },
+    expect(await activationRecords()).toEqual([
+      { kind: 'rule_set_activated', version: '1.0.0', hash, activatedBy: who[0]!.login },
     ]);
+    const { rows: compiled } = await t.db.pool.query(
+      'select version, hash from birth_lane.compiled_rule_set()',
+    );
+    expect(compiled).toEqual([{ version: '1.0.0', hash }]);
   });
 
   it('keeps exactly one active: activating another retires the previous one', async () => {
@@ -111,7 +127,8 @@ describe('activateRuleSet and loadActiveRuleSet', () => {
       stamp: stages.stamp.filter((check) => check.kind !== 'length'),
     }));
     await saveRuleSet(t.db.pool, next);
-    const activated = await activateRuleSet(t.db.pool, '1.1.0', { activatedBy: 'ops@example.org' });
+    const approvalId = await approveActivation(t.db, next);
+    const activated = await activateRuleSet(t.db.pool, '1.1.0', { approvalId });
     expect(activated).toMatchObject({ version: '1.1.0', previous: '1.0.0', changed: true });
 
     const { rows } = await t.db.pool.query(
@@ -123,18 +140,19 @@ describe('activateRuleSet and loadActiveRuleSet', () => {
     ]);
     const loaded = await loadActiveRuleSet(t.db.pool);
     expect(loaded.ok && loaded.ruleSet.version).toBe('1.1.0');
-    expect(await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' })).toHaveLength(2);
+    expect(await activationRecords()).toHaveLength(2);
   });
 
-  it('changes nothing, and appends nothing, when the version is already active', async () => {
-    expect(await activateRuleSet(t.db.pool, '1.1.0', { activatedBy: 'someone-else' })).toMatchObject({
+  it('changes nothing, uses no approval and appends nothing when the version is already active', async () => {
+    expect(await activateRuleSet(t.db.pool, '1.1.0', { approvalId: '999999' })).toMatchObject({
       changed: false,
     });
-    expect(await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' })).toHaveLength(2);
+    expect(await activationRecords()).toHaveLength(2);
   });
 
-  it('re-activates a retired version (rolling a rule change back)', async () => {
-    expect(await activateRuleSet(t.db.pool, '1.0.0', { activatedBy: 'ops@example.org' })).toMatchObject({
+  it('re-activates a retired version with a new approval (rolling a rule change back)', async () => {
+    const approvalId = await approveActivation(t.db, defaultRuleSet);
+    expect(await activateRuleSet(t.db.pool, '1.0.0', { approvalId })).toMatchObject({
       previous: '1.1.0',
       changed: true,
     });
@@ -151,32 +169,40 @@ describe('activateRuleSet and loadActiveRuleSet', () => {
     expect(sqlStateOf(error)).toBe(SQLSTATE.uniqueViolation);
   });
 
-  it('refuses an unknown version and an anonymous activation, changing nothing', async () => {
-    const unknown = await caught(() => activateRuleSet(t.db.pool, '7.0.0', { activatedBy: 'ops' }));
+  it('refuses an unknown version and a malformed approval id, changing nothing', async () => {
+    const unknown = await caught(() => activateRuleSet(t.db.pool, '7.0.0', { approvalId: '1' }));
     expect(ValidationError.isInstance(unknown) && unknown.issues[0]).toMatchObject({
       field: 'version',
       rule: 'exists',
     });
-    const anonymous = await caught(() => activateRuleSet(t.db.pool, '1.1.0', { activatedBy: '  ' }));
-    expect(ValidationError.isInstance(anonymous) && anonymous.issues[0]?.field).toBe('activatedBy');
+    const malformed = await caught(() => activateRuleSet(t.db.pool, '1.1.0', { approvalId: '  ' }));
+    expect(ValidationError.isInstance(malformed) && malformed.issues[0]?.field).toBe('approvalId');
     const loaded = await loadActiveRuleSet(t.db.pool);
     expect(loaded.ok && loaded.ruleSet.version).toBe('1.0.0');
-    expect(await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' })).toHaveLength(3);
+    expect(await activationRecords()).toHaveLength(3);
   });
 
   it('serialises concurrent activations: one active at the end, one evidence record each', async () => {
-    await saveRuleSet(t.db.pool, variant('2.0.0'));
-    await saveRuleSet(t.db.pool, variant('2.1.0'));
+    const first = variant('2.0.0');
+    const second = variant('2.1.0');
+    await saveRuleSet(t.db.pool, first);
+    await saveRuleSet(t.db.pool, second);
+    const [firstApproval, secondApproval] = [
+      await approveActivation(t.db, first),
+      await approveActivation(t.db, second),
+    ];
     const results = await Promise.all([
-      activateRuleSet(t.db.pool, '2.0.0', { activatedBy: 'a' }),
-      activateRuleSet(t.db.pool, '2.1.0', { activatedBy: 'b' }),
+      activateRuleSet(t.db.pool, '2.0.0', { approvalId: firstApproval }),
+      activateRuleSet(t.db.pool, '2.1.0', { approvalId: secondApproval }),
     ]);
     expect(results.every((result) => result.changed)).toBe(true);
     const { rows } = await t.db.pool.query(
-      "select version from birth_lane.rule_sets where status = 'active'",
+      "select version, hash from birth_lane.rule_sets where status = 'active'",
     );
     expect(rows).toHaveLength(1);
-    expect(await new PostgresEvidenceSink(t.db.pool).list({ kind: 'rule_set_activated' })).toHaveLength(5);
+    const { rows: compiled } = await t.db.pool.query('select hash from birth_lane.compiled_rule_set()');
+    expect(compiled[0].hash).toBe(rows[0].hash);
+    expect(await activationRecords()).toHaveLength(5);
   });
 });
 
@@ -184,8 +210,7 @@ describe('tampering is detected', () => {
   const t = useTestDatabase({ name: 'rule-set-tamper', setupSql: SETUP });
 
   it('answers not-ok when the active document was edited behind the store (hash mismatch)', async () => {
-    await saveRuleSet(t.db.pool, defaultRuleSet);
-    await activateRuleSet(t.db.pool, '1.0.0', { activatedBy: 'ops' });
+    await saveAndActivate(t.db, defaultRuleSet);
     // What someone with direct table access might do: let unlisted collections through.
     await t.db.pool.query(
       `update birth_lane.rule_sets set document = jsonb_set(document, '{stages,gate,1,unlisted}', '"pass"')
@@ -222,7 +247,7 @@ describe('tampering is detected', () => {
     await t.db.pool.query(
       `update birth_lane.rule_sets set document = jsonb_set(document, '{stages,pen,0,field}', '"name"') where version = '3.0.0'`,
     );
-    const error = await caught(() => activateRuleSet(t.db.pool, '3.0.0', { activatedBy: 'ops' }));
+    const error = await caught(() => activateRuleSet(t.db.pool, '3.0.0', { approvalId: '1' }));
     expect(BirthLaneError.isInstance(error) && error.code).toBe('CONFIGURATION_INVALID');
     expect((error as Error).message).toMatch(/3\.0\.0.*no longer matches its hash/);
     const { rows } = await t.db.pool.query(
@@ -236,8 +261,7 @@ describe('privileges', () => {
   const t = useTestDatabase({ name: 'rule-set-privileges', setupSql: SETUP });
 
   it('lets the producer role read the active rule set but not write rule sets', async () => {
-    await saveRuleSet(t.db.pool, defaultRuleSet);
-    await activateRuleSet(t.db.pool, '1.0.0', { activatedBy: 'ops' });
+    await saveAndActivate(t.db, defaultRuleSet);
     const client = await t.db.connect();
     try {
       await client.query('set role birth_lane_producer');

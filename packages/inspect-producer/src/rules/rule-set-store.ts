@@ -1,7 +1,6 @@
 import {
   BirthLaneError,
   type Database,
-  PostgresEvidenceSink,
   parseOrThrow,
   type Queryable,
   type RuleSet,
@@ -15,6 +14,7 @@ import {
   withTransaction,
 } from '@birth-lane/contract';
 import { z } from 'zod';
+import { compileInspectBatch } from '../run/inspect-batch-sql.js';
 import { assertSupportedRuleSet, ruleSetSupportIssues } from './rule-set-support.js';
 
 /**
@@ -37,6 +37,8 @@ export interface ActivatedRuleSet {
   readonly previous: string | null;
   /** False when this version was already the active one (nothing changed, no evidence appended). */
   readonly changed: boolean;
+  /** The login that activated it (session_user). */
+  readonly activatedBy: string;
 }
 
 export type ActiveRuleSet =
@@ -94,22 +96,37 @@ export async function saveRuleSet(db: Queryable, ruleSet: RuleSet): Promise<Save
 }
 
 const activateOptionsSchema = z.strictObject({
-  activatedBy: z.string().trim().min(1, 'must name who activates the rule set').max(200),
+  approvalId: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be the id of a rule_set_activation approval request'),
 });
 
+/** The approval scope of activating a rule set: exactly its version and content hash. */
+export function activationScope(version: string, hash: string): { version: string; hash: string } {
+  return { version, hash };
+}
+
 /**
- * Makes `version` the one active rule set, in one transaction: the active one (if any) is retired,
- * this one activated, and a `rule_set_activated` record appended to the evidence log. A stored
- * document that no longer matches its hash is refused. Re-activating a retired version is allowed
- * (that is how a rule change is rolled back); activating the active version changes nothing.
+ * Makes `version` the one active rule set, in one transaction run as the lane owner: the
+ * `rule_set_activation` approval `approvalId` for exactly `{version, hash}` is consumed (once;
+ * birth_lane.consume_approval refuses with BL003 otherwise), the active rule set (if any) is
+ * retired, this one activated, birth_lane.inspect_batch compiled from it, and a
+ * `rule_set_activated` record naming the login (session_user) appended to the evidence log. A
+ * stored document that no longer matches its hash is refused. Re-activating a retired version is
+ * allowed with a new approval (that is how a rule change is rolled back); activating the active
+ * version when the inspection is already compiled for it changes nothing and uses no approval.
  */
 export async function activateRuleSet(
   db: Database,
   version: string,
-  options: { activatedBy: string },
+  options: { approvalId: string | number | bigint },
 ): Promise<ActivatedRuleSet> {
   parseOrThrow(ruleSetVersionSchema, version, 'rule set version');
-  const { activatedBy } = parseOrThrow(activateOptionsSchema, options, 'rule set activation');
+  const { approvalId } = parseOrThrow(
+    activateOptionsSchema,
+    { approvalId: String(options.approvalId) },
+    'rule set activation',
+  );
   return withTransaction(db, async (connection) => {
     // Two activations at once would each retire the other's pick; take turns instead.
     await connection.query("select pg_advisory_xact_lock(hashtext('birth_lane.rule_sets.activate'))");
@@ -130,19 +147,51 @@ export async function activateRuleSet(
         `Refusing to activate rule set ${version}: ${verified.reason}`,
       );
     }
-    if (row.status === 'active') return { version, hash: row.hash, previous: version, changed: false };
+    const compiled = await connection.query<{ hash: string | null; login: string }>(
+      'select c.hash, session_user::text as login from birth_lane.compiled_rule_set() c',
+    );
+    const login = compiled.rows[0]!.login;
+    if (row.status === 'active' && compiled.rows[0]?.hash === row.hash) {
+      return { version, hash: row.hash, previous: version, changed: false, activatedBy: login };
+    }
 
+    try {
+      await connection.query(
+        "select birth_lane.consume_approval($1::bigint, 'rule_set_activation', $2::jsonb)",
+        [approvalId, JSON.stringify(activationScope(version, row.hash))],
+      );
+    } catch (error) {
+      if (sqlStateOf(error) !== SQLSTATE.approvalViolation) throw error;
+      throw new BirthLaneError(
+        'APPROVAL_REQUIRED',
+        `Refusing to activate rule set ${version}: ${(error as Error).message}. It needs a rule_set_activation approval with scope {"version":"${version}","hash":"${row.hash}"} that meets quorum and was never used. Nothing was changed.`,
+        { cause: error },
+      );
+    }
     const retired = await connection.query<{ version: string }>(
-      "update birth_lane.rule_sets set status = 'retired' where status = 'active' returning version",
+      "update birth_lane.rule_sets set status = 'retired' where status = 'active' and version <> $1::text returning version",
+      [version],
     );
     await connection.query(
       "update birth_lane.rule_sets set status = 'active', activated_at = now() where version = $1::text",
       [version],
     );
-    await new PostgresEvidenceSink(connection).append([
-      { kind: 'rule_set_activated', version, hash: row.hash, activatedBy },
-    ]);
-    return { version, hash: row.hash, previous: retired.rows[0]?.version ?? null, changed: true };
+    await compileInspectBatch(connection, verified.ruleSet, row.hash);
+    await connection.query(
+      `insert into birth_lane.evidence (kind, rule_set_hash, message, payload)
+       values ('rule_set_activated', $2::text,
+               'rule set ' || $1::text || ' activated by ' || session_user || ' with approval ' || $3::text,
+               jsonb_build_object('kind', 'rule_set_activated', 'version', $1::text, 'hash', $2::text,
+                                  'activatedBy', session_user::text))`,
+      [version, row.hash, approvalId],
+    );
+    return {
+      version,
+      hash: row.hash,
+      previous: retired.rows[0]?.version ?? (row.status === 'active' ? version : null),
+      changed: true,
+      activatedBy: login,
+    };
   });
 }
 
@@ -173,11 +222,85 @@ export async function loadActiveRuleSet(db: Queryable): Promise<ActiveRuleSet> {
   if (row === undefined) {
     return {
       ok: false,
-      reason: 'no rule set is active in birth_lane.rule_sets; activate one with activateRuleSet',
+      reason:
+        'no rule set is active in birth_lane.rule_sets; activate one with an approval (birth-lane rules activate <version> --approval <id>)',
     };
   }
   const verified = verifyStoredRow(row);
   return verified.ok ? { ...verified, activatedAt: row.activated_at } : verified;
+}
+
+export interface StoredRuleSetSummary {
+  readonly version: string;
+  readonly hash: string;
+  readonly status: 'draft' | 'active' | 'retired';
+  readonly description: string | null;
+  readonly createdAt: Date;
+  readonly activatedAt: Date | null;
+  /** The number of checks per stage, as stored. */
+  readonly checks: { readonly pen: number; readonly stamp: number; readonly gate: number };
+}
+
+/** Every stored rule set, newest version first (by semantic version, not text). */
+export async function listRuleSets(db: Queryable): Promise<StoredRuleSetSummary[]> {
+  const { rows } = await db.query<{
+    version: string;
+    hash: string;
+    status: StoredRuleSetSummary['status'];
+    description: string | null;
+    created_at: Date;
+    activated_at: Date | null;
+    pen: number;
+    stamp: number;
+    gate: number;
+  }>(
+    `select version, hash, status, document ->> 'description' as description, created_at, activated_at,
+            coalesce(jsonb_array_length(case when jsonb_typeof(document #> '{stages,pen}') = 'array' then document #> '{stages,pen}' end), 0) as pen,
+            coalesce(jsonb_array_length(case when jsonb_typeof(document #> '{stages,stamp}') = 'array' then document #> '{stages,stamp}' end), 0) as stamp,
+            coalesce(jsonb_array_length(case when jsonb_typeof(document #> '{stages,gate}') = 'array' then document #> '{stages,gate}' end), 0) as gate
+       from birth_lane.rule_sets
+      order by string_to_array(version, '.')::int[] desc`,
+  );
+  return rows.map((row) => ({
+    version: row.version,
+    hash: row.hash,
+    status: row.status,
+    description: row.description,
+    createdAt: row.created_at,
+    activatedAt: row.activated_at,
+    checks: { pen: row.pen, stamp: row.stamp, gate: row.gate },
+  }));
+}
+
+export type StoredRuleSet =
+  | {
+      readonly ok: true;
+      readonly ruleSet: RuleSet;
+      readonly hash: string;
+      readonly status: StoredRuleSetSummary['status'];
+      readonly activatedAt: Date | null;
+    }
+  | { readonly ok: false; readonly reason: string; readonly status?: string };
+
+/**
+ * One stored rule set, verified like the active one (schema, version, hash, support), or null
+ * when no such version is stored.
+ */
+export async function loadRuleSet(db: Queryable, version: string): Promise<StoredRuleSet | null> {
+  parseOrThrow(ruleSetVersionSchema, version, 'rule set version');
+  const { rows } = await db.query<StoredRow>(
+    'select version, hash, document, status, activated_at from birth_lane.rule_sets where version = $1::text',
+    [version],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  const verified = verifyStoredRow(row);
+  if (!verified.ok) return { ...verified, status: row.status };
+  return {
+    ...verified,
+    status: row.status as StoredRuleSetSummary['status'],
+    activatedAt: row.activated_at,
+  };
 }
 
 function verifyStoredRow(row: StoredRow): Verified {

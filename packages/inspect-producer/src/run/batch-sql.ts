@@ -4,8 +4,12 @@ import { failureMessageSql } from './failure-message-sql.js';
 
 /**
  * One producer batch as ONE statement, so a whole batch is judged and stamped set-based inside the
- * database. Parameters: $1 run id (uuid), $2 walk after this id (bigint), $3 stop at this id
- * (bigint, null = no bound), $4 batch size (int), $5 rule set hash (text).
+ * database. It runs only inside birth_lane.inspect_batch (see inspect-batch-sql.ts), the SECURITY
+ * DEFINER function an activation compiles: lane roles cannot write stamps or evidence themselves.
+ * Parameters: $1 run id (uuid), $2 walk after this id (bigint), $3 stop at this id (bigint,
+ * null = no bound), $4 batch size (int), $5 rule set hash (text). Tables and now() are
+ * schema-qualified; the built-in functions it calls resolve through the function's pinned
+ * search_path (pg_catalog first, pg_temp never for functions).
  *
  * How it keeps the stud:
  *  - rows are taken in id order and locked with SKIP LOCKED, so concurrent producers never judge
@@ -24,7 +28,8 @@ import { failureMessageSql } from './failure-message-sql.js';
  * It never touches `certified`: that is the certify consumer's trigger's job.
  */
 export function producerBatchSql(ruleSet: RuleSet): string {
-  const failures = (stage: 'pen' | 'stamp' | 'gate') => compileStageFailuresSql(ruleSet, stage, 'k');
+  const failures = (stage: 'pen' | 'stamp' | 'gate') =>
+    compileStageFailuresSql(ruleSet, stage, 'k', { now: 'pg_catalog.now()' });
   return `
 with candidate as (
   select r.ctid as row_ctid, r.id, r.entity_code, r.collection_name, r.species_code, r.dot_origin, r.born_at, r.name,
@@ -74,9 +79,9 @@ verdict as materialized (
 ),
 stamped as (
   update public.birth_registry r
-     set inspect_pen = case when v.pen_new then now() else r.inspect_pen end,
-         inspect_stamp = case when v.stamp_new then now() else r.inspect_stamp end,
-         inspect_gate = case when v.gate_new then now() else r.inspect_gate end
+     set inspect_pen = case when v.pen_new then pg_catalog.now() else r.inspect_pen end,
+         inspect_stamp = case when v.stamp_new then pg_catalog.now() else r.inspect_stamp end,
+         inspect_gate = case when v.gate_new then pg_catalog.now() else r.inspect_gate end
     from verdict v
    -- Found by ctid: the rows are locked since the candidate scan, so their ctids cannot move, and a
    -- TID scan of exactly these rows replaces the whole-table hash join the planner picks for an id join.

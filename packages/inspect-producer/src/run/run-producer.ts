@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Database,
   DatabaseError,
-  type EvidenceSink,
-  PostgresEvidenceSink,
   type ProducerRunOptions,
   type RunReport,
   runReportSchema,
@@ -13,7 +10,7 @@ import {
 } from '@birth-lane/contract';
 import { loadActiveRuleSet } from '../rules/rule-set-store.js';
 import { BatchSizer } from './batch-sizer.js';
-import { type BatchResult, producerBatchSql } from './batch-sql.js';
+import type { BatchResult } from './batch-sql.js';
 import { IdChunks } from './id-chunks.js';
 
 export interface ProducerTuning {
@@ -40,8 +37,6 @@ export interface BatchObservation {
 }
 
 export interface RunProducerOptions extends ProducerRunOptions, ProducerTuning {
-  /** Where the run report goes; the database's evidence log unless given. */
-  readonly evidence?: EvidenceSink;
   readonly onBatch?: (batch: BatchObservation) => void;
 }
 
@@ -64,14 +59,15 @@ const MAX_CONSECUTIVE_RETRIES = 8;
 
 /**
  * One producer run over uncertified rows: PEN → STAMP → GATE under the active rule set, batch by
- * batch (each batch one transaction and one statement), then a run report appended to the
- * evidence log. With no active, valid rule set it stamps nothing and reports
+ * batch. The database does the inspecting and the bookkeeping: birth_lane.begin_run opens the run
+ * (id, login and start time set by the server), each batch is one call of
+ * birth_lane.inspect_batch (compiled from the active rule set; it judges, stamps, records
+ * failures and counts, in one transaction), and birth_lane.finish_run appends the run report from
+ * the server's counts. With no active, valid rule set it stamps nothing and reports
  * `source_recovery_required`. Aborting `signal` stops after the batch in flight (`stopped`).
  */
 export async function runProducer(db: Database, options: RunProducerOptions): Promise<RunReport> {
-  const runId = randomUUID();
-  const startedAt = new Date();
-  const evidence = options.evidence ?? new PostgresEvidenceSink(db);
+  // Seen by this client only to bound the run (maxRows) and show progress; the report's counts are the server's.
   const totals = {
     scanned: 0,
     skipped: 0,
@@ -79,31 +75,21 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
     passed: { pen: 0, stamp: 0, gate: 0 },
     failed: { pen: 0, stamp: 0, gate: 0 },
   };
+  const begun = await db.query<{ run_id: string }>('select birth_lane.begin_run($1::text) as run_id', [
+    options.channel,
+  ]);
+  const runId = begun.rows[0]!.run_id;
 
-  const finish = async (
-    outcome: RunReport['outcome'],
-    ruleSet: { version: string; hash: string } | null,
-    detail?: string,
-  ): Promise<RunReport> => {
-    const report = runReportSchema.parse({
-      runId,
-      ruleSetVersion: ruleSet?.version ?? null,
-      ruleSetHash: ruleSet?.hash ?? null,
-      channel: options.channel,
-      outcome,
-      startedAt,
-      endedAt: new Date(),
-      ...totals,
-      ...(detail ? { detail } : {}),
-    });
-    await evidence.append([{ kind: 'run_report', report }]);
-    return report;
+  const finish = async (outcome: RunReport['outcome'], detail?: string): Promise<RunReport> => {
+    const { rows } = await db.query<{ report: unknown }>(
+      'select birth_lane.finish_run($1::uuid, $2::text, $3::text) as report',
+      [runId, outcome, detail ?? null],
+    );
+    return runReportSchema.parse(rows[0]!.report);
   };
 
   const active = await loadActiveRuleSet(db);
-  if (!active.ok)
-    return finish('source_recovery_required', null, `SOURCE_RECOVERY_REQUIRED: ${active.reason}`);
-  const ruleSet = { version: active.ruleSet.version, hash: active.hash };
+  if (!active.ok) return finish('source_recovery_required', `SOURCE_RECOVERY_REQUIRED: ${active.reason}`);
 
   const tuning = {
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
@@ -120,7 +106,6 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
     max: tuning.maxBatchSize,
     targetMs: tuning.targetBatchMs,
   });
-  const statement = producerBatchSql(active.ruleSet);
   const settings = {
     statement_timeout: `${tuning.statementTimeoutMs}ms`,
     lock_timeout: `${Math.min(2000, tuning.statementTimeoutMs)}ms`,
@@ -132,9 +117,10 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
     [options.idFrom ?? null, options.idTo ?? null],
   );
   const { first, last } = range.rows[0] ?? { first: null, last: null };
-  if (first === null || last === null) return finish('completed', ruleSet);
+  if (first === null || last === null) return finish('completed');
   const chunks = new IdChunks(BigInt(first), BigInt(last), tuning.chunkIds, options.idTo === undefined);
   let stopReason: string | null = null;
+  let sourceRecovery = false;
   let failure: unknown = null;
 
   const shouldStop = (): boolean => {
@@ -162,18 +148,23 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
           db,
           async (connection) =>
             (
-              await connection.query<BatchResult>(statement, [
-                runId,
-                afterId,
-                chunk.untilId,
-                size,
-                ruleSet.hash,
-              ])
+              await connection.query<BatchResult>(
+                'select * from birth_lane.inspect_batch($1::uuid, $2::bigint, $3::bigint, $4::int)',
+                [runId, afterId, chunk.untilId, size],
+              )
             ).rows[0]!,
           { settings },
         );
       } catch (error) {
         const state = sqlStateOf(error);
+        if (state === SQLSTATE.laneViolation && constraintOf(error) === 'rule_set_not_compiled') {
+          // The active rule set changed (or the inspection was never compiled): stamp nothing more.
+          if (stopReason === null) {
+            stopReason = (error as Error).message;
+            sourceRecovery = true;
+          }
+          return;
+        }
         if (state && RETRYABLE.has(state) && retries < MAX_CONSECUTIVE_RETRIES) {
           retries += 1;
           if (state === SQLSTATE.queryCanceled) sizer.timedOut();
@@ -205,14 +196,21 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
     const reason = failure instanceof Error ? failure.message : String(failure);
     await finish(
       'failed',
-      ruleSet,
       `batch after id ${afterId} failed${state ? ` (SQLSTATE ${state})` : ''}: ${reason}`,
     ).catch(() => undefined);
     throw new DatabaseError(`Producer run ${runId} failed on the batch after id ${afterId}: ${reason}`, {
       cause: failure,
     });
   }
-  return stopReason === null ? finish('completed', ruleSet) : finish('stopped', ruleSet, stopReason);
+  if (stopReason === null) return finish('completed');
+  // finish_run reports a run that passed rows before the rule set went away as stopped.
+  return finish(sourceRecovery ? 'source_recovery_required' : 'stopped', stopReason);
+}
+
+/** The `constraint` field of a PostgreSQL error: which lane rule a BL001 refusal names. */
+function constraintOf(error: unknown): string | undefined {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
 }
 
 function accumulate(

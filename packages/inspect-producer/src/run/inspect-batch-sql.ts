@@ -1,0 +1,121 @@
+import type { Queryable, RuleSet } from '@birth-lane/contract';
+import { producerBatchSql } from './batch-sql.js';
+
+export const INSPECT_BATCH_FUNCTION = 'birth_lane.inspect_batch(uuid,bigint,bigint,integer)';
+
+/**
+ * `create or replace function birth_lane.inspect_batch` with its body left as `%L`: the body holds
+ * rule-set text (patterns, values, messages), so the server's format('%L') quotes it. A literal
+ * quoted that way cannot be ended by any text, unlike a dollar tag a rule set could contain.
+ */
+const FUNCTION_TEMPLATE = `create or replace function birth_lane.inspect_batch(
+  p_run_id uuid, p_after_id bigint, p_until_id bigint, p_batch_size integer)
+returns table (taken integer, scanned integer, skipped integer, ambiguous integer,
+               passed_pen integer, passed_stamp integer, passed_gate integer,
+               failed_pen integer, failed_stamp integer, failed_gate integer,
+               last_id text, stamped_rows integer, evidence_appended integer)
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as %L`;
+
+/**
+ * The body, a format() template: %1$L the rule set's hash, %2$L its version, %3$L the batch
+ * statement. No other `%` may appear here, so messages are built with `||`.
+ *
+ * Before judging anything it checks that the run was begun with begin_run by this same login
+ * and is not finished, and that the active rule set (and the run's) is the one compiled here;
+ * otherwise it refuses (BL001, the constraint names the rule) and nothing is written. After the
+ * batch it adds the counts to the run's server-side bookkeeping, so a client cannot report counts
+ * of its own. The batch statement runs through EXECUTE so it is planned with the actual bounds
+ * every time, as the client-side statement was, instead of a cached generic plan.
+ */
+const BODY_TEMPLATE = `
+#variable_conflict use_column
+declare
+  v_run record;
+  v_active text;
+  b record;
+begin
+  if p_batch_size is null or p_batch_size < 1 or p_batch_size > 50000 then
+    raise exception using errcode = '22023',
+      message = 'p_batch_size must be 1 to 50000, got ' || coalesce(p_batch_size::text, 'null');
+  end if;
+  select r.rule_set_hash, r.started_by, r.ended_at into v_run
+    from birth_lane.producer_runs r where r.run_id = p_run_id;
+  if not found then
+    raise exception using errcode = 'BL001', constraint = 'run_not_begun',
+      message = 'run ' || coalesce(p_run_id::text, 'null') || ' was not begun with birth_lane.begin_run; nothing was inspected';
+  end if;
+  if v_run.started_by <> session_user then
+    raise exception using errcode = 'BL001', constraint = 'run_of_another_login',
+      message = 'run ' || p_run_id::text || ' was begun by another login; nothing was inspected';
+  end if;
+  if v_run.ended_at is not null then
+    raise exception using errcode = 'BL001', constraint = 'run_finished',
+      message = 'run ' || p_run_id::text || ' is already finished; nothing was inspected';
+  end if;
+  select a.hash into v_active from birth_lane.rule_sets a where a.status = 'active';
+  if v_active is distinct from %1$L or v_run.rule_set_hash is distinct from %1$L then
+    raise exception using errcode = 'BL001', constraint = 'rule_set_not_compiled',
+      message = 'SOURCE_RECOVERY_REQUIRED: the inspection was compiled for rule set ' || %2$L
+        || ' (' || %1$L || ') but the active one is ' || coalesce(v_active, 'none')
+        || ' and the run began under ' || coalesce(v_run.rule_set_hash, 'none')
+        || '; activate a rule set (with an approval) to recompile it. Nothing was stamped.';
+  end if;
+
+  execute %3$L into b using p_run_id, p_after_id, p_until_id, p_batch_size, %1$L::text;
+
+  update birth_lane.producer_runs r
+     set batches = r.batches + 1, scanned = r.scanned + b.scanned, skipped = r.skipped + b.skipped,
+         ambiguous = r.ambiguous + b.ambiguous,
+         passed_pen = r.passed_pen + b.passed_pen, passed_stamp = r.passed_stamp + b.passed_stamp,
+         passed_gate = r.passed_gate + b.passed_gate,
+         failed_pen = r.failed_pen + b.failed_pen, failed_stamp = r.failed_stamp + b.failed_stamp,
+         failed_gate = r.failed_gate + b.failed_gate
+   where r.run_id = p_run_id and r.ended_at is null;
+  if not found then
+    -- finish_run closed the run while this batch ran: undo the batch rather than count it nowhere.
+    raise exception using errcode = 'BL001', constraint = 'run_finished',
+      message = 'run ' || p_run_id::text || ' was finished while this batch ran; the batch was undone';
+  end if;
+
+  return query select b.taken, b.scanned, b.skipped, b.ambiguous, b.passed_pen, b.passed_stamp, b.passed_gate,
+                      b.failed_pen, b.failed_stamp, b.failed_gate, b.last_id, b.stamped_rows, b.evidence_appended;
+end`;
+
+/** What the inspection in the database was compiled for; `{ version: null, hash: null }` before any activation. */
+const COMPILED_TEMPLATE = `create or replace function birth_lane.compiled_rule_set(out version text, out hash text)
+language sql immutable
+set search_path = pg_catalog, pg_temp
+as %L`;
+
+/**
+ * Compiles `ruleSet` into birth_lane.inspect_batch (and birth_lane.compiled_rule_set, which says
+ * what it was compiled for). Every piece of rule-set text is quoted by the server's format('%L'),
+ * twice nested: the batch statement into the body, the body into the CREATE statement. Run it
+ * as the lane owner inside the activation's transaction, so the function and the active rule set
+ * change together.
+ */
+export async function compileInspectBatch(
+  connection: Queryable,
+  ruleSet: RuleSet,
+  hash: string,
+): Promise<void> {
+  const { rows } = await connection.query<{ inspect: string; compiled: string }>(
+    `select pg_catalog.format($1::text, pg_catalog.format($2::text, $3::text, $4::text, $5::text)) as inspect,
+            pg_catalog.format($6::text, pg_catalog.format('select %L::text, %L::text', $4::text, $3::text)) as compiled`,
+    [FUNCTION_TEMPLATE, BODY_TEMPLATE, hash, ruleSet.version, producerBatchSql(ruleSet), COMPILED_TEMPLATE],
+  );
+  const ddl = rows[0]!;
+  await connection.query(ddl.inspect);
+  await connection.query(ddl.compiled);
+  // CREATE OR REPLACE keeps the privileges of the function it replaces; state them anyway, so a
+  // function first created here (not by the install step) is not left executable by PUBLIC.
+  await connection.query(
+    'revoke all on function birth_lane.inspect_batch(uuid, bigint, bigint, integer) from public',
+  );
+  await connection.query(
+    'grant execute on function birth_lane.inspect_batch(uuid, bigint, bigint, integer) to birth_lane_producer',
+  );
+}
