@@ -5,13 +5,44 @@
 -- (kernel) entity, which instead raises a promotion request and waits for an approved promotion.
 create schema if not exists birth_lane;
 
+-- The one rule by which a collection name is compared in the canonical check, so that `Kernel`,
+-- ` kernel `, `KERNEL`, `ｋｅｒｎｅｌ` (full width) or `ker<zero-width space>nel` all count as
+-- `kernel` and a look-alike spelling cannot dodge the promotion: (1) Unicode NFKC, (2) remove the
+-- invisible format characters U+00AD, U+200B-U+200D, U+2060, U+FEFF, (3) every run of white space
+-- (ASCII and the Unicode space characters) becomes one space, (4) trim spaces at both ends,
+-- (5) lower-case A-Z (ASCII only, so the result never depends on the server's locale).
+-- canonicalCollectionKey() in @birth-lane/certify-consumer mirrors it (a property test checks).
+-- Used by the canonical list, the certify trigger's check and promote's check. Immutable, so the
+-- unique index below can use it; plain SQL with qualified names, so it is inlined and cannot be
+-- redirected by a caller's search_path.
+create or replace function birth_lane.canonical_collection_key(p_name text)
+returns text
+language sql
+immutable
+strict
+parallel safe
+as $$
+  select pg_catalog.translate(
+    pg_catalog.btrim(
+      pg_catalog.regexp_replace(
+        pg_catalog.regexp_replace(pg_catalog.normalize(p_name, 'NFKC'), '[\u00AD\u200B-\u200D\u2060\uFEFF]', '', 'g'),
+        '[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+', ' ', 'g'),
+      ' '),
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+$$;
+
 -- Which collections hold canonical/kernel entities is configuration, kept as rows, not code.
+-- The name is kept as entered; two names with the same key are one collection (unique index).
 create table if not exists birth_lane.canonical_collections (
   collection_name text primary key,
   added_at timestamptz not null default now(),
-  note text,
-  constraint canonical_collections_name_check check (btrim(collection_name) <> '')
+  note text
 );
+alter table birth_lane.canonical_collections drop constraint if exists canonical_collections_name_check;
+alter table birth_lane.canonical_collections add constraint canonical_collections_name_check
+  check (birth_lane.canonical_collection_key(collection_name) <> '');
+create unique index if not exists canonical_collections_key_idx
+  on birth_lane.canonical_collections (birth_lane.canonical_collection_key(collection_name));
 revoke all on birth_lane.canonical_collections from public;
 -- Readable by everyone: the certify trigger runs as whoever updates the stamps (the producer, an
 -- owner, a custom writer role) and must look the collection up; the list is configuration, not a secret.
@@ -22,6 +53,7 @@ grant select on birth_lane.canonical_collections to public;
 -- compiled into this function's body, which the trigger's expression inlines as a constant. The
 -- table stays the one source of truth: a statement trigger on it recompiles the function on every
 -- change, in the same transaction, and only the owner can replace it.
+-- It returns the keys (canonical_collection_key) of the configured names.
 create or replace function birth_lane.canonical_collection_list()
 returns text[]
 language sql
@@ -32,16 +64,18 @@ create or replace function birth_lane.compile_canonical_collection_list()
 returns trigger
 language plpgsql
 security definer
-set search_path = pg_catalog, birth_lane
+set search_path = pg_catalog, pg_temp
 as $$
 declare
-  names text[];
+  keys text[];
 begin
-  select coalesce(array_agg(collection_name order by collection_name), '{}') into names
+  select coalesce(pg_catalog.array_agg(birth_lane.canonical_collection_key(collection_name)
+                                                  order by birth_lane.canonical_collection_key(collection_name)), '{}')
+    into keys
     from birth_lane.canonical_collections;
-  execute format(
+  execute pg_catalog.format(
     'create or replace function birth_lane.canonical_collection_list() returns text[] language sql stable as %L',
-    format('select %L::text[]', names));
+    pg_catalog.format('select %L::text[]', keys));
   return null;
 end;
 $$;
@@ -73,7 +107,7 @@ returns boolean
 language sql
 stable
 security definer
-set search_path = pg_catalog, birth_lane
+set search_path = pg_catalog, pg_temp
 as $$
   select exists (
     select 1 from birth_lane.promotion_in_progress
@@ -83,47 +117,83 @@ $$;
 -- Files the one promotion request (and its evidence) for a canonical row whose stamps completed.
 -- Any request for this exact action and scope counts, so a later UPDATE of the row does not raise
 -- a second; the row lock of the triggering UPDATE serialises concurrent updates of the same row.
--- SECURITY DEFINER: the producer role that completes the stamps may not write approvals or
--- evidence; this function does it on the lane's behalf, under its own fixed rules.
-create or replace function birth_lane.file_promotion_request(p_row_id bigint, p_entity_code text, p_collection_name text)
+-- SECURITY DEFINER: it writes approvals and evidence, which no lane role may. It takes the new
+-- version of the row (the trigger's NEW, whose stamps are not in the table yet) and trusts none
+-- of it blindly: it runs only from a trigger, the row must exist under that id and entity_code,
+-- be governed and uncertified, have PEN, STAMP and GATE present and in order, and be in a
+-- canonical collection by the normalisation rule. Not executable by PUBLIC or any lane role:
+-- stamps are written by the inspection (birth_lane.inspect_batch, owned by the lane owner), so
+-- the trigger that calls this runs with the owner's rights.
+drop function if exists birth_lane.file_promotion_request(bigint, text, text);
+create or replace function birth_lane.file_promotion_request(p_row public.birth_registry)
 returns void
 language plpgsql
 security definer
-set search_path = pg_catalog, public, birth_lane
+set search_path = pg_catalog, pg_temp
 as $$
 declare
-  row_scope jsonb := jsonb_build_object('rowId', p_row_id::text);
+  row_scope jsonb := pg_catalog.jsonb_build_object('rowId', p_row.id::text);
   request_id bigint;
 begin
-  if exists (select 1 from birth_lane.approval_requests where action = 'promotion' and scope = row_scope) then
+  if pg_catalog.pg_trigger_depth() operator(pg_catalog.<) 1 then
+    raise exception using errcode = 'BL001', constraint = 'promotion_request_from_trigger',
+      message = 'birth_lane.file_promotion_request runs only from the certify trigger, never by a direct call';
+  end if;
+  if not exists (select 1 from public.birth_registry r
+                  where r.id operator(pg_catalog.=) p_row.id
+                    and r.entity_code operator(pg_catalog.=) p_row.entity_code
+                    and not r.certified) then
+    raise exception using errcode = 'BL001', constraint = 'promotion_request_row_exists',
+      message = pg_catalog.format('birth_lane.file_promotion_request: no uncertified registry row %s (%s)', p_row.id, p_row.entity_code);
+  end if;
+  if p_row.governance_role is distinct from 'governed' or p_row.certified
+     or p_row.inspect_pen is null or p_row.inspect_stamp is null or p_row.inspect_gate is null
+     or p_row.inspect_pen operator(pg_catalog.>) p_row.inspect_stamp
+     or p_row.inspect_stamp operator(pg_catalog.>) p_row.inspect_gate then
+    raise exception using errcode = 'BL001', constraint = 'promotion_request_stamps_complete',
+      message = pg_catalog.format('birth_lane.file_promotion_request: row %s (%s) is not a governed, uncertified row '
+                                  'with PEN, STAMP and GATE present and in order', p_row.id, p_row.entity_code);
+  end if;
+  if not coalesce(birth_lane.canonical_collection_key(p_row.collection_name)
+                    operator(pg_catalog.=) any (birth_lane.canonical_collection_list()), false) then
+    raise exception using errcode = 'BL001', constraint = 'promotion_request_canonical',
+      message = pg_catalog.format('birth_lane.file_promotion_request: row %s is in collection %s, which is not canonical',
+                                  p_row.id, coalesce(p_row.collection_name, '(none)'));
+  end if;
+
+  if exists (select 1 from birth_lane.approval_requests a
+              where a.action operator(pg_catalog.=) 'promotion' and a.scope operator(pg_catalog.=) row_scope) then
     return;
   end if;
   insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
   values ('promotion', row_scope, 'high', 'birth_lane.certify_consumer',
-          format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order. Canonical entities '
+          pg_catalog.format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order. Canonical entities '
                  'are never certified automatically: approve this request, then call birth_lane.promote(%s, <request id>).',
-                 p_row_id, p_entity_code, p_collection_name, p_row_id))
+                 p_row.id, p_row.entity_code, p_row.collection_name, p_row.id))
   returning id into request_id;
-  -- The same columns PostgresEvidenceSink writes for this kind, and a payload matching evidenceRecordSchema.
+  -- A payload matching evidenceRecordSchema; id, time and writer are set by the evidence log.
   insert into birth_lane.evidence (kind, row_id, entity_code, message, payload)
-  values ('promotion_requested', p_row_id, p_entity_code, format('approval request %s', request_id),
-          jsonb_build_object('kind', 'promotion_requested', 'rowId', p_row_id::text,
-                             'entityCode', p_entity_code, 'approvalRequestId', request_id::text));
+  values ('promotion_requested', p_row.id, p_row.entity_code, pg_catalog.format('approval request %s', request_id),
+          pg_catalog.jsonb_build_object('kind', 'promotion_requested', 'rowId', p_row.id::text,
+                                        'entityCode', p_row.entity_code, 'approvalRequestId', request_id::text));
 end;
 $$;
--- Called by the certify trigger as whoever fires it (the producer role, an owner). Neither leaks
--- nor grants anything: one answers yes/no about the caller's own transaction, the other files a
--- request only for a row whose stamps the caller's own update just completed.
-revoke all on function birth_lane.file_promotion_request(bigint, text, text), birth_lane.promotion_pass_active(bigint) from public;
-grant execute on function birth_lane.file_promotion_request(bigint, text, text), birth_lane.promotion_pass_active(bigint) to public;
+revoke all on function birth_lane.file_promotion_request(public.birth_registry) from public;
+-- Called by the certified-pair guard as whoever updates the registry: it answers yes/no about the
+-- caller's own transaction and leaks nothing, so everyone may call it.
+revoke all on function birth_lane.promotion_pass_active(bigint) from public;
+grant execute on function birth_lane.promotion_pass_active(bigint) to public;
 
 -- One function behind two triggers: the certified-pair guard (INSERT and UPDATE) and, on UPDATE,
 -- the certification itself. Keeping both in one function means the guard always sees the
 -- statement's own changes before certification sets the pair, whatever other triggers are named.
 -- It runs as the invoker with no SET clause, on purpose: it fires on every stamp update of a
 -- million-row backlog, and a SECURITY DEFINER function with its own search_path costs several
--- times more per call. Names are fully qualified instead; the two privileged moves (reading the
--- promotion pass, filing a promotion request) go through the small definer functions above.
+-- times more per call. Names are fully qualified instead, and every operator is pinned as
+-- OPERATOR(pg_catalog.x), so a caller's search_path cannot swap one in. IS DISTINCT FROM cannot be
+-- qualified; it resolves `=` for the column's exact types, which pg_catalog always provides and
+-- which pg_catalog (searched first unless a path names it later) wins. The two privileged moves
+-- (reading the promotion pass, filing a promotion request) go through the small definer functions above.
 create or replace function birth_lane.fn_birth_auto_certify()
 returns trigger
 language plpgsql
@@ -132,21 +202,21 @@ declare
   refused text[] := array[]::text[];
 begin
   -- 1. The certified-pair guard.
-  if tg_op = 'INSERT' then
+  if tg_op operator(pg_catalog.=) 'INSERT' then
     -- A new row is an identity root: uncertified, no canonical fields. `status` is ordinary
     -- metadata the birth block writes at mint time, so it is not refused here.
-    if NEW.certified then refused := refused || 'certified'::text; end if;
-    if NEW.certified_at is not null then refused := refused || 'certified_at'::text; end if;
-    if NEW.canonical_address is not null then refused := refused || 'canonical_address'::text; end if;
-    if NEW.owner is not null then refused := refused || 'owner'::text; end if;
-    if NEW.jsonb_profile is not null then refused := refused || 'jsonb_profile'::text; end if;
-    if cardinality(refused) > 0 then
+    if NEW.certified then refused := refused operator(pg_catalog.||) 'certified'::text; end if;
+    if NEW.certified_at is not null then refused := refused operator(pg_catalog.||) 'certified_at'::text; end if;
+    if NEW.canonical_address is not null then refused := refused operator(pg_catalog.||) 'canonical_address'::text; end if;
+    if NEW.owner is not null then refused := refused operator(pg_catalog.||) 'owner'::text; end if;
+    if NEW.jsonb_profile is not null then refused := refused operator(pg_catalog.||) 'jsonb_profile'::text; end if;
+    if pg_catalog.cardinality(refused) operator(pg_catalog.>) 0 then
       raise exception using
         errcode = 'BL001',
         column = refused[1],
         constraint = 'certified_pair_guard',
-        message = format('public.birth_registry: an INSERT may not set %s (entity_code %s)',
-                         array_to_string(refused, ', '), NEW.entity_code),
+        message = pg_catalog.format('public.birth_registry: an INSERT may not set %s (entity_code %s)',
+                         pg_catalog.array_to_string(refused, ', '), NEW.entity_code),
         hint = 'Mint the row uncertified and without canonical fields; it certifies itself when PEN, STAMP '
                'and GATE complete in order, or, in a canonical collection, through birth_lane.promote after an approval.';
     end if;
@@ -160,19 +230,19 @@ begin
      -- `status` is inspected metadata a curator may need to fix before STAMP can pass; once the row
      -- is certified it is part of what was certified, so it freezes like the canonical columns.
      or (OLD.certified and NEW.status is distinct from OLD.status) then
-    if NEW.certified is distinct from OLD.certified then refused := refused || 'certified'::text; end if;
-    if NEW.certified_at is distinct from OLD.certified_at then refused := refused || 'certified_at'::text; end if;
-    if NEW.canonical_address is distinct from OLD.canonical_address then refused := refused || 'canonical_address'::text; end if;
-    if NEW.owner is distinct from OLD.owner then refused := refused || 'owner'::text; end if;
-    if NEW.jsonb_profile is distinct from OLD.jsonb_profile then refused := refused || 'jsonb_profile'::text; end if;
-    if OLD.certified and NEW.status is distinct from OLD.status then refused := refused || 'status'::text; end if;
+    if NEW.certified is distinct from OLD.certified then refused := refused operator(pg_catalog.||) 'certified'::text; end if;
+    if NEW.certified_at is distinct from OLD.certified_at then refused := refused operator(pg_catalog.||) 'certified_at'::text; end if;
+    if NEW.canonical_address is distinct from OLD.canonical_address then refused := refused operator(pg_catalog.||) 'canonical_address'::text; end if;
+    if NEW.owner is distinct from OLD.owner then refused := refused operator(pg_catalog.||) 'owner'::text; end if;
+    if NEW.jsonb_profile is distinct from OLD.jsonb_profile then refused := refused operator(pg_catalog.||) 'jsonb_profile'::text; end if;
+    if OLD.certified and NEW.status is distinct from OLD.status then refused := refused operator(pg_catalog.||) 'status'::text; end if;
     if not birth_lane.promotion_pass_active(OLD.id) then
       raise exception using
         errcode = 'BL001',
         column = refused[1],
         constraint = 'certified_pair_guard',
-        message = format('public.birth_registry: an UPDATE may not change %s (row %s, entity_code %s)',
-                         array_to_string(refused, ', '), OLD.id, OLD.entity_code),
+        message = pg_catalog.format('public.birth_registry: an UPDATE may not change %s (row %s, entity_code %s)',
+                         pg_catalog.array_to_string(refused, ', '), OLD.id, OLD.entity_code),
         hint = 'certified/certified_at are set only by trg_birth_auto_certify when the three stamps complete in order, '
                'or by birth_lane.promote after an approved promotion; a certification is never cleared.';
     end if;
@@ -182,18 +252,24 @@ begin
   -- (pen <= stamp <= gate). A partial row (a null stamp) or an ambiguous one (out of order) is left as is.
   if NEW.certified or NEW.governance_role is distinct from 'governed'
      or NEW.inspect_pen is null or NEW.inspect_stamp is null or NEW.inspect_gate is null
-     or NEW.inspect_pen > NEW.inspect_stamp or NEW.inspect_stamp > NEW.inspect_gate then
+     or NEW.inspect_pen operator(pg_catalog.>) NEW.inspect_stamp
+     or NEW.inspect_stamp operator(pg_catalog.>) NEW.inspect_gate then
     return NEW;
   end if;
 
-  if NEW.collection_name is null or not (NEW.collection_name = any (birth_lane.canonical_collection_list())) then
+  -- The canonical check compares normalised names (canonical_collection_key); with no canonical
+  -- collection configured, the common case, the key is not even computed.
+  if NEW.collection_name is null
+     or pg_catalog.cardinality(birth_lane.canonical_collection_list()) operator(pg_catalog.=) 0
+     or not (birth_lane.canonical_collection_key(NEW.collection_name)
+               operator(pg_catalog.=) any (birth_lane.canonical_collection_list())) then
     NEW.certified := true;
-    NEW.certified_at := now();
+    NEW.certified_at := pg_catalog.now();
     return NEW;
   end if;
 
   -- A canonical entity is never auto-certified: it gets one promotion request instead.
-  perform birth_lane.file_promotion_request(NEW.id, NEW.entity_code, NEW.collection_name);
+  perform birth_lane.file_promotion_request(NEW);
   return NEW;
 end;
 $$;
@@ -217,7 +293,7 @@ create or replace function birth_lane.promote(p_row_id bigint, p_approval_reques
 returns void
 language plpgsql
 security definer
-set search_path = pg_catalog, public, birth_lane
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   target public.birth_registry%rowtype;
@@ -242,7 +318,9 @@ begin
     raise exception using errcode = 'BL001', constraint = 'promotion_row_governed',
       message = format('birth_lane.promote: row %s (%s) is %s; only governed rows are certified', p_row_id, target.entity_code, target.governance_role);
   end if;
-  if not exists (select 1 from birth_lane.canonical_collections where collection_name = target.collection_name) then
+  -- The same normalised comparison as the certify trigger's (canonical_collection_key).
+  if not coalesce(birth_lane.canonical_collection_key(target.collection_name)
+                    operator(pg_catalog.=) any (birth_lane.canonical_collection_list()), false) then
     raise exception using errcode = 'BL001', constraint = 'promotion_row_canonical',
       message = format('birth_lane.promote: row %s (%s) is in collection %s, which is not canonical; '
                        'it certifies itself when its stamps complete', p_row_id, target.entity_code, coalesce(target.collection_name, '(none)'));

@@ -1,5 +1,6 @@
 import { parseOrThrow, type Queryable } from '@birth-lane/contract';
 import { z } from 'zod';
+import { canonicalCollectionKey } from './canonical-collection-key.js';
 import {
   type CanonicalCollectionRow,
   LIST_CANONICAL_COLLECTIONS_SQL,
@@ -15,6 +16,10 @@ const collectionNameSchema = z
   .refine((name) => name.trim() === name, {
     message: 'must not start or end with spaces',
     params: { rule: 'trimmed' },
+  })
+  .refine((name) => canonicalCollectionKey(name) !== '', {
+    message: 'must have a visible character',
+    params: { rule: 'visible' },
   });
 
 const setInputSchema = z.strictObject({
@@ -24,6 +29,8 @@ const setInputSchema = z.strictObject({
 
 export interface CanonicalCollection {
   readonly collectionName: string;
+  /** What the canonical check compares: canonicalCollectionKey(collectionName). */
+  readonly key: string;
   readonly addedAt: Date;
   readonly note: string | null;
 }
@@ -55,8 +62,13 @@ export async function setCanonicalCollections(
   };
 }
 
-/** The configured canonical collections, by name. */
+/** The configured canonical collections, ordered by key. */
 export async function listCanonicalCollections(db: Queryable): Promise<CanonicalCollection[]> {
   const { rows } = await db.query<CanonicalCollectionRow>(LIST_CANONICAL_COLLECTIONS_SQL);
-  return rows.map((row) => ({ collectionName: row.collection_name, addedAt: row.added_at, note: row.note }));
+  return rows.map((row) => ({
+    collectionName: row.collection_name,
+    key: row.key,
+    addedAt: row.added_at,
+    note: row.note,
+  }));
 }

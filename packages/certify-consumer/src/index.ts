@@ -4,6 +4,7 @@ export {
   listCanonicalCollections,
   setCanonicalCollections,
 } from './canonical-collections.js';
+export { canonicalCollectionKey } from './canonical-collection-key.js';
 export {
   CANONICAL_COLLECTIONS_TABLE,
   CERTIFIED_INSERT_GUARD_TRIGGER,

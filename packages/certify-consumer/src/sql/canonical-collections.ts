@@ -1,20 +1,26 @@
 /**
  * Makes the configured set exactly $1 in one statement (so it changes whole or not at all);
- * returns each name added or removed.
+ * returns each name added or removed. Names are compared by birth_lane.canonical_collection_key,
+ * so `Kernel` replaces nothing when `kernel` is already configured, and two spellings of one key
+ * in $1 are one collection (the first given is kept).
  */
 export const SET_CANONICAL_COLLECTIONS_SQL = `
-  with wanted as (
-    select distinct name as collection_name from unnest($1::text[]) as name
+  with given as (
+    select name, ordinality, birth_lane.canonical_collection_key(name) as key
+      from unnest($1::text[]) with ordinality as name
+  ),
+  wanted as (
+    select distinct on (key) name as collection_name, key from given order by key, ordinality
   ),
   removed as (
     delete from birth_lane.canonical_collections
-     where not (collection_name = any ($1::text[]))
+     where not (birth_lane.canonical_collection_key(collection_name) = any (select key from wanted))
     returning collection_name
   ),
   added as (
     insert into birth_lane.canonical_collections (collection_name, note)
     select collection_name, $2::text from wanted
-    on conflict (collection_name) do nothing
+    on conflict ((birth_lane.canonical_collection_key(collection_name))) do nothing
     returning collection_name
   )
   select 'added' as change, collection_name from added
@@ -23,12 +29,13 @@ export const SET_CANONICAL_COLLECTIONS_SQL = `
   order by change, collection_name`;
 
 export const LIST_CANONICAL_COLLECTIONS_SQL = `
-  select collection_name, added_at, note
+  select collection_name, birth_lane.canonical_collection_key(collection_name) as key, added_at, note
     from birth_lane.canonical_collections
-   order by collection_name`;
+   order by key`;
 
 export interface CanonicalCollectionRow {
   collection_name: string;
+  key: string;
   added_at: Date;
   note: string | null;
 }
