@@ -80,6 +80,96 @@ revoke all on function birth_lane.mint_birth(text, text, text, text, text, times
 grant execute on function birth_lane.mint_birth(text, text, text, text, text, timestamptz, text, text, text)
   to birth_lane_birth;
 
+-- The bulk path of the TypeScript block (mintBirths): the same checks as mint_birth, for a whole
+-- chunk in one statement, so the birth role needs no INSERT on the registry at all. $1 is a JSON
+-- array of inputs, each with its position `i`. Every input is checked first and the first bad
+-- one refuses the whole chunk (BL001, naming the input and the rule), so nothing is written. The
+-- insert skips codes already born; the outer select reads the pre-existing rows from the
+-- statement's snapshot (rows the CTE inserts are invisible to it), so each input comes back
+-- once, as minted or existing, with the stored identity fields for the conflict report.
+create or replace function birth_lane.mint_births(p_inputs jsonb)
+returns table (
+  i int, minted_id text, existing_id text, collection_name text, dot_origin text, governance_role text,
+  species_code text, born_at timestamptz, name text, description text, status text
+)
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+  bad record;
+begin
+  if p_inputs is null or jsonb_typeof(p_inputs) <> 'array' then
+    raise exception using errcode = 'BL001', message = 'birth refused: the inputs must be a JSON array';
+  end if;
+  if jsonb_array_length(p_inputs) > 10000 then
+    raise exception using errcode = 'BL001',
+      message = format('birth refused: %s inputs in one call; at most 10000 (rule: max)', jsonb_array_length(p_inputs));
+  end if;
+
+  -- Keep these rules identical to mint_birth's (and so to the TypeScript block's).
+  select input.i, input.entity_code,
+         case
+           when input.entity_code is null then 'entity_code is required (rule: required)'
+           when input.entity_code !~ '^[A-Z][A-Z0-9]{0,31}-[0-9]{3,24}$'
+             then 'entity_code must look like PREFIX-NNN (upper-case prefix, a dash, at least three digits) (rule: pattern)'
+           when input.collection_name is null or btrim(input.collection_name) = ''
+             then 'collection_name must not be empty (rule: required)'
+           when length(btrim(input.collection_name)) > 128 then 'collection_name must be at most 128 characters (rule: max)'
+           when input.dot_origin is null or btrim(input.dot_origin) = '' then 'dot_origin must not be empty (rule: required)'
+           when length(btrim(input.dot_origin)) > 256 then 'dot_origin must be at most 256 characters (rule: max)'
+           when input.governance_role is null or input.governance_role not in ('governed', 'observed')
+             then 'governance_role must be one of governed, observed (rule: one_of)'
+         end as problem
+    into bad
+    from jsonb_to_recordset(p_inputs) as input(
+      i int, entity_code text, collection_name text, dot_origin text, governance_role text)
+   where input.entity_code is null
+      or input.entity_code !~ '^[A-Z][A-Z0-9]{0,31}-[0-9]{3,24}$'
+      or input.collection_name is null or btrim(input.collection_name) = '' or length(btrim(input.collection_name)) > 128
+      or input.dot_origin is null or btrim(input.dot_origin) = '' or length(btrim(input.dot_origin)) > 256
+      or input.governance_role is null or input.governance_role not in ('governed', 'observed')
+   order by input.i
+   limit 1;
+  if found then
+    raise exception using errcode = 'BL001',
+      message = format('birth refused for inputs.%s (%s): %s', bad.i, coalesce(bad.entity_code, 'no entity_code'), bad.problem);
+  end if;
+
+  return query
+  with input as (
+    select *
+    from jsonb_to_recordset(p_inputs) as input(
+      i int, entity_code text, collection_name text, dot_origin text, governance_role text,
+      species_code text, born_at timestamptz, name text, description text, status text
+    )
+  ),
+  minted as (
+    insert into public.birth_registry
+      (entity_code, collection_name, dot_origin, governance_role, species_code, born_at, name, description, status)
+    select entity_code, btrim(collection_name), btrim(dot_origin), governance_role, species_code,
+           coalesce(born_at, now()), name, description, status
+    from input
+    order by i
+    on conflict (entity_code) do nothing
+    returning id, entity_code
+  )
+  select input.i,
+         minted.id::text,
+         existing.id::text,
+         existing.collection_name, existing.dot_origin, existing.governance_role, existing.species_code,
+         existing.born_at, existing.name, existing.description, existing.status
+  from input
+  left join minted on minted.entity_code = input.entity_code
+  left join public.birth_registry existing on existing.entity_code = input.entity_code and minted.id is null
+  order by input.i;
+end;
+$$;
+
+revoke all on function birth_lane.mint_births(jsonb) from public;
+grant execute on function birth_lane.mint_births(jsonb) to birth_lane_birth;
+
 -- mintBirth reports an existing birth together with the fields where the caller's input differs
 -- from the stored row; reading them needs the columns the birth role already writes (never the
 -- stamps, certified or canonical columns). id and entity_code are granted by the contract.

@@ -10,7 +10,7 @@ export const MINT_BIRTH_SIGNATURE =
 export const birthSteps: readonly Step[] = [
   sqlStep({
     id: 'birth/0001_birth',
-    title: 'birth_lane.mint_birth and the trg_birth_announce NOTIFY trigger on birth_registry',
+    title: 'birth_lane.mint_birth, mint_births and the trg_birth_announce NOTIFY trigger on birth_registry',
     // A trigger on the live registry fires on every birth; a fault there fails births.
     risk: 'medium',
     prerequisites: ['contract/0004_roles'],
@@ -18,10 +18,12 @@ export const birthSteps: readonly Step[] = [
     rollback: `drop trigger if exists trg_birth_announce on public.birth_registry;
 drop function if exists birth_lane.fn_birth_announce();
 drop function if exists ${MINT_BIRTH_SIGNATURE};
+drop function if exists birth_lane.mint_births(jsonb);
 revoke select (collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
   on public.birth_registry from birth_lane_birth;`,
     footprint: [
       `function:${MINT_BIRTH_SIGNATURE}`,
+      'function:birth_lane.mint_births(jsonb)',
       'function:birth_lane.fn_birth_announce()',
       'trigger:public.birth_registry.trg_birth_announce',
     ],

@@ -89,3 +89,50 @@ describe('other lane roles', () => {
     expect(sqlStateOf(error)).toBe(SQLSTATE.insufficientPrivilege);
   });
 });
+
+describe('a LOGIN role holding birth_lane_birth mints only through the mint functions', () => {
+  const login = `bl_c_birth_${process.pid}_${Date.now().toString(36)}`;
+  const password = 'birth-login-password';
+  let client: pg.Client;
+  beforeAll(async () => {
+    await t.db.pool.query(`create role ${login} login password '${password}' in role ${LANE_ROLES.birth}`);
+    client = await t.db.connectAs(login, password);
+  });
+  afterAll(async () => {
+    await client.end().catch(() => undefined);
+    await t.db.pool.query(`drop role if exists ${login}`);
+  });
+
+  it('cannot INSERT even a plain identity row, nor draw a registry id (42501)', async () => {
+    const before = await registryCount(t.db.pool);
+    const insert = await rejectionOf(
+      client.query(
+        "insert into public.birth_registry (entity_code, collection_name, dot_origin) values ('LOG-001', 'c', 'o')",
+      ),
+    );
+    expect(sqlStateOf(insert)).toBe(SQLSTATE.insufficientPrivilege);
+    const sequence = await rejectionOf(client.query("select nextval('public.birth_registry_id_seq')"));
+    expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
+    expect(await registryCount(t.db.pool)).toBe(before);
+  });
+
+  it('mints in bulk through birth_lane.mint_births, which checks identity like mint_birth', async () => {
+    const bulk = await mintBirths(client, [
+      { entity_code: 'LOG-002', collection_name: 'species', dot_origin: 'test:login' },
+      { entity_code: 'LOG-003', collection_name: 'species', dot_origin: 'test:login' },
+    ]);
+    expect(bulk.totals).toMatchObject({ minted: 2, existing: 0 });
+    const before = await registryCount(t.db.pool);
+    const refused = await rejectionOf(
+      client.query('select * from birth_lane.mint_births($1::jsonb)', [
+        JSON.stringify([
+          { i: 0, entity_code: 'LOG-004', collection_name: 'c', dot_origin: 'o', governance_role: 'governed' },
+          { i: 1, entity_code: 'not a code', collection_name: 'c', dot_origin: 'o', governance_role: 'governed' },
+        ]),
+      ]),
+    );
+    expect(sqlStateOf(refused)).toBe(SQLSTATE.laneViolation);
+    expect((refused as Error).message).toMatch(/inputs\.1 .*rule: pattern/);
+    expect(await registryCount(t.db.pool)).toBe(before);
+  });
+});

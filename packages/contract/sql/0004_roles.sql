@@ -22,11 +22,13 @@ $$;
 revoke all on public.birth_registry from public;
 grant usage on schema birth_lane to birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader;
 
--- B1 birth: mint identity roots. No stamp, certified or canonical column is insertable.
+-- B1 birth: mint identity roots only through birth_lane.mint_birth / mint_births (SECURITY
+-- DEFINER, granted in the birth block), which check identity the same way the TypeScript block
+-- does and have no parameter for a stamp, certified or canonical column. No INSERT on the
+-- registry, no USAGE on its sequence (revoked too, for a re-install).
 grant select (id, entity_code) on public.birth_registry to birth_lane_birth;
-grant insert (entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
-  on public.birth_registry to birth_lane_birth;
-grant usage on sequence public.birth_registry_id_seq to birth_lane_birth;
+revoke insert on public.birth_registry from birth_lane_birth;
+revoke usage on sequence public.birth_registry_id_seq from birth_lane_birth;
 
 -- B2 producer: reads everything and writes nothing directly. A stamp is set, and a failure
 -- recorded, only by the inspection itself: birth_lane.inspect_batch (compiled from the active
