@@ -183,5 +183,11 @@ export {
   type StampMapping,
   stampMappingSchema,
 } from './stamp-mapping.js';
+export {
+  assertNoCreatableSearchPath,
+  type CreatableSchema,
+  findCreatableSchemasOnSearchPath,
+  schemasOnSearchPath,
+} from './search-path-guard.js';
 export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export { type CheckFailure, checkFailureSchema, type StageVerdict, stageVerdictSchema } from './verdict.js';

@@ -5,6 +5,7 @@ import { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
 import { BirthLaneError } from './errors.js';
 import type { Database, Queryable } from './ports/queryable.js';
 import type { Step, StepCheck } from './ports/step.js';
+import { assertNoCreatableSearchPath } from './search-path-guard.js';
 
 /** Reads one of a package's numbered SQL files; `sqlDir` is `new URL('../sql/', import.meta.url)`. */
 export function readSqlFile(sqlDir: URL, fileName: string): string {
@@ -115,7 +116,8 @@ export interface InstallResult {
 
 /**
  * Applies steps in order, each in its own transaction with its success evidence checked before
- * commit, and records each in `birth_lane.applied_steps`. Steps already recorded with the same
+ * commit, and records each in `birth_lane.applied_steps`. Refuses first, writing nothing, a
+ * database where a lane role can CREATE in a schema on its search_path. Steps already recorded with the same
  * digest are skipped. A session advisory lock keeps two installers from interleaving.
  * Approval gating of each step belongs to the install plan, which wraps this.
  */
@@ -129,6 +131,9 @@ export async function installSteps(
   const alreadyApplied: string[] = [];
   try {
     await connection.query("select pg_advisory_lock(hashtext('birth_lane.install'))");
+    // Before anything is written: a lane role able to create objects on its own search_path
+    // could shadow what the lane's functions and triggers name.
+    await assertNoCreatableSearchPath(connection);
     await connection.query(LEDGER_SQL);
     for (const step of steps) {
       const digest = stepDigest(step);
