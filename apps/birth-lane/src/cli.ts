@@ -6,6 +6,8 @@
 import { BirthLaneError, ValidationError } from '@birth-lane/contract';
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from './channels/exit-codes.js';
+import { registerApprovalsCommand } from './commands/approvals-command.js';
+import { registerApproversCommand } from './commands/approvers-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
 import { installCommand } from './commands/install.js';
 import { registerListenCommand } from './commands/listen-command.js';
@@ -94,6 +96,8 @@ registerPgCronCommand(program);
 registerListenCommand(program);
 registerHttpCommand(program);
 
+registerApprovalsCommand(program);
+registerApproversCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -122,7 +122,8 @@ export class PostgresApprovalGate implements ApprovalGate {
     } catch (error) {
       if (sqlStateOf(error) !== SQLSTATE.approvalViolation) throw error;
       const rule = (error as { constraint?: string }).constraint;
-      throw new ApprovalError('APPROVAL_REFUSED', action, (error as Error).message, { cause: error, rule });
+      const message = `${(error as Error).message}${rule ? ` (rule: ${rule})` : ''}`;
+      throw new ApprovalError('APPROVAL_REFUSED', action, message, { cause: error, rule });
     }
   }
 }
