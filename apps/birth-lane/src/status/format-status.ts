@@ -1,3 +1,4 @@
+import { describeMalformedEvidence } from '@birth-lane/contract';
 import type { LaneStatus } from './lane-status.js';
 
 const number = (value: number) => value.toLocaleString('en');
@@ -31,6 +32,8 @@ export function formatStatus(status: LaneStatus): string {
         `passed ${run.passed.pen}/${run.passed.stamp}/${run.passed.gate}, failed ${run.failed.pen}/${run.failed.stamp}/${run.failed.gate}`,
     );
   }
+  if (status.malformedEvidence.length > 0)
+    lines.push(`evidence      ${describeMalformedEvidence(status.malformedEvidence)}`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,10 @@
-import { type Queryable, type RunReport, runReportSchema } from '@birth-lane/contract';
+import {
+  type EvidenceRow,
+  type MalformedEvidence,
+  type Queryable,
+  type RunReport,
+  sortEvidenceRows,
+} from '@birth-lane/contract';
 import { inspectStateSql } from '@birth-lane/inspect-contract';
 import { loadActiveRuleSet } from '@birth-lane/inspect-producer';
 
@@ -22,6 +28,11 @@ export interface LaneStatus {
     readonly caveat: string;
   };
   readonly lastRuns: readonly RunReport[];
+  /**
+   * Records among those status read (the last run reports) that do not match the evidence
+   * schema: reported by id and skipped, never trusted and never a crash.
+   */
+  readonly malformedEvidence: readonly MalformedEvidence[];
   readonly producers: readonly {
     readonly instanceId: string;
     readonly channel: string;
@@ -69,9 +80,11 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
       where s.setdatabase = (select oid from pg_database where datname = current_database()) and s.setrole = 0`,
   );
   const mode = gateRows[0]?.mode ?? null;
-  const { rows: runs } = await db.query<{ payload: { report: unknown } }>(
-    "select payload from birth_lane.evidence where kind = 'run_report' order by id desc limit 5",
+  const { rows: runRows } = await db.query<EvidenceRow>(
+    `select id::text, kind, recorded_at, recorded_by, payload from birth_lane.evidence
+      where kind = 'run_report' order by id desc limit 5`,
   );
+  const runs = sortEvidenceRows(runRows);
   const { rows: beats } = await db.query<{
     instance_id: string;
     channel: string;
@@ -102,7 +115,8 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
       layer: mode === null ? 'unset' : 'database',
       caveat: 'a session may override the persisted setting',
     },
-    lastRuns: runs.map((run) => runReportSchema.parse(run.payload.report)),
+    lastRuns: runs.records.flatMap((stored) => (stored.record.kind === 'run_report' ? [stored.record.report] : [])),
+    malformedEvidence: runs.malformed,
     producers: beats.map((beat) => ({
       instanceId: beat.instance_id,
       channel: beat.channel,
