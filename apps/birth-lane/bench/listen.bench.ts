@@ -19,6 +19,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
+import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { installLane } from '../src/lane/install-lane.js';
 import { printBenchReport } from './bench-report.js';
 
@@ -48,7 +49,9 @@ let child: ChildProcess | null = null;
 
 try {
   log(`PostgreSQL from ${server.source}; database ${databaseName}`);
-  await installLane(pool);
+  const installed = await installLane(pool);
+  if (!installed.ruleSet.active)
+    await activateWithDemoApprovals(pool, databaseUrl, installed.ruleSet.version);
   // A few births from before the listener stood, so its catch-up has something to do.
   await insertBirths(pool, 0, 100);
 

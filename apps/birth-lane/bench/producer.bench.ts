@@ -6,9 +6,10 @@
  *   BENCH_ROWS=200000 pnpm bench:producer   # a smaller registry for a quick look
  */
 import { installSteps } from '@birth-lane/contract';
-import { activateRuleSet, defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
+import { defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
+import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 import { FIELD_ROWS, seedRegistry } from '../src/seed/seed-registry.js';
 import { printBenchReport } from './bench-report.js';
@@ -28,12 +29,16 @@ await admin.query(`create database ${databaseName}`);
 const url = new URL(server.url);
 url.pathname = `/${databaseName}`;
 const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+// An idle session cut off while the scratch database is dropped must not end the bench.
+pool.on('error', (error) => log(`an idle session ended: ${error.message}`));
 
 try {
   log(`PostgreSQL from ${server.source}; database ${databaseName}`);
   await installSteps(pool, laneSteps);
+  // Activated the governed way (the demo logins approve), which compiles birth_lane.inspect_batch:
+  // the producer below stamps only through it, as every channel does.
   await saveRuleSet(pool, defaultRuleSet);
-  await activateRuleSet(pool, defaultRuleSet.version, { activatedBy: 'bench' });
+  await activateWithDemoApprovals(pool, url.toString(), defaultRuleSet.version);
 
   let began = performance.now();
   await seedRegistry(pool, rows, (done) => log(`seeded ${done.toLocaleString('en')} rows`));

@@ -23,11 +23,11 @@ begin
 
   call birth_lane.run_producer(p_batch_size, p_time_budget_ms, 'pg-cron');
 
-  -- The run report is the procedure's last write; evidence_kind_recorded_idx finds it.
-  select run_id into v_run
-    from birth_lane.evidence
-   where kind = 'run_report' and recorded_at >= v_called and payload -> 'report' ->> 'channel' = 'pg-cron'
-   order by recorded_at desc
+  -- The run this call began: the newest pg-cron run of this login since the call.
+  select r.run_id into v_run
+    from birth_lane.producer_runs r
+   where r.channel = 'pg-cron' and r.started_at >= v_called and r.started_by = session_user
+   order by r.started_at desc
    limit 1;
   update birth_lane.producer_heartbeats
      set state = 'idle', beat_at = now(), last_run_id = coalesce(v_run, last_run_id)

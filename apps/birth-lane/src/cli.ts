@@ -13,6 +13,7 @@ import { installCommand } from './commands/install.js';
 import { registerListenCommand } from './commands/listen-command.js';
 import { registerPgCronCommand } from './commands/pg-cron-command.js';
 import { registerQueueCommand } from './commands/queue-command.js';
+import { registerRulesCommand } from './commands/rules-command.js';
 import { runOnceCommand } from './commands/run-once.js';
 import { registerScheduleCommand } from './commands/schedule-command.js';
 import { startCommand } from './commands/start.js';
@@ -53,7 +54,7 @@ program
 program
   .command('install')
   .description(
-    'apply the lane install steps (idempotent) and activate the default rule set if none is active',
+    'apply the lane install steps (idempotent); with no active rule set, save the default as a draft and say how to activate it (an approval is needed)',
   )
   .option('--json', 'print the result as JSON')
   .action(async (options: { json?: boolean }) => {
@@ -95,9 +96,10 @@ registerQueueCommand(program);
 registerPgCronCommand(program);
 registerListenCommand(program);
 registerHttpCommand(program);
-
 registerApprovalsCommand(program);
 registerApproversCommand(program);
+registerRulesCommand(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

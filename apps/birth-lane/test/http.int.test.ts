@@ -10,8 +10,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { HttpChannel } from '../src/channels/http-channel.js';
-import { installLane } from '../src/lane/install-lane.js';
 import { createLogger } from '../src/logging/logger.js';
+import { installActiveLane } from './install-active-lane.js';
 import { runCli } from './run-cli.js';
 
 const TOKEN = 'http-test-token-0123456789';
@@ -19,7 +19,7 @@ const log = createLogger({ BIRTH_LANE_LOG_LEVEL: 'silent' });
 const t = useTestDatabase({ setupSql: [] });
 
 beforeAll(async () => {
-  await installLane(t.db.pool);
+  await installActiveLane(t.db);
 });
 
 const auth = { authorization: `Bearer ${TOKEN}` };

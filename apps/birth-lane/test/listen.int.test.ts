@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { ListenChannel, type ListenChannelOptions } from '../src/channels/listen-channel.js';
 import { dedicatedClientFactory } from '../src/database/dedicated-client.js';
-import { installLane } from '../src/lane/install-lane.js';
+import { installActiveLane } from './install-active-lane.js';
 import { runCli, startCli } from './run-cli.js';
 
 const LISTENER = 'birth-lane listen test';
@@ -105,7 +105,7 @@ async function listenerSessions(db: Queryable, applicationName = LISTENER): Prom
 describe('the listen channel', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
   });
 
   it('catches up on births from before it stood, then inspects each trickle birth within 100 ms of its commit', async () => {
@@ -257,7 +257,7 @@ describe('the listen channel', () => {
 describe('stopping the listen channel', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
   });
 
   it('UNLISTENs, lets the run in flight finish its batch, starts nothing after, and says stopped', async () => {
@@ -311,7 +311,7 @@ describe('stopping the listen channel', () => {
 describe('birth-lane listen (the CLI)', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
   });
 
   it('exits 64 on a bad flag', async () => {

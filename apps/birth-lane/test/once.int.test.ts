@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
-import { installLane } from '../src/lane/install-lane.js';
+import { installActiveLane } from './install-active-lane.js';
 import { runCli } from './run-cli.js';
 
 const t = useTestDatabase({ setupSql: [] });
@@ -23,7 +23,14 @@ describe('the once channel (birth-lane run)', () => {
   });
 
   it('exits 2 and stamps nothing without an active rule set, then 0 once one is active', async () => {
-    await installLane(t.db.pool, { activateDefaultRuleSet: false });
+    // Install never activates: it saves the default as a draft and says how to activate it.
+    const install = await runCli(['install'], { DATABASE_URL: t.db.connectionString });
+    expect(install.code).toBe(0);
+    expect(install.stdout).toMatch(/rule set 1\.0\.0 saved as a draft/);
+    expect(install.stdout).toMatch(
+      /approvals request --action rule_set_activation --scope '\{"version":"1\.0\.0","hash":"[0-9a-f]{64}"\}'/,
+    );
+    expect(install.stdout).toMatch(/rules activate 1\.0\.0 --approval <id>/);
     await t.db.pool.query(
       `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, name, description, status)
        values ('ENT-001', 'fauna', 'SP-MAMMAL', 'dot://a', 'A cat', 'A small domesticated mammal.', 'active')`,
@@ -34,7 +41,7 @@ describe('the once channel (birth-lane run)', () => {
     const { rows: untouched } = await t.db.pool.query('select inspect_pen from public.birth_registry');
     expect(untouched[0].inspect_pen).toBeNull();
 
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     const done = await runCli(['run', '--json'], { DATABASE_URL: t.db.connectionString });
     expect(done.code).toBe(EXIT_CODES.completed);
     expect(JSON.parse(done.stdout)).toMatchObject({

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
-import { activateRuleSet, defaultRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
+import { defaultRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { PgCronChannel } from '../src/channels/pg-cron-channel.js';
+import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { installLane } from '../src/lane/install-lane.js';
 import { pgCronVersion } from '../src/pg-cron/pg-cron-settings.js';
 import {
@@ -24,11 +25,10 @@ const SEED = `insert into public.birth_registry (entity_code, collection_name, s
 /** Objects `pg-cron install` creates, counted so "nothing installed" is a number. */
 async function pgCronFootprint(db: pg.Pool): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `select (to_regprocedure('birth_lane.run_producer(integer,integer,text)') is not null)::int
-          + (to_regprocedure('birth_lane.run_producer_from_pg_cron(integer,integer)') is not null)::int
+    `select (to_regprocedure('birth_lane.run_producer_from_pg_cron(integer,integer)') is not null)::int
           + (select count(*)::int from birth_lane.producer_heartbeats where channel = 'pg-cron')
           + (select count(*)::int from birth_lane.applied_steps
-              where step_id in ('inspect-producer/0003_run_producer_procedure', 'pg-cron/0001_run_producer_from_pg_cron')) as n`,
+              where step_id = 'pg-cron/0001_run_producer_from_pg_cron') as n`,
   );
   return rows[0]!.n;
 }
@@ -114,8 +114,12 @@ describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
     // or the cluster stopping) must not become an unhandled error that fails the whole run.
     for (const pool of [lane, otherLane]) pool.on('error', () => undefined);
     await lane.query('create extension pg_cron');
-    for (const db of [lane, otherLane]) {
+    for (const [db, name] of [
+      [lane, LANE],
+      [otherLane, OTHER_LANE],
+    ] as const) {
       await installLane(db);
+      await activateWithDemoApprovals(db, cluster.url(name), defaultRuleSet.version);
       await db.query(SEED);
     }
     const { rows } = await lane.query("select extversion from pg_extension where extname = 'pg_cron'");
@@ -177,7 +181,7 @@ describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
       cronDatabase: LANE,
       laneDatabase: LANE,
       ruleSet: { version: defaultRuleSet.version },
-      applied: ['inspect-producer/0003_run_producer_procedure', 'pg-cron/0001_run_producer_from_pg_cron'],
+      applied: ['pg-cron/0001_run_producer_from_pg_cron'],
     });
     // The second lane's job lives in the cron database and runs in its own (schedule_in_database).
     const other = await runCli(['pg-cron', 'install', '--schedule', schedule], {
@@ -225,14 +229,15 @@ describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
     expect(parsed).toMatchObject({
       cronDatabase: LANE,
       jobs: [{ jobName: `birth-lane-producer:${LANE}`, schedule, active: true, database: LANE }],
-      procedureMatchesActiveRuleSet: true,
+      inspectionCompiledFor: { version: defaultRuleSet.version },
+      inspectionMatchesActiveRuleSet: true,
       runReports: expect.arrayContaining([
         expect.objectContaining({ channel: 'pg-cron', outcome: 'completed' }),
       ]),
     });
     expect(parsed.jobRuns.some((run: { status: string }) => run.status === 'succeeded')).toBe(true);
     const human = await runCli(['pg-cron', 'status'], { DATABASE_URL: cluster!.url(LANE) });
-    expect(human.stdout).toMatch(/procedure {5}compiled for the active rule set/);
+    expect(human.stdout).toMatch(/inspection {4}compiled for the active rule set \(1\.0\.0\)/);
     expect(human.stdout).toMatch(/succeeded in \d+\.\ds: CALL/);
   }, 120_000);
 
@@ -260,7 +265,7 @@ describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
     );
   });
 
-  it('install is idempotent, and recompiles the procedure after another rule set is activated', async () => {
+  it('install is idempotent, and the job follows an approved activation with no reinstall', async () => {
     const again = await runCli(['pg-cron', 'install', '--schedule', schedule, '--json'], {
       DATABASE_URL: cluster!.url(LANE),
     });
@@ -272,30 +277,34 @@ describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
     expect(jobs[0].n).toBe(1);
 
     await saveRuleSet(lane, { ...defaultRuleSet, version: '1.0.1' });
-    await activateRuleSet(lane, '1.0.1', { activatedBy: 'pg-cron test' });
+    await activateWithDemoApprovals(lane, cluster!.url(LANE), '1.0.1');
+    const followed = JSON.parse(
+      (await runCli(['pg-cron', 'status', '--json'], { DATABASE_URL: cluster!.url(LANE) })).stdout,
+    );
+    expect(followed).toMatchObject({
+      inspectionCompiledFor: { version: '1.0.1' },
+      inspectionMatchesActiveRuleSet: true,
+    });
+    await lane.query('call birth_lane.run_producer_from_pg_cron(2000, 3000)');
+    const lastReport = async () =>
+      (
+        await lane.query(
+          "select payload -> 'report' as report from birth_lane.evidence where kind = 'run_report' order by id desc limit 1",
+        )
+      ).rows[0].report;
+    expect(await lastReport()).toMatchObject({ channel: 'pg-cron', ruleSetVersion: '1.0.1' });
+
+    // Another rule set made active behind the store's back: the job stamps nothing and says why.
+    await saveRuleSet(lane, { ...defaultRuleSet, version: '1.0.2' });
+    await lane.query(
+      "update birth_lane.rule_sets set status = case when version = '1.0.2' then 'active' else 'retired' end, activated_at = now()",
+    );
     const stale = JSON.parse(
       (await runCli(['pg-cron', 'status', '--json'], { DATABASE_URL: cluster!.url(LANE) })).stdout,
     );
-    expect(stale.procedureMatchesActiveRuleSet).toBe(false);
-    // What the job would do now: stamp nothing and say why.
+    expect(stale.inspectionMatchesActiveRuleSet).toBe(false);
     await lane.query('call birth_lane.run_producer_from_pg_cron(2000, 3000)');
-    const { rows: refused } = await lane.query(
-      "select payload -> 'report' as report from birth_lane.evidence where kind = 'run_report' order by id desc limit 1",
-    );
-    expect(refused[0].report).toMatchObject({ channel: 'pg-cron', outcome: 'source_recovery_required' });
-
-    const recompiled = await runCli(['pg-cron', 'install', '--schedule', schedule, '--json'], {
-      DATABASE_URL: cluster!.url(LANE),
-    });
-    expect(recompiled.code).toBe(0);
-    expect(JSON.parse(recompiled.stdout)).toMatchObject({
-      ruleSet: { version: '1.0.1' },
-      applied: ['inspect-producer/0003_run_producer_procedure'],
-    });
-    const fresh = JSON.parse(
-      (await runCli(['pg-cron', 'status', '--json'], { DATABASE_URL: cluster!.url(LANE) })).stdout,
-    );
-    expect(fresh.procedureMatchesActiveRuleSet).toBe(true);
+    expect(await lastReport()).toMatchObject({ channel: 'pg-cron', outcome: 'source_recovery_required' });
   });
 
   it('uninstall unschedules the job and records the heartbeat as stopped; again, it is a no-op', async () => {

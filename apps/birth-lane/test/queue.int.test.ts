@@ -9,7 +9,7 @@ import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { QueueChannel } from '../src/channels/queue-channel.js';
 import { startBoss, stopBoss } from '../src/jobs/pg-boss.js';
 import { enqueueRun, RUN_QUEUE } from '../src/jobs/run-queue.js';
-import { installLane } from '../src/lane/install-lane.js';
+import { installActiveLane } from './install-active-lane.js';
 import { runCli, startCli } from './run-cli.js';
 
 const silent = pino({ level: 'silent' });
@@ -107,7 +107,7 @@ async function heartbeatStates(db: Queryable): Promise<string[]> {
 describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     await seed(t.db.pool, 3000);
   });
 
@@ -200,7 +200,7 @@ describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
 describe('queue: stopping mid-job, refusals, conformance', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     await seed(t.db.pool, 2000);
   });
 

@@ -12,7 +12,7 @@ import {
   type ScheduleChannelSettings,
 } from '../src/channels/schedule-channel.js';
 import { type Boss, startBoss, stopBoss } from '../src/jobs/pg-boss.js';
-import { installLane } from '../src/lane/install-lane.js';
+import { installActiveLane } from './install-active-lane.js';
 import { runCli, startCli } from './run-cli.js';
 
 /*
@@ -112,7 +112,7 @@ async function heartbeatStates(db: Queryable, channel: string): Promise<string[]
 describe('schedule: two instances, one run per fire', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     await seed(t.db.pool, 400);
   });
 
@@ -197,7 +197,7 @@ describe('schedule: overlap and graceful stop', () => {
   // Never due while the tests run, so every fire here is one the test sends.
   const cron = '0 0 1 1 *';
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     driver = await startBoss({
       connectionString: t.db.connectionString,
       applicationName: 'schedule-test-clock',
@@ -304,7 +304,7 @@ describe('schedule: overlap and graceful stop', () => {
 describe('birth-lane schedule (the real CLI)', () => {
   const t = useTestDatabase({ setupSql: [] });
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     await seed(t.db.pool, 50);
   });
 

@@ -2,7 +2,7 @@ import { inspectStateSql } from '@birth-lane/inspect-contract';
 import { runProducer } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installLane } from '../src/lane/install-lane.js';
+import { installActiveLane } from './install-active-lane.js';
 
 /**
  * The producer (B2) reads a row's stamps with its own SQL, because blocks never depend on each
@@ -27,7 +27,7 @@ describe('the producer and the inspect contract read the stud the same way', () 
   let ambiguousReported: number;
 
   beforeAll(async () => {
-    await installLane(t.db.pool);
+    await installActiveLane(t.db);
     const states = SLOT_VALUES.flatMap((pen) =>
       SLOT_VALUES.flatMap((stamp) => SLOT_VALUES.map((gate) => ({ pen, stamp, gate }))),
     );

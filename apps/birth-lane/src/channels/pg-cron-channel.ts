@@ -5,9 +5,9 @@ import type { PgCronTarget } from '../pg-cron/pg-cron-target.js';
 
 /**
  * The `pg-cron` channel: PostgreSQL itself runs the producer on a schedule, with no Node process.
- * `start` compiles the producer procedure for the active rule set and schedules the pg_cron job;
- * `stop` unschedules it. The runner handed to `start` is not called: the procedure is the same
- * batch statement, run by the database (its runs report channel 'pg-cron' in the evidence log).
+ * `start` installs the entry point and schedules the pg_cron job; `stop` unschedules it. The
+ * runner handed to `start` is not called: the procedure calls the same compiled inspection
+ * (birth_lane.inspect_batch) from inside the database (its runs report channel 'pg-cron').
  * The job is the standing part, so it outlives this object until `stop`.
  */
 export class PgCronChannel implements ProducerChannel {

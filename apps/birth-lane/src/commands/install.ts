@@ -12,8 +12,14 @@ export async function installCommand(config: AppConfig, options: { json: boolean
       },
     });
     if (options.json) process.stdout.write(`${JSON.stringify({ database: database.source, ...result })}\n`);
-    else if (result.ruleSet)
+    else if (result.ruleSet.active)
       process.stdout.write(`rule set ${result.ruleSet.version} active (${result.ruleSet.hash})\n`);
+    else {
+      process.stdout.write(
+        `rule set ${result.ruleSet.version} saved as a draft (${result.ruleSet.hash}); no rule set is active, so the producer stamps nothing yet.\n` +
+          `Activating a rule set needs a rule_set_activation approval for its version and hash:\n${result.nextSteps.map((step, index) => `  ${index + 1}. ${step}`).join('\n')}\n`,
+      );
+    }
     return 0;
   } finally {
     await database.close();

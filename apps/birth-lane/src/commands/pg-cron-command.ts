@@ -26,7 +26,7 @@ export function registerPgCronCommand(program: Command): void {
   pgCron
     .command('install')
     .description(
-      'compile the producer procedure for the active rule set and (re)schedule its pg_cron job; run it again after activating another rule set',
+      'install the pg_cron entry point and (re)schedule the producer job; it follows every approved rule-set activation without a reinstall',
     )
     .option(
       '--schedule <cron>',
@@ -51,14 +51,11 @@ export function registerPgCronCommand(program: Command): void {
             process.stdout.write(`${JSON.stringify(installed)}\n`);
             return EXIT_CODES.completed;
           }
-          const recompiled = installed.applied.includes('inspect-producer/0003_run_producer_procedure');
           process.stdout.write(
             `pg_cron job ${installed.jobName} (#${installed.jobId}) scheduled '${installed.schedule}' for database "${installed.laneDatabase}"` +
               ` (pg_cron ${target.pgCronVersion}, jobs kept in "${installed.cronDatabase}"):\n  ${installed.command}\n` +
-              `producer procedure compiled for rule set ${installed.ruleSet.version} (${installed.ruleSet.hash.slice(0, 12)}…)` +
-              `${recompiled ? ', recompiled now' : ', already up to date'}.\n` +
-              'After activating another rule set, run `birth-lane pg-cron install` again: the procedure is compiled for one rule set ' +
-              'and stamps nothing (source_recovery_required) until it is recompiled.\n',
+              `It inspects through birth_lane.inspect_batch, compiled for the active rule set ${installed.ruleSet.version} (${installed.ruleSet.hash.slice(0, 12)}…); ` +
+              'an approved activation of another rule set recompiles it, so the job needs no reinstall.\n',
           );
           return EXIT_CODES.completed;
         });
@@ -155,17 +152,18 @@ export function formatPgCronStatus(status: PgCronStatus): string {
     );
   }
   const ruleSet = status.activeRuleSet;
-  const procedure =
-    status.procedureMatchesActiveRuleSet === null
-      ? 'not installed'
-      : status.procedureMatchesActiveRuleSet
-        ? 'compiled for the active rule set'
-        : 'STALE: compiled for another rule set; run `birth-lane pg-cron install` to recompile';
+  const compiled = status.inspectionCompiledFor;
+  const inspection =
+    compiled.version === null
+      ? 'NOT COMPILED: no rule set has been activated; the job stamps nothing'
+      : status.inspectionMatchesActiveRuleSet
+        ? `compiled for the active rule set (${compiled.version})`
+        : `STALE: compiled for rule set ${compiled.version}, not the active one; the job stamps nothing until a rule set is activated with an approval`;
   lines.push(
     'error' in ruleSet
       ? `rule set      NONE ACTIVE: ${ruleSet.error}`
       : `rule set      ${ruleSet.version} (${ruleSet.hash.slice(0, 12)}…)`,
-    `procedure     ${procedure}`,
+    `inspection    ${inspection}`,
   );
   const beat = status.heartbeat;
   lines.push(

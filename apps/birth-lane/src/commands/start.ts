@@ -1,6 +1,7 @@
 import { runProducer } from '@birth-lane/inspect-producer';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
+import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { installLane } from '../lane/install-lane.js';
 import { seedRegistry } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
@@ -27,10 +28,18 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
     say(
       `lane          ${install.applied.length} install steps applied, ${install.alreadyApplied.length} already in place`,
     );
-    if (install.ruleSet)
+    if (install.ruleSet.active) {
+      say(`rule set      ${install.ruleSet.version} active`);
+    } else if (database.embedded) {
+      // The demo activates the default the governed way: an approval by separate demo logins.
+      const activated = await activateWithDemoApprovals(database.pool, database.url, install.ruleSet.version);
       say(
-        `rule set      ${install.ruleSet.version} active${install.ruleSet.activatedNow ? ' (the default, activated now)' : ''}`,
+        `rule set      ${activated.version} active (the default, activated now with approval #${activated.approvalId}: demo proposer, president and two ai_council logins)`,
       );
+    } else {
+      say(`rule set      ${install.ruleSet.version} saved as a draft; activating it needs an approval:`);
+      for (const step of install.nextSteps) say(`                ${step}`);
+    }
 
     const { rows } = await database.pool.query<{ n: number }>(
       'select count(*)::int as n from public.birth_registry',

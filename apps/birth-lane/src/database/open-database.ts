@@ -8,6 +8,8 @@ export interface OpenDatabase {
   readonly url: string;
   /** Where the server came from, for people: `DATABASE_URL` or the embedded data directory. */
   readonly source: string;
+  /** True for the embedded PostgreSQL in the project (a demo and development server, never real data). */
+  readonly embedded: boolean;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,13 @@ export async function openDatabase(
   if (config.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max });
     pool.on('error', onIdleError);
-    return { pool, url: config.DATABASE_URL, source: 'DATABASE_URL', close: () => pool.end() };
+    return {
+      pool,
+      url: config.DATABASE_URL,
+      source: 'DATABASE_URL',
+      embedded: false,
+      close: () => pool.end(),
+    };
   }
   const embedded = await startEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
   const pool = new pg.Pool({ connectionString: embedded.url, max });
@@ -37,6 +45,7 @@ export async function openDatabase(
     pool,
     url: embedded.url,
     source: `embedded PostgreSQL (data in ${embedded.dataDir})`,
+    embedded: true,
     async close() {
       await pool.end();
       await embedded.stop();

@@ -1,31 +1,55 @@
-import { type Database, type InstallResult, installSteps } from '@birth-lane/contract';
-import {
-  activateRuleSet,
-  defaultRuleSet,
-  loadActiveRuleSet,
-  saveRuleSet,
-} from '@birth-lane/inspect-producer';
+import { type Database, type InstallResult, installSteps, ruleSetHash } from '@birth-lane/contract';
+import { defaultRuleSet, loadActiveRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
 import { laneSteps } from './lane-steps.js';
 
+export interface LaneRuleSet {
+  readonly version: string;
+  readonly hash: string;
+  /** True when this rule set is active; false when it waits (as a draft) for an approved activation. */
+  readonly active: boolean;
+}
+
+export interface LaneInstallation extends InstallResult {
+  readonly ruleSet: LaneRuleSet;
+  /** What to run to activate the waiting rule set; empty when one is active. */
+  readonly nextSteps: readonly string[];
+}
+
 /**
- * Installs every lane object (idempotent: applied steps are skipped) and, when no rule set is
- * active yet, activates the default one so a fresh lane can inspect straight away.
+ * Installs every lane object (idempotent: applied steps are skipped). It never activates a rule
+ * set: activation is an approval-gated act. When none is active yet, it saves the default rule
+ * set as a draft and says how to activate it: request a `rule_set_activation` approval for its
+ * version and hash, have the approvers vote with their own logins, then `rules activate`.
  */
 export async function installLane(
   db: Database,
-  options: { activateDefaultRuleSet?: boolean; onStep?: (id: string, outcome: string) => void } = {},
-): Promise<InstallResult & { ruleSet: { version: string; hash: string; activatedNow: boolean } | null }> {
+  options: { onStep?: (id: string, outcome: string) => void } = {},
+): Promise<LaneInstallation> {
   const result = await installSteps(db, laneSteps, { onStep: options.onStep });
-  let active = await loadActiveRuleSet(db);
-  let activatedNow = false;
-  if (!active.ok && options.activateDefaultRuleSet !== false) {
-    await saveRuleSet(db, defaultRuleSet);
-    await activateRuleSet(db, defaultRuleSet.version, { activatedBy: 'birth-lane install' });
-    active = await loadActiveRuleSet(db);
-    activatedNow = true;
+  const active = await loadActiveRuleSet(db);
+  if (active.ok) {
+    return {
+      ...result,
+      ruleSet: { version: active.ruleSet.version, hash: active.hash, active: true },
+      nextSteps: [],
+    };
   }
+  await saveRuleSet(db, defaultRuleSet);
+  const version = defaultRuleSet.version;
+  const hash = ruleSetHash(defaultRuleSet);
   return {
     ...result,
-    ruleSet: active.ok ? { version: active.ruleSet.version, hash: active.hash, activatedNow } : null,
+    ruleSet: { version, hash, active: false },
+    nextSteps: activationSteps(version, hash),
   };
+}
+
+/** The governed way to activate a stored rule set, as commands a person runs. */
+export function activationSteps(version: string, hash: string): string[] {
+  const scope = JSON.stringify({ version, hash });
+  return [
+    `birth-lane approvals request --action rule_set_activation --scope '${scope}' --risk high --reason "activate rule set ${version}"   (as a login holding birth_lane_governance; prints the request id)`,
+    'birth-lane approvals vote <id> --approve   (as a president login and two ai_council logins, each its own)',
+    `birth-lane rules activate ${version} --approval <id>   (as the lane owner)`,
+  ];
 }

@@ -6,11 +6,10 @@ import {
   type RunReport,
   runReportSchema,
   sqlStateOf,
-  stepDigest,
   ValidationError,
   withTransaction,
 } from '@birth-lane/contract';
-import { loadActiveRuleSet, producerProcedureStep } from '@birth-lane/inspect-producer';
+import { loadActiveRuleSet } from '@birth-lane/inspect-producer';
 import {
   assertSettingsFitServer,
   type PgCronJobSettings,
@@ -22,7 +21,6 @@ import type { PgCronTarget } from './pg-cron-target.js';
 
 /** PostgreSQL's invalid_parameter_value, which pg_cron raises for a schedule it cannot parse. */
 const INVALID_PARAMETER_VALUE = '22023';
-const PROCEDURE_STEP_ID = 'inspect-producer/0003_run_producer_procedure';
 
 /** The heartbeat row of a lane database's pg_cron job (the wrapper procedure writes the same id). */
 export function pgCronInstanceId(laneDatabase: string): string {
@@ -37,15 +35,16 @@ export interface PgCronInstallation {
   readonly cronDatabase: string;
   readonly laneDatabase: string;
   readonly ruleSet: { readonly version: string; readonly hash: string };
-  /** Install steps applied now (empty when the procedure was already compiled for this rule set). */
+  /** Install steps applied now (empty when the wrapper was already installed). */
   readonly applied: readonly string[];
 }
 
 /**
- * Compiles the producer procedure for the active rule set, installs the heartbeat wrapper and
- * schedules (or reschedules) the lane's one pg_cron job. Idempotent: running it again replaces the
- * job and recompiles the procedure if the active rule set changed. Refuses, scheduling nothing,
- * when no rule set is active or the settings cannot fit the server.
+ * Installs the heartbeat wrapper and schedules (or reschedules) the lane's one pg_cron job.
+ * Idempotent: running it again replaces the job. The job judges through birth_lane.inspect_batch,
+ * which every approved rule-set activation recompiles, so it never needs reinstalling for a new
+ * rule set. Refuses, scheduling nothing, when no rule set is active or the settings cannot fit
+ * the server.
  */
 export async function installPgCronJob(
   target: PgCronTarget,
@@ -57,14 +56,14 @@ export async function installPgCronJob(
     throw new BirthLaneError(
       'SOURCE_RECOVERY_REQUIRED',
       `No usable active rule set in database "${target.laneDatabase}": ${active.reason}. ` +
-        'Run `birth-lane install` (it activates the default rule set on a fresh lane) or activate a rule set, then install the pg-cron job again. Nothing was scheduled.',
+        'Activate a rule set first (it needs a rule_set_activation approval: see `birth-lane install` and `birth-lane rules activate`), then install the pg-cron job again. Nothing was scheduled.',
     );
   }
   // pg_cron's own parser judges the schedule before anything is compiled or scheduled.
   await rehearse(target.cron, (connection) =>
     scheduleJob(connection, target, settings.schedule, 'birth-lane-schedule-check', 'select 1'),
   );
-  const { applied } = await installSteps(target.lane, pgCronSteps(active.ruleSet));
+  const { applied } = await installSteps(target.lane, pgCronSteps);
 
   const jobName = pgCronJobName(target.laneDatabase);
   const command = pgCronCommand(settings);
@@ -209,8 +208,10 @@ export interface PgCronStatus {
   /** Newest first, from cron.job_run_details. */
   readonly jobRuns: readonly PgCronJobRun[];
   readonly activeRuleSet: { readonly version: string; readonly hash: string } | { readonly error: string };
-  /** Whether the installed procedure was compiled for the active rule set; null if not installed. */
-  readonly procedureMatchesActiveRuleSet: boolean | null;
+  /** The rule set birth_lane.inspect_batch is compiled for (version null: none compiled yet). */
+  readonly inspectionCompiledFor: { readonly version: string | null; readonly hash: string | null };
+  /** Whether the compiled inspection is the active rule set's; false means the job stamps nothing. */
+  readonly inspectionMatchesActiveRuleSet: boolean;
   readonly heartbeat: {
     readonly state: string;
     readonly beatAt: Date;
@@ -262,16 +263,11 @@ export async function readPgCronStatus(
   );
 
   const active = await loadActiveRuleSet(target.lane);
-  const { rows: ledger } = await target.lane.query<{ digest: string }>(
-    `select digest from birth_lane.applied_steps where step_id = $1::text
-      and to_regprocedure('birth_lane.run_producer(integer,integer,text)') is not null`,
-    [PROCEDURE_STEP_ID],
+  const { rows: compiled } = await target.lane.query<{ version: string | null; hash: string | null }>(
+    'select version, hash from birth_lane.compiled_rule_set()',
   );
-  const installedDigest = ledger[0]?.digest;
-  const procedureMatchesActiveRuleSet =
-    installedDigest === undefined
-      ? null
-      : active.ok && installedDigest === stepDigest(producerProcedureStep(active.ruleSet));
+  const inspectionCompiledFor = compiled[0] ?? { version: null, hash: null };
+  const inspectionMatchesActiveRuleSet = active.ok && inspectionCompiledFor.hash === active.hash;
 
   const { rows: beats } = await target.lane.query<{
     state: string;
@@ -311,7 +307,8 @@ export async function readPgCronStatus(
     activeRuleSet: active.ok
       ? { version: active.ruleSet.version, hash: active.hash }
       : { error: active.reason },
-    procedureMatchesActiveRuleSet,
+    inspectionCompiledFor,
+    inspectionMatchesActiveRuleSet,
     heartbeat: beat ? { state: beat.state, beatAt: beat.beat_at, lastRunId: beat.last_run_id } : null,
     runReports: reports.map((row) => runReportSchema.parse(row.payload.report)),
   };

@@ -1,0 +1,326 @@
+import { readFile } from 'node:fs/promises';
+import {
+  BirthLaneError,
+  type Database,
+  INSPECT_STAGES,
+  type RuleSet,
+  ruleSetHash,
+  ruleSetVersionSchema,
+  ValidationError,
+} from '@birth-lane/contract';
+import {
+  activateRuleSet,
+  describeCheck,
+  diffRuleSets,
+  listRuleSets,
+  loadRuleSet,
+  parseRuleSetDocument,
+  previewRuleSet,
+  type RuleSetDiff,
+  type RuleSetPreview,
+  saveRuleSet,
+} from '@birth-lane/inspect-producer';
+import type { Command } from 'commander';
+import { EXIT_CODES } from '../channels/exit-codes.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../database/open-database.js';
+import { activationSteps } from '../lane/install-lane.js';
+import { annotateIssues, formatIssues } from './rule-set-issues.js';
+
+/**
+ * `birth-lane rules list|show|check|save|activate|diff`: the versioned rule sets the producer
+ * judges by. Saving stores a draft; only `activate` with an approval (rule_set_activation, scope
+ * `{version, hash}`) makes one active, and it must run as the lane owner because it compiles the
+ * inspection (birth_lane.inspect_batch) from the rule set.
+ */
+export function registerRulesCommand(program: Command): void {
+  const rules = program
+    .command('rules')
+    .description(
+      'versioned rule sets: list, show, check a file (with a preview), save, activate (approval), diff',
+    );
+
+  rules
+    .command('list')
+    .description('stored rule sets, newest version first, and what the inspection is compiled for')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) => {
+      process.exitCode = await withDatabase(async (db) => {
+        const stored = await listRuleSets(db);
+        const compiled = await compiledRuleSet(db);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ ruleSets: stored, compiled })}\n`);
+          return EXIT_CODES.completed;
+        }
+        if (stored.length === 0) process.stdout.write('no rule sets stored (run `birth-lane install`)\n');
+        for (const each of stored) {
+          const checks = `${each.checks.pen}/${each.checks.stamp}/${each.checks.gate} checks`;
+          const when = each.activatedAt ? ` activated ${each.activatedAt.toISOString()}` : '';
+          process.stdout.write(
+            `${each.version.padEnd(10)} ${each.status.padEnd(8)} ${each.hash.slice(0, 12)}…  ${checks}${when}` +
+              `${each.description ? `  ${each.description}` : ''}\n`,
+          );
+        }
+        process.stdout.write(
+          compiled.version === null
+            ? 'inspection: not compiled (no rule set has been activated)\n'
+            : `inspection: compiled for ${compiled.version} (${compiled.hash?.slice(0, 12)}…)\n`,
+        );
+        return EXIT_CODES.completed;
+      });
+    });
+
+  rules
+    .command('show <version>')
+    .description('one stored rule set: status, hash and every check with what it demands')
+    .option('--json', 'print the rule set as JSON')
+    .action(async (version: string, options: { json?: boolean }) => {
+      const wanted = parseVersion(version, '<version>');
+      process.exitCode = await withDatabase(async (db) => {
+        const stored = await storedRuleSet(db, wanted);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(stored)}\n`);
+          return EXIT_CODES.completed;
+        }
+        process.stdout.write(
+          `rule set ${wanted} (${stored.status})\nhash     ${stored.hash}\n` +
+            `${stored.ruleSet.description ? `about    ${stored.ruleSet.description}\n` : ''}`,
+        );
+        for (const stage of INSPECT_STAGES) {
+          process.stdout.write(`${stage.toUpperCase()}\n`);
+          for (const check of stored.ruleSet.stages[stage])
+            process.stdout.write(
+              `  ${check.id.padEnd(36)} ${check.kind.padEnd(11)} ${describeCheck(check)}\n`,
+            );
+        }
+        return EXIT_CODES.completed;
+      });
+    });
+
+  rules
+    .command('check <file>')
+    .description(
+      'validate a rule-set file (each error names the check and the rule), then preview it against the live registry, writing nothing',
+    )
+    .option('--top <n>', 'how many failing checks to list', '5')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { top: string; json?: boolean }) => {
+      const top = Number(options.top);
+      if (!Number.isInteger(top) || top < 1 || top > 100) {
+        throw new ValidationError('rules check flags', [
+          {
+            field: '--top',
+            rule: 'range',
+            message: `must be a whole number from 1 to 100, got "${options.top}"`,
+          },
+        ]);
+      }
+      const text = await readRuleSetText(file);
+      let ruleSet: RuleSet;
+      try {
+        ruleSet = parseRuleSetDocument(text, file);
+      } catch (error) {
+        if (!ValidationError.isInstance(error)) throw error;
+        const issues = annotateIssues(text, error.issues);
+        if (options.json) process.stdout.write(`${JSON.stringify({ ok: false, file, issues })}\n`);
+        else {
+          process.stdout.write(
+            `${file}: ${issues.length} problem(s); nothing was checked against the registry\n`,
+          );
+          for (const line of formatIssues(issues)) process.stdout.write(`  ${line}\n`);
+        }
+        process.exitCode = EXIT_CODES.usage;
+        return;
+      }
+      process.exitCode = await withDatabase(async (db) => {
+        const hash = ruleSetHash(ruleSet);
+        const existing = await loadRuleSet(db, ruleSet.version);
+        const stored =
+          existing === null ? 'absent' : existing.ok && existing.hash === hash ? 'identical' : 'different';
+        const preview = await previewRuleSet(db, ruleSet, { top });
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify({ ok: true, file, version: ruleSet.version, hash, stored, preview })}\n`,
+          );
+        } else {
+          process.stdout.write(`${file}: rule set ${ruleSet.version} is valid (hash ${hash})\n`);
+          process.stdout.write(`${storedLine(ruleSet.version, stored)}\n`);
+          process.stdout.write(formatPreview(preview));
+        }
+        return EXIT_CODES.completed;
+      });
+    });
+
+  rules
+    .command('save <file>')
+    .description('store a rule-set file as a draft (a stored version never changes); activation is separate')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const ruleSet = parseRuleSetDocument(await readRuleSetText(file), file);
+      process.exitCode = await withDatabase(async (db) => {
+        const saved = await saveRuleSet(db, ruleSet);
+        const next = activationSteps(saved.version, saved.hash);
+        if (options.json) process.stdout.write(`${JSON.stringify({ ...saved, nextSteps: next })}\n`);
+        else {
+          process.stdout.write(
+            `rule set ${saved.version} ${saved.created ? 'saved as a draft' : 'was already stored with this content'} (hash ${saved.hash}).\n` +
+              `To activate it:\n${next.map((step, index) => `  ${index + 1}. ${step}`).join('\n')}\n`,
+          );
+        }
+        return EXIT_CODES.completed;
+      });
+    });
+
+  rules
+    .command('activate <version>')
+    .description(
+      'make a stored rule set the active one, using a rule_set_activation approval for its version and hash (run as the lane owner)',
+    )
+    .requiredOption('--approval <id>', 'the approval request id (its quorum met, never used)')
+    .option('--json', 'print the result as JSON')
+    .action(async (version: string, options: { approval: string; json?: boolean }) => {
+      const wanted = parseVersion(version, '<version>');
+      if (!/^[1-9][0-9]{0,18}$/.test(options.approval)) {
+        throw new ValidationError('rules activate flags', [
+          {
+            field: '--approval',
+            rule: 'id',
+            message: `must be an approval request id, got "${options.approval}"`,
+          },
+        ]);
+      }
+      process.exitCode = await withDatabase(async (db) => {
+        const activated = await activateRuleSet(db, wanted, { approvalId: options.approval });
+        if (options.json) process.stdout.write(`${JSON.stringify(activated)}\n`);
+        else if (!activated.changed)
+          process.stdout.write(
+            `rule set ${wanted} is already active; nothing changed, the approval was not used\n`,
+          );
+        else {
+          process.stdout.write(
+            `rule set ${wanted} active (hash ${activated.hash}), activated by ${activated.activatedBy} with approval ${options.approval}` +
+              `${activated.previous ? `; ${activated.previous} retired` : ''}. The inspection is compiled for it.\n`,
+          );
+        }
+        return EXIT_CODES.completed;
+      });
+    });
+
+  rules
+    .command('diff <a> <b>')
+    .description('checks added, removed and changed per stage from a to b (each a stored version or a file)')
+    .option('--json', 'print the diff as JSON')
+    .action(async (a: string, b: string, options: { json?: boolean }) => {
+      process.exitCode = await withDatabase(async (db) => {
+        const diff = diffRuleSets(await ruleSetFrom(db, a), await ruleSetFrom(db, b));
+        process.stdout.write(options.json ? `${JSON.stringify(diff)}\n` : formatDiff(diff));
+        return EXIT_CODES.completed;
+      });
+    });
+}
+
+async function withDatabase(work: (db: Database) => Promise<number>): Promise<number> {
+  const database = await openDatabase(loadConfig());
+  try {
+    return await work(database.pool);
+  } finally {
+    await database.close();
+  }
+}
+
+function parseVersion(value: string, field: string): string {
+  const parsed = ruleSetVersionSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ValidationError('rule set version', [
+      { field, rule: 'semver', message: `must be a version such as 1.1.0, got "${value}"` },
+    ]);
+  }
+  return parsed.data;
+}
+
+async function readRuleSetText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ValidationError('rule set file', [
+      { field: '<file>', rule: 'readable', message: `cannot read ${file}: ${(error as Error).message}` },
+    ]);
+  }
+}
+
+async function storedRuleSet(db: Database, version: string) {
+  const stored = await loadRuleSet(db, version);
+  if (stored === null) {
+    throw new ValidationError('rule set version', [
+      {
+        field: '<version>',
+        rule: 'exists',
+        message: `no rule set ${version} is stored (see \`birth-lane rules list\`)`,
+      },
+    ]);
+  }
+  if (!stored.ok) {
+    throw new BirthLaneError(
+      'CONFIGURATION_INVALID',
+      `Rule set ${version} is stored but unusable: ${stored.reason}`,
+    );
+  }
+  return stored;
+}
+
+/** A diff side: a stored version (`1.1.0`) or a rule-set file. */
+async function ruleSetFrom(db: Database, reference: string): Promise<RuleSet> {
+  if (ruleSetVersionSchema.safeParse(reference).success) return (await storedRuleSet(db, reference)).ruleSet;
+  return parseRuleSetDocument(await readRuleSetText(reference), reference);
+}
+
+async function compiledRuleSet(db: Database): Promise<{ version: string | null; hash: string | null }> {
+  const { rows } = await db.query<{ version: string | null; hash: string | null }>(
+    'select version, hash from birth_lane.compiled_rule_set()',
+  );
+  return rows[0] ?? { version: null, hash: null };
+}
+
+function storedLine(version: string, stored: 'absent' | 'identical' | 'different'): string {
+  switch (stored) {
+    case 'absent':
+      return `not stored yet: \`birth-lane rules save\` stores it as a draft`;
+    case 'identical':
+      return `already stored as ${version} with this content`;
+    case 'different':
+      return `DIFFERENT content is stored as ${version}: saving would be refused; use a new version`;
+  }
+}
+
+function formatPreview(preview: RuleSetPreview): string {
+  const n = (value: number) => value.toLocaleString('en').padStart(10);
+  const lines = [
+    `preview against the live registry (read-only, nothing written): ${preview.rows.toLocaleString('en')} uncertified governed rows, judged from PEN on`,
+    `  would pass PEN      ${n(preview.passing.pen)}`,
+    `  then STAMP          ${n(preview.passing.stamp)}`,
+    `  then GATE           ${n(preview.passing.gate)}  (complete: the certify consumer would certify them)`,
+    preview.topFailingChecks.length === 0 ? '  no check would fail' : '  top failing checks:',
+    ...preview.topFailingChecks.map(
+      (check) =>
+        `    ${check.rows.toLocaleString('en').padStart(8)}  ${check.stage.padEnd(6)} ${check.checkId}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function formatDiff(diff: RuleSetDiff): string {
+  if (diff.identical) return `${diff.from} → ${diff.to}: the same checks in the same order\n`;
+  const lines = [`${diff.from} → ${diff.to}`];
+  for (const stage of INSPECT_STAGES) {
+    const each = diff.stages[stage];
+    lines.push(`${stage.toUpperCase()}`);
+    for (const check of each.added) lines.push(`  + ${check.id}  ${describeCheck(check)}`);
+    for (const check of each.removed) lines.push(`  - ${check.id}  ${describeCheck(check)}`);
+    for (const change of each.changed)
+      lines.push(`  ~ ${change.id}  ${describeCheck(change.from)}  →  ${describeCheck(change.to)}`);
+    if (each.reordered) lines.push('  checks reordered (failures are reported in check order)');
+    if (each.added.length + each.removed.length + each.changed.length === 0 && !each.reordered)
+      lines.push('  unchanged');
+  }
+  return `${lines.join('\n')}\n`;
+}

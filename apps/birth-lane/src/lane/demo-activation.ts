@@ -1,0 +1,39 @@
+import type { Database } from '@birth-lane/contract';
+import { approveWithDemoLogins } from '@birth-lane/contract/testing';
+import { type ActivatedRuleSet, activateRuleSet, loadRuleSet } from '@birth-lane/inspect-producer';
+import pg from 'pg';
+
+/**
+ * DEMO ONLY (`start` on the embedded PostgreSQL, and tests): activates a stored rule set the
+ * governed way, with an approval given by the contract's clearly labelled demo logins — a
+ * proposer, a president and two ai_council members, each connecting as itself. Never run it
+ * against a server that holds real data: the demo logins have published passwords.
+ */
+export async function activateWithDemoApprovals(
+  db: Database,
+  url: string,
+  version: string,
+): Promise<ActivatedRuleSet & { approvalId: string }> {
+  const stored = await loadRuleSet(db, version);
+  if (stored === null || !stored.ok) {
+    throw new Error(
+      `rule set ${version} is not stored intact: ${stored?.ok === false ? stored.reason : 'absent'}`,
+    );
+  }
+  const approvalId = await approveWithDemoLogins(db, (login, password) => connectAs(url, login, password), {
+    action: 'rule_set_activation',
+    scope: { version, hash: stored.hash },
+    reason: `demo: activate rule set ${version}`,
+  });
+  return { ...(await activateRuleSet(db, version, { approvalId })), approvalId };
+}
+
+async function connectAs(url: string, login: string, password: string): Promise<pg.Client> {
+  const target = new URL(url);
+  target.username = encodeURIComponent(login);
+  target.password = encodeURIComponent(password);
+  const client = new pg.Client({ connectionString: target.toString() });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
