@@ -123,14 +123,9 @@ describe('a canonical row with complete stamps', () => {
     await t.db.pool.query("update public.birth_registry set description = 'again' where id = $1::bigint", [
       row.id,
     ]);
-    await asRole(
-      () => t.db.connect(),
-      LANE_ROLES.producer,
-      (client) =>
-        client.query(
-          'update public.birth_registry set inspect_gate = clock_timestamp() where id = $1::bigint',
-          [row.id],
-        ),
+    await t.db.pool.query(
+      'update public.birth_registry set inspect_gate = clock_timestamp() where id = $1::bigint',
+      [row.id],
     );
     expect(await requestsFor(row.id)).toHaveLength(1);
     expect(await promotionEvidenceFor(row.id)).toHaveLength(1);
@@ -182,7 +177,9 @@ describe('a canonical row with complete stamps', () => {
     expect(await promotionEvidenceFor(row.id)).toHaveLength(1);
   });
 
-  it('is raised by the producer role, which itself may not write approvals or evidence of this kind', async () => {
+  // The producer stamps only through birth_lane.inspect_batch (inspect-producer), so here the
+  // owner completes the stamps; what matters is that the producer cannot file a request itself.
+  it('is raised by the stamping update; the producer role itself may not write approvals or stamps', async () => {
     const row = await mint(t.db.pool, { collection: KERNEL });
     await asRole(
       () => t.db.connect(),
@@ -194,9 +191,12 @@ describe('a canonical row with complete stamps', () => {
           ),
         );
         expect(direct.code).toBe(SQLSTATE.insufficientPrivilege);
-        await stampInOrder(client, row.id);
+        const stamp = await refusal(stampInOrder(client, row.id));
+        expect(stamp.code).toBe(SQLSTATE.insufficientPrivilege);
       },
     );
+    expect(await requestsFor(row.id)).toHaveLength(0);
+    await stampInOrder(t.db.pool, row.id);
     expect(await requestsFor(row.id)).toHaveLength(1);
   });
 });
