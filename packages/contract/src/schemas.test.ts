@@ -300,53 +300,62 @@ const TABLES: readonly SchemaTable[] = [
     name: 'approval request',
     schema: approvalRequestInputSchema,
     good: [
-      {
-        action: 'backlog_pass',
-        scope: { idFrom: '1', idTo: '1000' },
-        risk: 'high',
-        proposer: 'alice',
-        reason: 'clear backlog',
-      },
+      { action: 'backlog_pass', scope: { idFrom: '1', idTo: '1000' }, risk: 'high', reason: 'clear backlog' },
+      { action: 'gate_flip', scope: { mode: 'block' }, risk: 'medium', reason: 'r', expiresInSeconds: 3600 },
     ],
     bad: [
       {
-        input: { action: 'everything', scope: { a: 1 }, risk: 'high', proposer: 'a', reason: 'r' },
+        input: { action: 'everything', scope: { a: 1 }, risk: 'high', reason: 'r' },
         field: 'action',
         rule: 'one_of',
       },
       {
-        input: { action: 'gate_flip', scope: {}, risk: 'high', proposer: 'a', reason: 'r' },
+        input: { action: 'gate_flip', scope: {}, risk: 'high', reason: 'r' },
         field: 'scope',
         rule: 'not_blanket',
       },
       {
-        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'extreme', proposer: 'a', reason: 'r' },
+        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'extreme', reason: 'r' },
         field: 'risk',
         rule: 'one_of',
       },
       {
-        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'low', proposer: ' ', reason: 'r' },
-        field: 'proposer',
-        rule: 'min',
+        input: { action: 'promotion', scope: { a: 1 }, risk: 'medium', reason: 'r' },
+        field: 'risk',
+        rule: 'minimum_risk',
+      },
+      {
+        input: {
+          action: 'gate_flip',
+          scope: { a: 1 },
+          risk: 'high',
+          reason: 'r',
+          expiresInSeconds: 31 * 86_400,
+        },
+        field: 'expiresInSeconds',
+        rule: 'max',
+      },
+      // The proposer is the login, never a field a client fills in.
+      {
+        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'high', proposer: 'alice', reason: 'r' },
+        field: '(input)',
+        rule: 'unknown_key',
       },
     ],
   },
   {
     name: 'vote',
     schema: voteInputSchema,
-    good: [{ requestId: '1', voter: 'bob', role: 'ai_council', decision: 'approve' }],
+    good: [
+      { requestId: '1', decision: 'approve' },
+      { requestId: '1', role: 'ai_council', decision: 'reject', comment: 'no' },
+    ],
     bad: [
-      {
-        input: { requestId: '1', voter: 'bob', role: 'king', decision: 'approve' },
-        field: 'role',
-        rule: 'one_of',
-      },
-      {
-        input: { requestId: '1', voter: 'bob', role: 'president', decision: 'maybe' },
-        field: 'decision',
-        rule: 'one_of',
-      },
-      { input: { voter: 'bob', role: 'president', decision: 'approve' }, field: 'requestId' },
+      { input: { requestId: '1', role: 'king', decision: 'approve' }, field: 'role', rule: 'one_of' },
+      { input: { requestId: '1', role: 'president', decision: 'maybe' }, field: 'decision', rule: 'one_of' },
+      { input: { role: 'president', decision: 'approve' }, field: 'requestId' },
+      // The voter is the login, never a field a client fills in.
+      { input: { requestId: '1', voter: 'bob', decision: 'approve' }, field: '(input)', rule: 'unknown_key' },
     ],
   },
   {
