@@ -14,6 +14,7 @@ import {
   type PgCronTarget,
   resolvePgCronTarget,
 } from '../src/pg-cron/pg-cron-target.js';
+import { pgCronTestsAvailable } from './pg-cron-availability.js';
 import { runCli } from './run-cli.js';
 import { startTemporaryCluster, type TemporaryCluster } from './temporary-cluster.js';
 
@@ -77,7 +78,7 @@ const LANE = 'lane';
 /** A second lane database on the same server: its job is kept in LANE's pg_cron (schedule_in_database). */
 const OTHER_LANE = 'lane_two';
 
-describe('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
+describe.skipIf(!pgCronTestsAvailable())('pg-cron on a PostgreSQL 15 cluster with pg_cron loaded', () => {
   let cluster: TemporaryCluster | undefined;
   let lane: pg.Pool;
   let otherLane: pg.Pool;

@@ -22,3 +22,11 @@ export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   }
   return EmbeddedPostgresClass;
 }
+
+export {
+  embeddedBinaryDir,
+  firstClosedFolder,
+  isSpawnAccessError,
+  type PostgresUserPlace,
+  postgresUserAccessProblem,
+} from './postgres-user-access.js';

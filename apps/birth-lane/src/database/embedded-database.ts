@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadEmbeddedPostgres } from '@birth-lane/embedded-postgres';
+import { BirthLaneError } from '@birth-lane/contract';
+import {
+  isSpawnAccessError,
+  loadEmbeddedPostgres,
+  postgresUserAccessProblem,
+} from '@birth-lane/embedded-postgres';
 
 export interface EmbeddedDatabase {
   readonly url: string;
   readonly dataDir: string;
   stop(): Promise<void>;
 }
+
+const UNREACHABLE_OTHERWISE = 'Or set DATABASE_URL to a PostgreSQL server you have (the lane installs into it).';
 
 /**
  * A project-local PostgreSQL from the binaries the embedded-postgres package ships, for machines
@@ -20,6 +27,11 @@ export async function startEmbeddedDatabase(dataRoot: string, port: number): Pro
   const runsAsRoot = process.getuid?.() === 0;
   await mkdir(root, { recursive: true });
   if (runsAsRoot) await chmod(root, 0o755);
+  const problem = await postgresUserAccessProblem(
+    [{ what: 'the data directory', path: root, fix: 'set BIRTH_LANE_DATA_DIR to a folder it can reach' }],
+    UNREACHABLE_OTHERWISE,
+  );
+  if (problem) throw new BirthLaneError('CONFIGURATION_INVALID', problem);
   const Server = await loadEmbeddedPostgres();
   const server = new Server({
     databaseDir: dataDir,
@@ -40,8 +52,19 @@ export async function startEmbeddedDatabase(dataRoot: string, port: number): Pro
     ],
     onLog: () => undefined,
   });
-  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    if (!isSpawnAccessError(error)) throw error;
+    throw new BirthLaneError(
+      'CONFIGURATION_INVALID',
+      `Embedded PostgreSQL cannot start (${(error as Error).message}): the OS user "postgres" cannot run or reach ` +
+        `a file it needs. Move the clone to a folder others can enter (not /root), set TMPDIR and ` +
+        `BIRTH_LANE_DATA_DIR to folders it can reach, or ${UNREACHABLE_OTHERWISE.toLowerCase()}`,
+      { cause: error },
+    );
+  }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     dataDir,

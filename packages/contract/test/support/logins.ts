@@ -20,6 +20,7 @@ export async function createLogin(
   for (const role of roles) await admin.query(`grant ${quoteIdentifier(role)} to ${quoteIdentifier(login)}`);
   // PostgreSQL silently cuts a name longer than 63 bytes: the test would then act as someone else.
   const { rows } = await admin.query('select 1 from pg_catalog.pg_roles where rolname = $1::text', [login]);
-  if (rows.length !== 1) throw new Error(`login ${JSON.stringify(login)} was not created under that exact name`);
+  if (rows.length !== 1)
+    throw new Error(`login ${JSON.stringify(login)} was not created under that exact name`);
   return login;
 }

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { loadEmbeddedPostgres } from '@birth-lane/embedded-postgres';
+import { join } from 'node:path';
+import {
+  isSpawnAccessError,
+  loadEmbeddedPostgres,
+  postgresUserAccessProblem,
+} from '@birth-lane/embedded-postgres';
 import { freePort } from './free-port.js';
 import type { RunningServer } from './running-server.js';
 import { onAbnormalExit } from './stop-on-exit.js';
@@ -23,7 +27,11 @@ export async function startEmbedded(): Promise<RunningServer> {
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the OS user "postgres"
   // (creating it if missing), so that user must be able to reach the data directory.
   const runsAsRoot = process.getuid?.() === 0;
-  if (runsAsRoot) await assertOthersCanEnter(tmpdir());
+  const problem = await postgresUserAccessProblem(
+    [],
+    'Or run the tests against a server you have: set DATABASE_URL (or BIRTH_LANE_TEST_DATABASE_URL).',
+  );
+  if (problem) throw new Error(`[test-kit] ${problem}`);
   const root = await mkdtemp(join(tmpdir(), 'birth-lane-test-kit-'));
   if (runsAsRoot) await chmod(root, 0o755);
   const dataDir = join(root, 'data');
@@ -58,7 +66,11 @@ export async function startEmbedded(): Promise<RunningServer> {
     await server.stop().catch(() => undefined);
     await rm(root, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : 'the server exited during start';
-    throw new Error(`[test-kit] embedded-postgres failed: ${reason}\n${output.join('')}`, { cause: error });
+    const hint = isSpawnAccessError(error)
+      ? '\nThe OS user "postgres" could not run or reach a file it needs (a clone under /root?): move the ' +
+        'clone to a folder others can enter, set TMPDIR to one, or set DATABASE_URL to a server you have.'
+      : '';
+    throw new Error(`[test-kit] embedded-postgres failed: ${reason}${hint}\n${output.join('')}`, { cause: error });
   }
 
   const postmasterPid = readPostmasterPid(dataDir);
@@ -110,17 +122,4 @@ function abort(postmasterPid: number, root: string): void {
   );
   cleanup.on('error', () => undefined);
   cleanup.unref();
-}
-
-async function assertOthersCanEnter(dir: string): Promise<void> {
-  for (let current = dir; ; current = dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `[test-kit] embedded-postgres runs the server as the OS user "${USER}", which cannot enter ` +
-          `${current} (on the way to the temp directory ${dir}); set TMPDIR to a directory it can reach, e.g. /tmp`,
-      );
-    }
-    if (dirname(current) === current) return;
-  }
 }
