@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { countingRunner } from '@birth-lane/contract/testing';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,13 @@ function get(path: string): Promise<number> {
   const url = new URL(channel.url);
   return new Promise((resolve, reject) => {
     const sent = request(
-      { host: url.hostname, port: url.port, path, method: 'GET', headers: { authorization: `Bearer ${TOKEN}` } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'GET',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      },
       (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);

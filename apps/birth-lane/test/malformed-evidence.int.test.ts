@@ -41,7 +41,9 @@ describe('status survives malformed evidence', () => {
     const status = await laneStatus(t.db.pool);
     expect(status.lastRuns).toHaveLength(1);
     expect(status.lastRuns[0]).toMatchObject({ runId, outcome: 'completed' });
-    expect(status.malformedEvidence.map((entry) => entry.id).sort()).toEqual(rows.map((row) => row.id).sort());
+    expect(status.malformedEvidence.map((entry) => entry.id).sort()).toEqual(
+      rows.map((row) => row.id).sort(),
+    );
     expect(formatStatus(status)).toMatch(/evidence {6}3 malformed evidence record\(s\) skipped: ids/);
 
     const cli = await runCli(['status', '--json'], { DATABASE_URL: t.db.connectionString });

@@ -14,7 +14,8 @@ export function pgCronTestsAvailable(): boolean {
   const missing: string[] = [];
   const initdb = `${postgresBinDir(15)}/initdb`;
   if (!existsSync(initdb)) missing.push(`${initdb} (apt-get install -y postgresql-15)`);
-  if (!existsSync(PG_CRON_LIBRARY)) missing.push(`${PG_CRON_LIBRARY} (apt-get install -y postgresql-15-cron)`);
+  if (!existsSync(PG_CRON_LIBRARY))
+    missing.push(`${PG_CRON_LIBRARY} (apt-get install -y postgresql-15-cron)`);
   if (missing.length === 0) return true;
   if (process.env['BIRTH_LANE_REQUIRE_PG_CRON'] === '1') return true;
   process.stderr.write(

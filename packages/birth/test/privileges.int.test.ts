@@ -126,8 +126,20 @@ describe('a LOGIN role holding birth_lane_birth mints only through the mint func
     const refused = await rejectionOf(
       client.query('select * from birth_lane.mint_births($1::jsonb)', [
         JSON.stringify([
-          { i: 0, entity_code: 'LOG-004', collection_name: 'c', dot_origin: 'o', governance_role: 'governed' },
-          { i: 1, entity_code: 'not a code', collection_name: 'c', dot_origin: 'o', governance_role: 'governed' },
+          {
+            i: 0,
+            entity_code: 'LOG-004',
+            collection_name: 'c',
+            dot_origin: 'o',
+            governance_role: 'governed',
+          },
+          {
+            i: 1,
+            entity_code: 'not a code',
+            collection_name: 'c',
+            dot_origin: 'o',
+            governance_role: 'governed',
+          },
         ]),
       ]),
     );

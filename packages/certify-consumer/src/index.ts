@@ -1,10 +1,10 @@
+export { canonicalCollectionKey } from './canonical-collection-key.js';
 export {
   type CanonicalCollection,
   type CanonicalCollectionsChange,
   listCanonicalCollections,
   setCanonicalCollections,
 } from './canonical-collections.js';
-export { canonicalCollectionKey } from './canonical-collection-key.js';
 export {
   CANONICAL_COLLECTIONS_TABLE,
   CERTIFIED_INSERT_GUARD_TRIGGER,

@@ -30,12 +30,15 @@ async function requestCount(rowId: string): Promise<number> {
 }
 
 describe('canonical membership compares normalised names', () => {
-  it.each(LOOK_ALIKES)('a row of collection %j gets a promotion request, not a certification', async (name) => {
-    const row = await mint(t.db.pool, { collection: name });
-    await stampInOrder(t.db.pool, row.id);
-    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
-    expect(await requestCount(row.id)).toBe(1);
-  });
+  it.each(LOOK_ALIKES)(
+    'a row of collection %j gets a promotion request, not a certification',
+    async (name) => {
+      const row = await mint(t.db.pool, { collection: name });
+      await stampInOrder(t.db.pool, row.id);
+      expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+      expect(await requestCount(row.id)).toBe(1);
+    },
+  );
 
   it('a different collection still certifies itself', async () => {
     const row = await mint(t.db.pool, { collection: 'kernels' });
@@ -131,7 +134,10 @@ describe('file_promotion_request runs only from the certify trigger', () => {
   it('refuses a direct call even by the owner', async () => {
     const row = await mint(t.db.pool, { collection: 'kernel' });
     const direct = await refusal(t.db.pool.query(CALL, [row.id]));
-    expect(direct).toMatchObject({ code: SQLSTATE.laneViolation, constraint: 'promotion_request_from_trigger' });
+    expect(direct).toMatchObject({
+      code: SQLSTATE.laneViolation,
+      constraint: 'promotion_request_from_trigger',
+    });
     expect(await requestCount(row.id)).toBe(0);
   });
 });

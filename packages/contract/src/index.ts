@@ -174,6 +174,12 @@ export {
   runOutcomeSchema,
   runReportSchema,
 } from './run-report.js';
+export {
+  assertNoCreatableSearchPath,
+  type CreatableSchema,
+  findCreatableSchemasOnSearchPath,
+  schemasOnSearchPath,
+} from './search-path-guard.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-identifier.js';
 export { SQLSTATE, type SqlState } from './sqlstate.js';
 export {
@@ -183,11 +189,5 @@ export {
   type StampMapping,
   stampMappingSchema,
 } from './stamp-mapping.js';
-export {
-  assertNoCreatableSearchPath,
-  type CreatableSchema,
-  findCreatableSchemasOnSearchPath,
-  schemasOnSearchPath,
-} from './search-path-guard.js';
 export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export { type CheckFailure, checkFailureSchema, type StageVerdict, stageVerdictSchema } from './verdict.js';

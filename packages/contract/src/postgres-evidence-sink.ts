@@ -6,12 +6,7 @@ import {
   RESERVED_NOTE_TOPIC_PATTERN,
 } from './evidence.js';
 import { parseOrThrow } from './parse.js';
-import type {
-  EvidenceFilter,
-  EvidenceReading,
-  EvidenceSink,
-  StoredEvidence,
-} from './ports/evidence-sink.js';
+import type { EvidenceFilter, EvidenceReading, EvidenceSink, StoredEvidence } from './ports/evidence-sink.js';
 import type { Queryable } from './ports/queryable.js';
 import { type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 

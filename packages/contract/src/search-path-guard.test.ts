@@ -3,7 +3,10 @@ import { schemasOnSearchPath } from './search-path-guard.js';
 
 describe('schemasOnSearchPath', () => {
   it('resolves $user, keeps quoted names as written and leaves out pg_temp', () => {
-    expect(schemasOnSearchPath('"$user", public', 'birth_lane_reader')).toEqual(['birth_lane_reader', 'public']);
+    expect(schemasOnSearchPath('"$user", public', 'birth_lane_reader')).toEqual([
+      'birth_lane_reader',
+      'public',
+    ]);
     expect(schemasOnSearchPath(' Lane ,"Mixed Case", pg_temp, pg_catalog', 'r')).toEqual([
       'lane',
       'Mixed Case',

@@ -32,7 +32,12 @@ export function sortEvidenceRows(rows: readonly EvidenceRow[]): EvidenceReading 
     } else if (parsed.data.kind !== row.kind) {
       malformed.push({ ...base, problem: `payload kind ${parsed.data.kind} differs from the row's kind` });
     } else {
-      records.push({ id: row.id, recordedAt: row.recorded_at, recordedBy: row.recorded_by, record: parsed.data });
+      records.push({
+        id: row.id,
+        recordedAt: row.recorded_at,
+        recordedBy: row.recorded_by,
+        record: parsed.data,
+      });
     }
   }
   return { records, malformed };

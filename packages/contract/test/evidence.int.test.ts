@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LANE_ROLES, contractSteps } from '../src/contract-steps.js';
+import { contractSteps, LANE_ROLES } from '../src/contract-steps.js';
 import { sqlStateOf } from '../src/errors.js';
 import { PostgresEvidenceSink } from '../src/postgres-evidence-sink.js';
 import { SQLSTATE } from '../src/sqlstate.js';
@@ -63,7 +63,8 @@ function forgedRow(record: ReturnType<typeof forgedEvidenceOfEachKind>[number]) 
     kind: record.kind,
     run_id: (r['runId'] as string | undefined) ?? null,
     row_id: (r['rowId'] as string | undefined) ?? null,
-    check_id: (r['checkId'] as string | undefined) ?? (record.kind === 'ambiguous_row' ? 'ambiguous:forged' : null),
+    check_id:
+      (r['checkId'] as string | undefined) ?? (record.kind === 'ambiguous_row' ? 'ambiguous:forged' : null),
     rule_set_hash: (r['ruleSetHash'] as string | undefined) ?? null,
     message: 'forged',
     payload: record,
@@ -88,23 +89,36 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
   const count = async () =>
     (await t.db.pool.query<{ n: number }>('select count(*)::int as n from birth_lane.evidence')).rows[0]!.n;
 
-  it.each(Object.values(LANE_ROLES))('%s cannot INSERT evidence of any kind, nor draw an id', async (role) => {
-    const before = await count();
-    for (const record of forgedEvidenceOfEachKind(randomUUID())) {
-      const row = forgedRow(record);
-      const error = await as(role)
-        .query(FORGE_SQL, [row.kind, row.run_id, row.row_id, row.check_id, row.rule_set_hash, row.message, row.payload])
+  it.each(Object.values(LANE_ROLES))(
+    '%s cannot INSERT evidence of any kind, nor draw an id',
+    async (role) => {
+      const before = await count();
+      for (const record of forgedEvidenceOfEachKind(randomUUID())) {
+        const row = forgedRow(record);
+        const error = await as(role)
+          .query(FORGE_SQL, [
+            row.kind,
+            row.run_id,
+            row.row_id,
+            row.check_id,
+            row.rule_set_hash,
+            row.message,
+            row.payload,
+          ])
+          .catch((caught: unknown) => caught);
+        expect(sqlStateOf(error), `${role} inserting ${record.kind}`).toBe(SQLSTATE.insufficientPrivilege);
+      }
+      const sequence = await as(role)
+        .query("select nextval('birth_lane.evidence_id_seq')")
         .catch((caught: unknown) => caught);
-      expect(sqlStateOf(error), `${role} inserting ${record.kind}`).toBe(SQLSTATE.insufficientPrivilege);
-    }
-    const sequence = await as(role)
-      .query("select nextval('birth_lane.evidence_id_seq')")
-      .catch((caught: unknown) => caught);
-    expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
-    const truncate = await as(role).query('truncate birth_lane.evidence').catch((caught: unknown) => caught);
-    expect(sqlStateOf(truncate)).toBe(SQLSTATE.insufficientPrivilege);
-    expect(await count()).toBe(before);
-  });
+      expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
+      const truncate = await as(role)
+        .query('truncate birth_lane.evidence')
+        .catch((caught: unknown) => caught);
+      expect(sqlStateOf(truncate)).toBe(SQLSTATE.insufficientPrivilege);
+      expect(await count()).toBe(before);
+    },
+  );
 
   it('append_note records a note as the login; its payload cannot make it another kind', async () => {
     const { login } = logins.get(LANE_ROLES.producer)!;
@@ -159,11 +173,21 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
     await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.after', payload: {} }]);
   });
 
-  it('a forged failure cannot take the real failure\'s place in the failure-once index', async () => {
+  it("a forged failure cannot take the real failure's place in the failure-once index", async () => {
     const runId = randomUUID();
     const real = forgedRow(forgedEvidenceOfEachKind(runId)[0]!);
-    const forgedValues = [real.kind, real.run_id, '77', real.check_id, real.rule_set_hash, 'harmless', real.payload];
-    const forged = await as(LANE_ROLES.producer).query(FORGE_SQL, forgedValues).catch((caught: unknown) => caught);
+    const forgedValues = [
+      real.kind,
+      real.run_id,
+      '77',
+      real.check_id,
+      real.rule_set_hash,
+      'harmless',
+      real.payload,
+    ];
+    const forged = await as(LANE_ROLES.producer)
+      .query(FORGE_SQL, forgedValues)
+      .catch((caught: unknown) => caught);
     expect(sqlStateOf(forged)).toBe(SQLSTATE.insufficientPrivilege);
     // The lane's writer (here the owner, standing in for inspect_batch) records the real one.
     await t.db.pool.query(
@@ -185,7 +209,9 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
 describe('readers survive a malformed record', () => {
   it('read() returns malformed records apart, with id and why; list() leaves them out', async () => {
     const runId = randomUUID();
-    await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.good', runId, payload: {} }]);
+    await new PostgresEvidenceSink(t.db.pool).append([
+      { kind: 'note', topic: 'test.good', runId, payload: {} },
+    ]);
     // As the superuser (the only one who still could): a report missing its counts, a wrong kind.
     const { rows } = await t.db.pool.query<{ id: string }>(
       `insert into birth_lane.evidence (kind, run_id, payload) values

@@ -47,7 +47,9 @@ describe('install refuses a database where a lane role can CREATE on its search_
       expect((error as Error).message).toContain('role birth_lane_reader can CREATE in schema lane_scratch');
       expect((error as Error).message).toContain('REVOKE CREATE ON SCHEMA "lane_scratch" FROM PUBLIC;');
     } finally {
-      await t.db.pool.query(`alter role ${LANE_ROLES.reader} in database ${t.db.databaseName} reset search_path`);
+      await t.db.pool.query(
+        `alter role ${LANE_ROLES.reader} in database ${t.db.databaseName} reset search_path`,
+      );
       await t.db.pool.query('drop schema lane_scratch');
     }
   });

