@@ -1,9 +1,11 @@
+import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
 import { runProducer } from '@birth-lane/inspect-producer';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
+import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';
-import { seedRegistry } from '../seed/seed-registry.js';
+import { DEMO_CANONICAL_COLLECTION, seedRegistry } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
 import { topFailingChecks } from '../status/top-failures.js';
 import { progressBar } from './progress-bar.js';
@@ -41,6 +43,17 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       for (const step of install.nextSteps) say(`                ${step}`);
     }
 
+    if (database.embedded) {
+      // The demo's canonical collection: its rows wait for an approved promotion instead of certifying.
+      const configured = await listCanonicalCollections(database.pool);
+      if (!configured.some((entry) => entry.key === DEMO_CANONICAL_COLLECTION)) {
+        await setCanonicalCollections(database.pool, [
+          ...configured.map((entry) => entry.collectionName),
+          DEMO_CANONICAL_COLLECTION,
+        ]);
+      }
+    }
+
     const { rows } = await database.pool.query<{ n: number }>(
       'select count(*)::int as n from public.birth_registry',
     );
@@ -61,13 +74,18 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       onProgress: ({ scanned }) => inspecting.update(scanned),
     });
     inspecting.finish();
+    // The demo's governed path: canonical rows that completed their stamps got promotion requests;
+    // the demo president and ai_council logins approve them, and each row is promoted once.
+    const promotions: DemoPromotions | null = database.embedded
+      ? await promoteWithDemoApprovals(database.pool, database.url)
+      : null;
     const after = await laneStatus(database.pool);
     const failing = await topFailingChecks(database.pool, { ruleSetHash: report.ruleSetHash ?? undefined });
     const seconds = (performance.now() - began) / 1000;
 
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ report, status: after, topFailingChecks: failing, seconds })}\n`,
+        `${JSON.stringify({ report, status: after, topFailingChecks: failing, promotions, seconds })}\n`,
       );
     } else {
       const n = (value: number) => value.toLocaleString('en').padStart(10);
@@ -80,6 +98,14 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       say(
         `certified now   ${after.registry.certified.toLocaleString('en')} (was ${before.registry.certified.toLocaleString('en')})`,
       );
+      if (promotions !== null && promotions.awaiting > 0) {
+        say(
+          `canonical       ${promotions.awaiting.toLocaleString('en')} ${DEMO_CANONICAL_COLLECTION} rows got promotion requests instead of certification;`,
+        );
+        say(
+          `                ${promotions.promoted.toLocaleString('en')} promoted after approval by the demo president and two ai_council logins`,
+        );
+      }
       say(`ambiguous       ${report.ambiguous.toLocaleString('en')} rows left alone and recorded`);
       say(`observed        ${report.skipped.toLocaleString('en')} rows skipped (out of scope)`);
       say('top failing checks:');

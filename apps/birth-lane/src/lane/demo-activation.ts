@@ -28,7 +28,8 @@ export async function activateWithDemoApprovals(
   return { ...(await activateRuleSet(db, version, { approvalId })), approvalId };
 }
 
-async function connectAs(url: string, login: string, password: string): Promise<pg.Client> {
+/** A pg client logged in as `login` on the server `url` points at (the demo logins use passwords). */
+export async function connectAs(url: string, login: string, password: string): Promise<pg.Client> {
   const target = new URL(url);
   target.username = encodeURIComponent(login);
   target.password = encodeURIComponent(password);

@@ -1,5 +1,8 @@
 import type { Queryable } from '@birth-lane/contract';
 
+/** The demo's canonical collection: `start` configures it, and the seed puts a few hundred rows in it. */
+export const DEMO_CANONICAL_COLLECTION = 'kernel';
+
 /** The field's figures: 1,211,557 uncertified births next to 1,402 certified by hand. */
 export const FIELD_ROWS = 1_211_557 + 1_402;
 
@@ -10,6 +13,8 @@ export const FIELD_ROWS = 1_211_557 + 1_402;
  *  - a few hundred ambiguous rows (GATE set without PEN);
  *  - 10 % `observed` (out of scope);
  *  - about 2 % failing PEN, 2 % STAMP and 2 % GATE, each stage for several different reasons;
+ *  - one row in a thousand in the canonical collection `kernel` (DEMO_CANONICAL_COLLECTION), which
+ *    is never certified automatically but through an approved promotion;
  *  - the rest clean.
  * The lane's triggers are bypassed while seeding (session_replication_role = replica, a superuser
  * setting): the seed reproduces field history, including states the lane now refuses.
@@ -43,8 +48,9 @@ insert into public.birth_registry
    inspect_pen, inspect_stamp, inspect_gate, certified, certified_at)
 select i,
        case when kind = 'pen_code' then 'ent-' || i else 'ENT-' || lpad(i::text, 8, '0') end,
-       case when kind = 'pen_collection' then null else collection end,
+       case when kind = 'pen_collection' then null when kind = 'kernel' then 'kernel' else collection end,
        case when kind = 'gate_species_missing' then null
+            when kind = 'kernel' then 'SP-CORE'
             when kind = 'gate_species_wrong' then 'SP-MOSS'
             else species end,
        case when kind = 'pen_origin' then '   ' else 'dot://source/' || (i % 192) end,
@@ -68,6 +74,7 @@ select i,
              when i % 10 = 0 then 'observed'
              when i % 50 = 1 then (array['pen_code', 'pen_collection', 'pen_origin', 'pen_future'])[1 + (i / 50) % 4]
              when i % 50 = 3 then (array['stamp_name', 'stamp_description', 'stamp_status'])[1 + (i / 50) % 3]
+             when i % 1000 = 17 then 'kernel'
              when i % 50 = 9 then (array['gate_species_missing', 'gate_species_wrong'])[1 + (i / 50) % 2]
              else 'clean'
            end as kind
