@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from './channels/exit-codes.js';
 import { registerApprovalsCommand } from './commands/approvals-command.js';
 import { registerApproversCommand } from './commands/approvers-command.js';
+import { registerCanonicalCommand } from './commands/canonical-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
 import { installCommand } from './commands/install.js';
 import { registerListenCommand } from './commands/listen-command.js';
@@ -99,6 +100,7 @@ registerHttpCommand(program);
 registerApprovalsCommand(program);
 registerApproversCommand(program);
 registerRulesCommand(program);
+registerCanonicalCommand(program);
 
 try {
   await program.parseAsync(process.argv);
