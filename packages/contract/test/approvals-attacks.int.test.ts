@@ -257,7 +257,7 @@ describe('a vote is the caller’s own, in a role the caller holds', () => {
     ['proposerUpper', 'an upper-case login of the proposer'],
     ['proposerZeroWidth', 'a login with zero-width characters in the proposer’s name'],
     ['proposerFullwidth', 'a fullwidth login of the proposer'],
-  ] as const)('the proposer cannot vote: %s (%s)', async (who) => {
+  ] as const)('the proposer cannot vote: %s (%s)', async (who, _description) => {
     const requestId = await propose('proposer', { risk: 'medium' });
     await refusedWithoutTrace(async () => vote(who, requestId), {
       code: SQLSTATE.approvalViolation,
