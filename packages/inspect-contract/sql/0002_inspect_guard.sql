@@ -8,6 +8,10 @@
 -- no query, no call into other schemas (so it needs no privilege beyond the write itself), and an
 -- early return when the stamps are untouched. Reading only NEW and OLD, it may guard any table with
 -- the three stamp columns (a staging copy, say).
+-- No SET search_path (that would cost a GUC save and restore on each of those calls): every
+-- operator is pinned as OPERATOR(pg_catalog.x) and every function qualified, so a caller's
+-- search_path cannot swap one in. IS [NOT] DISTINCT FROM cannot be qualified; it takes `=` for
+-- timestamptz, an exact match that pg_catalog always has and wins unless a path lists it later.
 -- Keep its rules in step with judgeStampTransition (src/judge-stamp-transition.ts); the
 -- integration tests run both over random transitions and compare.
 
@@ -24,7 +28,7 @@ declare
   explanation text;
   refusal_hint text;
 begin
-  if tg_op = 'INSERT' then
+  if tg_op operator(pg_catalog.=) 'INSERT' then
     bad_column := case
       when new.inspect_pen is not null then 'inspect_pen'
       when new.inspect_stamp is not null then 'inspect_stamp'
@@ -34,7 +38,7 @@ begin
       return new;
     end if;
     broken_rule := 'stamp_on_insert';
-    explanation := format('%s may not be set by an INSERT, a row is born with no stamp', bad_column);
+    explanation := pg_catalog.format('%s may not be set by an INSERT, a row is born with no stamp', bad_column);
     refusal_hint := 'Insert the row without stamps; each inspector sets its own stamp later, after a genuine pass.';
   else
     -- Most updates (metadata edits, certification) leave the stamps alone: nothing to judge.
@@ -53,31 +57,31 @@ begin
       bad_column := 'inspect_gate';
     end if;
     if bad_column is not null then
-      if (bad_column = 'inspect_pen' and new.inspect_pen is null)
-         or (bad_column = 'inspect_stamp' and new.inspect_stamp is null)
-         or (bad_column = 'inspect_gate' and new.inspect_gate is null) then
+      if (bad_column operator(pg_catalog.=) 'inspect_pen' and new.inspect_pen is null)
+         or (bad_column operator(pg_catalog.=) 'inspect_stamp' and new.inspect_stamp is null)
+         or (bad_column operator(pg_catalog.=) 'inspect_gate' and new.inspect_gate is null) then
         broken_rule := 'stamp_cleared';
-        explanation := format('%s was already set and may not be cleared', bad_column);
+        explanation := pg_catalog.format('%s was already set and may not be cleared', bad_column);
       else
         broken_rule := 'stamp_changed';
-        explanation := format('%s was already set and may not change: each stamp is set at most once', bad_column);
+        explanation := pg_catalog.format('%s was already set and may not change: each stamp is set at most once', bad_column);
       end if;
       refusal_hint := 'Leave a set stamp alone; a wrong stamp is a repair for governance, not an inspector''s write.';
     else
       -- From here every difference is a stamp going from NULL to a value.
       bad_column := case
-        when old.inspect_pen is null and not isfinite(new.inspect_pen) then 'inspect_pen'
-        when old.inspect_stamp is null and not isfinite(new.inspect_stamp) then 'inspect_stamp'
-        when old.inspect_gate is null and not isfinite(new.inspect_gate) then 'inspect_gate'
+        when old.inspect_pen is null and not pg_catalog.isfinite(new.inspect_pen) then 'inspect_pen'
+        when old.inspect_stamp is null and not pg_catalog.isfinite(new.inspect_stamp) then 'inspect_stamp'
+        when old.inspect_gate is null and not pg_catalog.isfinite(new.inspect_gate) then 'inspect_gate'
       end;
       if bad_column is not null then
         broken_rule := 'stamp_not_finite';
-        explanation := format('%s may not be set to infinity: a stamp records the moment of a genuine pass', bad_column);
+        explanation := pg_catalog.format('%s may not be set to infinity: a stamp records the moment of a genuine pass', bad_column);
         refusal_hint := 'Set the stamp to the time the stage passed, e.g. now().';
       -- The old row is a valid prefix when each set stamp has its predecessor set and not later than it.
       elsif not (
-             (old.inspect_stamp is null or (old.inspect_pen is not null and old.inspect_stamp >= old.inspect_pen))
-         and (old.inspect_gate is null or (old.inspect_stamp is not null and old.inspect_gate >= old.inspect_stamp))
+             (old.inspect_stamp is null or (old.inspect_pen is not null and old.inspect_stamp operator(pg_catalog.>=) old.inspect_pen))
+         and (old.inspect_gate is null or (old.inspect_stamp is not null and old.inspect_gate operator(pg_catalog.>=) old.inspect_stamp))
       ) then
         bad_column := case
           when old.inspect_pen is null and new.inspect_pen is not null then 'inspect_pen'
@@ -85,13 +89,13 @@ begin
           else 'inspect_gate'
         end;
         broken_rule := 'ambiguous_row';
-        explanation := format('the row is already ambiguous, and ambiguous rows are never continued (%s refused)', bad_column);
+        explanation := pg_catalog.format('the row is already ambiguous, and ambiguous rows are never continued (%s refused)', bad_column);
         refusal_hint := 'Classify it with birth_lane.inspect_reason(inspect_pen, inspect_stamp, inspect_gate); repairing it is a governance decision.';
       elsif new.inspect_stamp is not null and new.inspect_pen is null then
         bad_column := 'inspect_stamp';
         broken_rule := 'stamp_without_pen';
         explanation := 'inspect_stamp may be set only after inspect_pen';
-      elsif new.inspect_stamp < new.inspect_pen then
+      elsif new.inspect_stamp operator(pg_catalog.<) new.inspect_pen then
         bad_column := 'inspect_stamp';
         broken_rule := 'stamp_before_pen';
         explanation := 'inspect_stamp may not be earlier than inspect_pen';
@@ -103,7 +107,7 @@ begin
         bad_column := 'inspect_gate';
         broken_rule := 'gate_without_stamp';
         explanation := 'inspect_gate may be set only after inspect_stamp';
-      elsif new.inspect_gate < new.inspect_stamp then
+      elsif new.inspect_gate operator(pg_catalog.<) new.inspect_stamp then
         bad_column := 'inspect_gate';
         broken_rule := 'gate_before_stamp';
         explanation := 'inspect_gate may not be earlier than inspect_stamp';
@@ -118,17 +122,17 @@ begin
   -- and the function keeps working on a table without id or entity_code columns.
   raise exception using
     errcode = 'BL001',
-    message = format('inspect stud refused the %s on %I.%I: %s (rule %s)',
-      lower(tg_op), tg_table_schema, tg_table_name, explanation, broken_rule),
-    detail = format('row %s; new stamps inspect_pen=%s, inspect_stamp=%s, inspect_gate=%s',
-      coalesce(to_jsonb(new) ->> 'entity_code', to_jsonb(new) ->> 'id', '(unnamed)'),
+    message = pg_catalog.format('inspect stud refused the %s on %I.%I: %s (rule %s)',
+      pg_catalog.lower(tg_op), tg_table_schema, tg_table_name, explanation, broken_rule),
+    detail = pg_catalog.format('row %s; new stamps inspect_pen=%s, inspect_stamp=%s, inspect_gate=%s',
+      coalesce(pg_catalog.to_jsonb(new) operator(pg_catalog.->>) 'entity_code', pg_catalog.to_jsonb(new) operator(pg_catalog.->>) 'id', '(unnamed)'),
       coalesce(new.inspect_pen::text, 'NULL'), coalesce(new.inspect_stamp::text, 'NULL'),
       coalesce(new.inspect_gate::text, 'NULL')),
     hint = refusal_hint,
     schema = tg_table_schema,
     table = tg_table_name,
     column = bad_column,
-    constraint = 'inspect_stud.' || broken_rule;
+    constraint = 'inspect_stud.' operator(pg_catalog.||) broken_rule;
 end
 $$;
 

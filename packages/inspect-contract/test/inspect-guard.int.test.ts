@@ -147,40 +147,40 @@ describe('INSERT', () => {
     });
   });
 
-  it('lets the birth role mint an unstamped row, and never name a stamp column', async () => {
+  it('refuses the birth role any INSERT, stamped or not: it mints only through birth_lane.mint_birth', async () => {
     const plain = entityCode('birth');
     const stamped = entityCode('birth-stamped');
     await asRole(LANE_ROLES.birth, async (client) => {
-      await client.query(
-        'insert into public.birth_registry (entity_code, collection_name) values ($1::text, $2::text)',
-        [plain, 'animals'],
-      );
-      const refused = await client
-        .query('insert into public.birth_registry (entity_code, inspect_pen) values ($1::text, now())', [
-          stamped,
-        ])
-        .then(
+      for (const [sql, code] of [
+        [
+          'insert into public.birth_registry (entity_code, collection_name) values ($1::text, now()::text)',
+          plain,
+        ],
+        ['insert into public.birth_registry (entity_code, inspect_pen) values ($1::text, now())', stamped],
+      ] as const) {
+        const refused = await client.query(sql, [code]).then(
           () => undefined,
           (error: unknown) => error,
         );
-      expect(sqlStateOf(refused)).toBe(SQLSTATE.insufficientPrivilege);
+        expect(sqlStateOf(refused)).toBe(SQLSTATE.insufficientPrivilege);
+      }
     });
-    expect(await rowsWithCode(plain)).toBe(1);
+    expect(await rowsWithCode(plain)).toBe(0);
     expect(await rowsWithCode(stamped)).toBe(0);
   });
 });
 
 describe('UPDATE', () => {
-  it('accepts PEN, STAMP and GATE in three separate updates by the producer role', async () => {
+  // As the owner: stamps are written by birth_lane.inspect_batch, which runs with the owner's rights
+  // (the producer role itself has no UPDATE on the stamps).
+  it('accepts PEN, STAMP and GATE in three separate updates', async () => {
     const id = await birth(t.db.pool, 'ordered');
-    await asRole(LANE_ROLES.producer, async (client) => {
-      for (const column of ['inspect_pen', 'inspect_stamp', 'inspect_gate']) {
-        await client.query(
-          `update public.birth_registry set ${column} = clock_timestamp() where id = $1::bigint`,
-          [id],
-        );
-      }
-    });
+    for (const column of ['inspect_pen', 'inspect_stamp', 'inspect_gate']) {
+      await t.db.pool.query(
+        `update public.birth_registry set ${column} = clock_timestamp() where id = $1::bigint`,
+        [id],
+      );
+    }
     const { rows } = await t.db.pool.query<{ state: string }>(
       `select birth_lane.inspect_state(inspect_pen, inspect_stamp, inspect_gate) as state
          from public.birth_registry where id = $1::bigint`,

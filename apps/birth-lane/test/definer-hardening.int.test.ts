@@ -1,0 +1,34 @@
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { describe, expect, it } from 'vitest';
+import { laneSteps } from '../src/lane/lane-steps.js';
+
+const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'definer-hardening' });
+
+/** Definer functions PUBLIC may call: they answer about the caller's own transaction and leak nothing. */
+const PUBLIC_DEFINERS = ['promotion_pass_active(bigint)'];
+
+describe('every SECURITY DEFINER function of the lane', () => {
+  it('pins search_path to pg_catalog, pg_temp', async () => {
+    const { rows } = await t.db.pool.query<{ fn: string; config: string[] | null }>(
+      `select p.oid::regprocedure::text as fn, p.proconfig as config
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where p.prosecdef and n.nspname in ('birth_lane', 'public')
+        order by 1`,
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    const unpinned = rows.filter((row) => !row.config?.includes('search_path=pg_catalog, pg_temp'));
+    expect(unpinned).toEqual([]);
+  });
+
+  it('is not executable by PUBLIC, but for the few that leak nothing', async () => {
+    const { rows } = await t.db.pool.query<{ fn: string }>(
+      `select replace(p.oid::regprocedure::text, 'birth_lane.', '') as fn
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where p.prosecdef and n.nspname = 'birth_lane'
+          and exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                       where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+        order by 1`,
+    );
+    expect(rows.map((row) => row.fn)).toEqual(PUBLIC_DEFINERS);
+  });
+});
