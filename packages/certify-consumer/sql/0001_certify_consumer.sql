@@ -22,13 +22,15 @@ immutable
 strict
 parallel safe
 as $$
-  select pg_catalog.translate(
+  -- A name already in normal form (lower-case ASCII letters, digits, _ . -) is its own key: that
+  -- check costs about a tenth of the full rule, and it is the common case on a backlog run.
+  select case when p_name operator(pg_catalog.~) '^[a-z0-9_.-]*$' then p_name else pg_catalog.translate(
     pg_catalog.btrim(
       pg_catalog.regexp_replace(
         pg_catalog.regexp_replace(pg_catalog.normalize(p_name, 'NFKC'), '[\u00AD\u200B-\u200D\u2060\uFEFF]', '', 'g'),
         '[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+', ' ', 'g'),
       ' '),
-    'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') end
 $$;
 
 -- Which collections hold canonical/kernel entities is configuration, kept as rows, not code.
