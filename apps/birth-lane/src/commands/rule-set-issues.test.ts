@@ -9,7 +9,7 @@ describe('annotateIssues', () => {
 
   it('names the check by its id, or by its place when it has none', () => {
     const issues = annotateIssues(text, [
-      { field: 'stages.pen.0.pattern', rule: 'portable_regex', message: 'bad' },
+      { field: 'stages.pen.0.pattern', rule: 'portable_regex', message: 'check pen.a: bad' },
       { field: 'stages.pen.1.id', rule: 'required', message: 'missing' },
       { field: 'version', rule: 'semver', message: 'no' },
     ]);

@@ -28,13 +28,12 @@ export function annotateIssues(text: string, issues: readonly ValidationIssue[])
     }
     const [, stage, index] = match as unknown as [string, string, string];
     const id = checkIdAt(document, stage, Number(index));
-    return {
-      check: id ?? `#${index} of ${stage}`,
-      stage,
-      field: issue.field,
-      rule: issue.rule,
-      message: issue.message,
-    };
+    const check = id ?? `#${index} of ${stage}`;
+    // Some messages already start by naming the check; it is named once, in front.
+    const message = issue.message.startsWith(`check ${check}: `)
+      ? issue.message.slice(`check ${check}: `.length)
+      : issue.message;
+    return { check, stage, field: issue.field, rule: issue.rule, message };
   });
 }
 

@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import {
   BirthLaneError,
+  type Check,
+  canonicalJson,
   type Database,
   INSPECT_STAGES,
   type RuleSet,
   ruleSetHash,
   ruleSetVersionSchema,
+  SQLSTATE,
+  sqlStateOf,
   ValidationError,
 } from '@birth-lane/contract';
 import {
@@ -223,6 +227,14 @@ async function withDatabase(work: (db: Database) => Promise<number>): Promise<nu
   const database = await openDatabase(loadConfig());
   try {
     return await work(database.pool);
+  } catch (error) {
+    const state = sqlStateOf(error);
+    if (state !== SQLSTATE.undefinedTable && state !== SQLSTATE.undefinedFunction) throw error;
+    throw new BirthLaneError(
+      'CONFIGURATION_INVALID',
+      `The lane is not installed (or not fully) in this database (${(error as Error).message}): run \`birth-lane install\` first.`,
+      { cause: error },
+    );
   } finally {
     await database.close();
   }
@@ -317,10 +329,21 @@ function formatDiff(diff: RuleSetDiff): string {
     for (const check of each.added) lines.push(`  + ${check.id}  ${describeCheck(check)}`);
     for (const check of each.removed) lines.push(`  - ${check.id}  ${describeCheck(check)}`);
     for (const change of each.changed)
-      lines.push(`  ~ ${change.id}  ${describeCheck(change.from)}  →  ${describeCheck(change.to)}`);
+      lines.push(`  ~ ${change.id}  ${describeChange(change.from, change.to)}`);
     if (each.reordered) lines.push('  checks reordered (failures are reported in check order)');
     if (each.added.length + each.removed.length + each.changed.length === 0 && !each.reordered)
       lines.push('  unchanged');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What differs between two versions of a check, property by property: `max 512 → 256`. */
+function describeChange(from: Check, to: Check): string {
+  const before = from as unknown as Record<string, unknown>;
+  const after = to as unknown as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (key) => canonicalJson(before[key] ?? null) !== canonicalJson(after[key] ?? null),
+  );
+  const shown = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
+  return keys.map((key) => `${key} ${shown(before[key])} → ${shown(after[key])}`).join('; ');
 }
