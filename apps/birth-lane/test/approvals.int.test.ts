@@ -14,6 +14,7 @@ const logins = {
   president: `bl_cli_${suffix}_president`,
   council1: `bl_cli_${suffix}_council1`,
   council2: `bl_cli_${suffix}_council2`,
+  nobody: `bl_cli_${suffix}_nobody`,
 };
 
 /** DATABASE_URL of the test database, logged in as `login`: the CLI then acts as that person. */
@@ -120,7 +121,7 @@ describe('birth-lane approvers and approvals, each person through their own logi
     expect(JSON.parse(open.stdout).map((listedRequest: { id: string }) => listedRequest.id)).toContain(
       request.id,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('names the flag and the rule of a bad request or vote (exit 64), before touching the database', async () => {
     const lowRisk = await as(logins.proposer, [
@@ -157,8 +158,11 @@ describe('birth-lane approvers and approvals, each person through their own logi
     const both = await as(logins.council1, ['approvals', 'vote', '1', '--approve', '--reject']);
     expect(both.code).toBe(EXIT_CODES.usage);
     expect(both.stderr).toMatch(/--approve\/--reject: give exactly one .*rule: exactly_one/);
+    const noRole = await as(logins.nobody, ['approvals', 'list']);
+    expect(noRole.code).toBe(EXIT_CODES.failed);
+    expect(noRole.stderr).toMatch(/FORBIDDEN_ACTION: .*birth_lane_reader \(to read\)/);
     const badRole = await asAdmin(['approvers', 'grant', logins.council1, '--as', 'member']);
     expect(badRole.code).toBe(EXIT_CODES.usage);
     expect(badRole.stderr).toMatch(/--as: must be president, ai_council or approver/);
-  }, 120_000);
+  }, 300_000);
 });

@@ -3,6 +3,8 @@ import {
   BirthLaneError,
   PostgresApprovalGate,
   type Queryable,
+  SQLSTATE,
+  sqlStateOf,
 } from '@birth-lane/contract';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../channels/exit-codes.js';
@@ -187,6 +189,15 @@ async function withDatabase(work: (db: Queryable) => Promise<number>): Promise<n
   const database = await openDatabase(loadConfig(), { poolSize: 2 });
   try {
     return await work(database.pool);
+  } catch (error) {
+    // A login without a lane role: say which roles open the approvals, not a stack trace.
+    if (sqlStateOf(error) !== SQLSTATE.insufficientPrivilege) throw error;
+    throw new BirthLaneError(
+      'FORBIDDEN_ACTION',
+      `${(error as Error).message}: the login needs birth_lane_governance (to propose), an approver role ` +
+        '(birth_lane_president, birth_lane_ai_council or birth_lane_approver, to vote) or birth_lane_reader (to read)',
+      { cause: error },
+    );
   } finally {
     await database.close();
   }
