@@ -56,10 +56,6 @@ grant execute on function birth_lane.request_approval(text, jsonb, text, text, i
   birth_lane.cast_vote(bigint, text, text, text) to birth_lane_governance;
 grant select on birth_lane.evidence to birth_lane_governance;
 
--- Reader: dashboards and status.
-grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes,
-  birth_lane.approval_uses to birth_lane_reader;
-
 -- Approvers: holding birth_lane_president, birth_lane_ai_council or birth_lane_approver is being an
 -- approver of that kind (S1). An administrator grants them to people's own logins
 -- (`birth-lane approvers grant <login> --as president`); cast_vote checks the membership itself.
@@ -85,6 +81,10 @@ grant select on birth_lane.approval_requests, birth_lane.approval_votes, birth_l
 grant execute on function birth_lane.request_approval(text, jsonb, text, text, interval),
   birth_lane.cast_vote(bigint, text, text, text)
   to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
+
+-- Reader: dashboards and status.
+grant select on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes,
+  birth_lane.approval_uses to birth_lane_reader;
 
 -- Evidence (S7): no lane role inserts into the log or draws its ids, whatever was granted before
 -- (this loop also covers roles added later, such as the approver roles). Every record is written
