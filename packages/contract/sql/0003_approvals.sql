@@ -320,6 +320,11 @@ begin
     raise exception using errcode = 'BL003', constraint = 'approval_scope',
       message = 'birth_lane.request_approval: the scope must be a non-empty JSON object; an approval is never blanket';
   end if;
+  -- Flat scopes only, as approvalScopeSchema says: equality of nested values is easy to get wrong.
+  if exists (select 1 from pg_catalog.jsonb_each(p_scope) entry where pg_catalog.jsonb_typeof(entry.value) in ('object', 'array')) then
+    raise exception using errcode = 'BL003', constraint = 'approval_scope',
+      message = 'birth_lane.request_approval: scope values must be strings, numbers, booleans or null';
+  end if;
   if p_reason is null or btrim(p_reason) = '' then
     raise exception using errcode = 'BL003', constraint = 'approval_reason',
       message = 'birth_lane.request_approval: say why (p_reason)';

@@ -306,6 +306,16 @@ describe('requests', () => {
         ),
       { code: SQLSTATE.approvalViolation, constraint: 'approval_expiry' },
     );
+    for (const scope of ['{}', '[1]', '{"nested":{"a":1}}']) {
+      await refusedWithoutTrace(
+        async () =>
+          (await as('attacker')).query(
+            "select birth_lane.request_approval('gate_flip', $1::jsonb, 'high', 'r')",
+            [scope],
+          ),
+        { code: SQLSTATE.approvalViolation, constraint: 'approval_scope' },
+      );
+    }
   });
 });
 
