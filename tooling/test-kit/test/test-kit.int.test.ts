@@ -45,6 +45,22 @@ describe('a test file database (useTestDatabase)', () => {
     }
   });
 
+  test('connectAs() logs in as another role, even one whose name needs quoting', async () => {
+    // A name with a capital, a space and a zero-width space: it must reach the server unchanged.
+    const login = `Bl Kit ${randomUUID().slice(0, 8)}\u200b`;
+    await t.db.pool.query(`CREATE ROLE ${pg.escapeIdentifier(login)} LOGIN PASSWORD 'kit-test'`);
+    try {
+      const client = await t.db.connectAs(login, 'kit-test');
+      const { rows } = await client.query<{ who: string; db: string }>(
+        'SELECT session_user AS who, current_database() AS db',
+      );
+      expect(rows[0]).toEqual({ who: login, db: t.db.databaseName });
+      await client.end();
+    } finally {
+      await t.db.pool.query(`DROP ROLE ${pg.escapeIdentifier(login)}`);
+    }
+  });
+
   test('connect() gives an independent session on the same database', async () => {
     const client = await t.db.connect();
     const { rows } = await client.query<{ db: string; pid: number }>(
