@@ -1,5 +1,5 @@
 import type { Database } from '@birth-lane/contract';
-import { approveWithDemoLogins } from '@birth-lane/contract/testing';
+import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { type ActivatedRuleSet, activateRuleSet, loadRuleSet } from '@birth-lane/inspect-producer';
 import pg from 'pg';
 

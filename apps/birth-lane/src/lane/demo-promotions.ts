@@ -1,6 +1,6 @@
-import type { Database, Queryable } from '@birth-lane/contract';
-import { DEMO_APPROVERS, ensureDemoApprovers } from '@birth-lane/contract/testing';
 import { promote } from '@birth-lane/certify-consumer';
+import type { Database, Queryable } from '@birth-lane/contract';
+import { DEMO_APPROVERS, ensureDemoApprovers } from '@birth-lane/contract/demo-approvers';
 import { connectAs } from './demo-activation.js';
 
 export interface DemoPromotions {
@@ -35,7 +35,8 @@ export async function promoteWithDemoApprovals(db: Database, url: string): Promi
       await session.end();
     }
   }
-  for (const request of open) await promote(db, { rowId: request.rowId, approvalRequestId: request.requestId });
+  for (const request of open)
+    await promote(db, { rowId: request.rowId, approvalRequestId: request.requestId });
   return { awaiting: open.length, promoted: open.length };
 }
 
