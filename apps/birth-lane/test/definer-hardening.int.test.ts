@@ -1,11 +1,19 @@
+import { defaultRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 
 const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'definer-hardening' });
 
 /** Definer functions PUBLIC may call: they answer about the caller's own transaction and leak nothing. */
 const PUBLIC_DEFINERS = ['promotion_pass_active(bigint)'];
+
+// Activation compiles birth_lane.inspect_batch from the rule set: it must be pinned too.
+beforeAll(async () => {
+  await saveRuleSet(t.db.pool, defaultRuleSet);
+  await activateWithDemoApprovals(t.db.pool, t.db.connectionString, defaultRuleSet.version);
+});
 
 describe('every SECURITY DEFINER function of the lane', () => {
   it('pins search_path to pg_catalog, pg_temp', async () => {
@@ -15,7 +23,7 @@ describe('every SECURITY DEFINER function of the lane', () => {
         where p.prosecdef and n.nspname in ('birth_lane', 'public')
         order by 1`,
     );
-    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.map((row) => row.fn)).toContain('birth_lane.inspect_batch(uuid,bigint,bigint,integer)');
     const unpinned = rows.filter((row) => !row.config?.includes('search_path=pg_catalog, pg_temp'));
     expect(unpinned).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVER_DATABASE_ROLES } from '../src/approval.js';
 import { contractSteps, LANE_ROLES } from '../src/contract-steps.js';
 import { sqlStateOf } from '../src/errors.js';
 import { PostgresEvidenceSink } from '../src/postgres-evidence-sink.js';
@@ -76,11 +77,12 @@ const FORGE_SQL = `insert into birth_lane.evidence (kind, run_id, row_id, check_
 
 describe('evidence is written only through typed writers (as LOGIN roles of each lane role)', () => {
   const logins = new Map<string, LaneLogin>();
+  // The lane roles and the approver roles: none may write the log directly.
+  const ROLES = [...Object.values(LANE_ROLES), ...Object.values(APPROVER_DATABASE_ROLES)];
   const as = (role: string) => logins.get(role)!.client;
 
   beforeAll(async () => {
-    for (const role of Object.values(LANE_ROLES))
-      logins.set(role, await createLaneLogin(t.db.pool, t.db.connectionString, role));
+    for (const role of ROLES) logins.set(role, await createLaneLogin(t.db.pool, t.db.connectionString, role));
   });
   afterAll(async () => {
     await dropLaneLogins(t.db.pool, [...logins.values()]);
@@ -89,36 +91,33 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
   const count = async () =>
     (await t.db.pool.query<{ n: number }>('select count(*)::int as n from birth_lane.evidence')).rows[0]!.n;
 
-  it.each(Object.values(LANE_ROLES))(
-    '%s cannot INSERT evidence of any kind, nor draw an id',
-    async (role) => {
-      const before = await count();
-      for (const record of forgedEvidenceOfEachKind(randomUUID())) {
-        const row = forgedRow(record);
-        const error = await as(role)
-          .query(FORGE_SQL, [
-            row.kind,
-            row.run_id,
-            row.row_id,
-            row.check_id,
-            row.rule_set_hash,
-            row.message,
-            row.payload,
-          ])
-          .catch((caught: unknown) => caught);
-        expect(sqlStateOf(error), `${role} inserting ${record.kind}`).toBe(SQLSTATE.insufficientPrivilege);
-      }
-      const sequence = await as(role)
-        .query("select nextval('birth_lane.evidence_id_seq')")
+  it.each(ROLES)('%s cannot INSERT evidence of any kind, nor draw an id', async (role) => {
+    const before = await count();
+    for (const record of forgedEvidenceOfEachKind(randomUUID())) {
+      const row = forgedRow(record);
+      const error = await as(role)
+        .query(FORGE_SQL, [
+          row.kind,
+          row.run_id,
+          row.row_id,
+          row.check_id,
+          row.rule_set_hash,
+          row.message,
+          row.payload,
+        ])
         .catch((caught: unknown) => caught);
-      expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
-      const truncate = await as(role)
-        .query('truncate birth_lane.evidence')
-        .catch((caught: unknown) => caught);
-      expect(sqlStateOf(truncate)).toBe(SQLSTATE.insufficientPrivilege);
-      expect(await count()).toBe(before);
-    },
-  );
+      expect(sqlStateOf(error), `${role} inserting ${record.kind}`).toBe(SQLSTATE.insufficientPrivilege);
+    }
+    const sequence = await as(role)
+      .query("select nextval('birth_lane.evidence_id_seq')")
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(sequence)).toBe(SQLSTATE.insufficientPrivilege);
+    const truncate = await as(role)
+      .query('truncate birth_lane.evidence')
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(truncate)).toBe(SQLSTATE.insufficientPrivilege);
+    expect(await count()).toBe(before);
+  });
 
   it('append_note records a note as the login; its payload cannot make it another kind', async () => {
     const { login } = logins.get(LANE_ROLES.producer)!;
