@@ -56,3 +56,30 @@ describe('RunHistory', () => {
     expect(history.get(newer.id)).toBe(newer);
   });
 });
+
+describe('RunHistory with a malformed report', () => {
+  it('marks the run failed with MALFORMED_REPORT, says what is wrong, and keeps no report', () => {
+    const history = new RunHistory();
+    const run = history.begin({});
+    const now = new Date();
+    history.finish(run, {
+      runId: 'not-a-uuid',
+      ruleSetVersion: '1.0.0',
+      ruleSetHash: 'a'.repeat(64),
+      channel: 'http',
+      outcome: 'completed',
+      startedAt: now,
+      endedAt: now,
+      scanned: -1,
+      passed: { pen: 0, stamp: 0, gate: 0 },
+      failed: { pen: 0, stamp: 0, gate: 0 },
+      skipped: 0,
+      ambiguous: 0,
+    });
+    expect(history.running).toBeUndefined();
+    const resource = runResource(run);
+    expect(resource).toMatchObject({ status: 'failed', error: { code: 'MALFORMED_REPORT' } });
+    expect(resource.error?.message).toMatch(/runId.*scanned|scanned.*runId/s);
+    expect(resource).not.toHaveProperty('report');
+  });
+});

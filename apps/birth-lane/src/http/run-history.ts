@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { BirthLaneError, type RunOutcome, type RunReport } from '@birth-lane/contract';
+import {
+  BirthLaneError,
+  type RunOutcome,
+  type RunReport,
+  runReportSchema,
+  toIssues,
+} from '@birth-lane/contract';
 import type { RunRequest } from './run-request.js';
 
 /** `running` until the producer returns, then its report's outcome; `failed` also when it threw. */
@@ -53,10 +59,26 @@ export class RunHistory {
     return run;
   }
 
+  /**
+   * Records the runner's report. A report that does not match the contract's schema (a
+   * replacement ProducerRunner may return anything) is not trusted: the run is marked failed
+   * with code MALFORMED_REPORT and what is wrong, and the channel goes on.
+   */
   finish(run: HttpRun, report: RunReport): void {
-    run.status = report.outcome;
-    run.report = report;
-    run.endedAt = report.endedAt;
+    const checked = runReportSchema.safeParse(report);
+    if (!checked.success) {
+      run.status = 'failed';
+      run.endedAt = new Date();
+      const problems = toIssues(checked.error).map((issue) => `${issue.field}: ${issue.message}`);
+      run.error = {
+        code: 'MALFORMED_REPORT',
+        message: `the run's report is malformed: ${problems.join('; ')}`,
+      };
+      return;
+    }
+    run.status = checked.data.outcome;
+    run.report = checked.data;
+    run.endedAt = checked.data.endedAt;
   }
 
   fail(run: HttpRun, error: unknown): void {

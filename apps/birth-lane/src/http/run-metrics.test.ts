@@ -61,3 +61,17 @@ describe('RunMetrics', () => {
     expect(sample(text, 'birth_lane_database_up')).toBe('1');
   });
 });
+
+describe('RunMetrics with a malformed report', () => {
+  it('counts it apart as a failed run and adds none of its numbers', () => {
+    const metrics = new RunMetrics();
+    metrics.runFinished(report({ scanned: -5 }));
+    metrics.runFinished({ ...report(), outcome: 'exploded' } as unknown as RunReport);
+    metrics.runFinished(report());
+    const text = metrics.render(1);
+    expect(sample(text, 'birth_lane_malformed_reports_total')).toBe('2');
+    expect(sample(text, 'birth_lane_runs_total{outcome="failed"}')).toBe('2');
+    expect(sample(text, 'birth_lane_runs_total{outcome="completed"}')).toBe('1');
+    expect(sample(text, 'birth_lane_rows_scanned_total')).toBe('10');
+  });
+});

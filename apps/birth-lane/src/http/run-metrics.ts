@@ -1,4 +1,4 @@
-import { RUN_OUTCOMES, type RunOutcome, type RunReport } from '@birth-lane/contract';
+import { RUN_OUTCOMES, type RunOutcome, type RunReport, runReportSchema } from '@birth-lane/contract';
 
 const STAGES = ['pen', 'stamp', 'gate'] as const;
 
@@ -18,13 +18,23 @@ export class RunMetrics {
   readonly #failed = { pen: 0, stamp: 0, gate: 0 };
   #inProgress = 0;
   #lastRunSeconds: number | null = null;
+  #malformedReports = 0;
 
   runStarted(): void {
     this.#inProgress = 1;
   }
 
-  runFinished(report: RunReport): void {
+  /** A report that does not match the contract's schema is counted apart, never added up. */
+  runFinished(unchecked: RunReport): void {
     this.#inProgress = 0;
+    const checked = runReportSchema.safeParse(unchecked);
+    if (!checked.success) {
+      this.#malformedReports += 1;
+      this.#runs.failed += 1;
+      this.#lastRunSeconds = Date.now() / 1000;
+      return;
+    }
+    const report = checked.data;
     this.#runs[report.outcome] += 1;
     this.#scanned += report.scanned;
     this.#skipped += report.skipped;
@@ -76,6 +86,12 @@ export class RunMetrics {
       'counter',
       'Stage failures recorded as evidence, by stage.',
       STAGES.map((stage) => [`{stage="${stage}"}`, this.#failed[stage]]),
+    );
+    metric(
+      'birth_lane_malformed_reports_total',
+      'counter',
+      'Runs whose report did not match the contract schema (counted as failed, never added up).',
+      [['', this.#malformedReports]],
     );
     metric('birth_lane_run_in_progress', 'gauge', '1 while a run started by this channel is in progress.', [
       ['', this.#inProgress],
