@@ -17,17 +17,24 @@ export const contractSteps: readonly Step[] = [
   }),
   sqlStep({
     id: 'contract/0002_evidence',
-    title: 'append-only evidence log',
+    title: 'append-only evidence log, written only by typed writers (append_note for notes)',
     risk: 'low',
     prerequisites: ['contract/0001_registry'],
     mutation: readSqlFile(SQL_DIR, '0002_evidence.sql'),
-    rollback:
-      'drop table if exists birth_lane.evidence; drop function if exists birth_lane.refuse_change_to_append_only();',
+    rollback: [
+      'drop function if exists birth_lane.append_note(text, jsonb, uuid);',
+      'drop table if exists birth_lane.evidence;',
+      'drop function if exists birth_lane.fn_evidence_server_set();',
+      'drop function if exists birth_lane.refuse_change_to_append_only();',
+    ].join(' '),
     footprint: [
       'table:birth_lane.evidence',
       'function:birth_lane.refuse_change_to_append_only()',
+      'function:birth_lane.fn_evidence_server_set()',
+      'function:birth_lane.append_note(text,jsonb,uuid)',
       'trigger:birth_lane.evidence.evidence_append_only',
       'trigger:birth_lane.evidence.evidence_no_truncate',
+      'trigger:birth_lane.evidence.evidence_server_set',
     ],
   }),
   sqlStep({
