@@ -59,6 +59,12 @@ begin
       message = format('birth refused for %s: governance_role %L must be one of governed, observed (rule: one_of)',
         p_entity_code, p_governance_role);
   end if;
+  -- 'infinity' / '-infinity' would pass every "not in the future" check and break every age
+  -- computed from born_at (status: "cannot subtract infinite timestamps").
+  if p_born_at is not null and not isfinite(p_born_at) then
+    raise exception using errcode = 'BL001', column = 'born_at', constraint = 'birth_born_at_finite',
+      message = format('birth refused for %s: born_at %s must be a finite time (rule: finite)', p_entity_code, p_born_at);
+  end if;
 
   insert into public.birth_registry
     (entity_code, collection_name, dot_origin, governance_role, species_code, born_at, name, description, status)
@@ -121,19 +127,23 @@ begin
            when length(btrim(input.dot_origin)) > 256 then 'dot_origin must be at most 256 characters (rule: max)'
            when input.governance_role is null or input.governance_role not in ('governed', 'observed')
              then 'governance_role must be one of governed, observed (rule: one_of)'
+           when input.born_at is not null and not isfinite(input.born_at)
+             then 'born_at must be a finite time (rule: finite)'
          end as problem
     into bad
     from jsonb_to_recordset(p_inputs) as input(
-      i int, entity_code text, collection_name text, dot_origin text, governance_role text)
+      i int, entity_code text, collection_name text, dot_origin text, governance_role text, born_at timestamptz)
    where input.entity_code is null
       or input.entity_code !~ '^[A-Z][A-Z0-9]{0,31}-[0-9]{3,24}$'
       or input.collection_name is null or btrim(input.collection_name) = '' or length(btrim(input.collection_name)) > 128
       or input.dot_origin is null or btrim(input.dot_origin) = '' or length(btrim(input.dot_origin)) > 256
       or input.governance_role is null or input.governance_role not in ('governed', 'observed')
+      or (input.born_at is not null and not isfinite(input.born_at))
    order by input.i
    limit 1;
   if found then
     raise exception using errcode = 'BL001',
+      constraint = case when bad.problem like 'born_at %' then 'birth_born_at_finite' else '' end,
       message = format('birth refused for inputs.%s (%s): %s', bad.i, coalesce(bad.entity_code, 'no entity_code'), bad.problem);
   end if;
 

@@ -77,3 +77,13 @@ describe('parseBirthInputs', () => {
     expect(error.issues[0]).toMatchObject({ field: 'inputs', rule: 'type' });
   });
 });
+
+describe('born_at must be finite', () => {
+  it.each(['infinity', '-infinity', 'Infinity'])(
+    'refuses born_at %j naming the field and the rule finite',
+    (at) => {
+      const error = validationError(() => parseBirthInput({ ...good, born_at: at } as unknown as BirthInput));
+      expect(error.issues).toEqual([expect.objectContaining({ field: 'born_at', rule: 'finite' })]);
+    },
+  );
+});

@@ -97,3 +97,51 @@ describe('birth_lane.mint_birth', () => {
     expect(sqlStateOf(error)).toBe(SQLSTATE.undefinedFunction);
   });
 });
+
+describe('born_at must be a finite time (M3)', () => {
+  it.each(['infinity', '-infinity'])(
+    'mint_birth refuses born_at %s with BL001 naming the field and rule',
+    async (at) => {
+      const before = await registryCount(t.db.pool);
+      const error = await t.db.pool
+        .query(
+          "select birth_lane.mint_birth('INF-001', 'species', 'test:sql', 'governed', null, $1::timestamptz)",
+          [at],
+        )
+        .catch((caught: unknown) => caught);
+      expect(sqlStateOf(error)).toBe(SQLSTATE.laneViolation);
+      expect(error).toMatchObject({ constraint: 'birth_born_at_finite', column: 'born_at' });
+      expect((error as Error).message).toMatch(/born_at .* finite time \(rule: finite\)/);
+      expect(await registryCount(t.db.pool)).toBe(before);
+    },
+  );
+
+  it.each(['infinity', '-infinity'])('mint_births refuses the whole chunk for born_at %s', async (at) => {
+    const before = await registryCount(t.db.pool);
+    const error = await t.db.pool
+      .query('select * from birth_lane.mint_births($1::jsonb)', [
+        JSON.stringify([
+          {
+            i: 0,
+            entity_code: 'INF-002',
+            collection_name: 'species',
+            dot_origin: 'o',
+            governance_role: 'governed',
+          },
+          {
+            i: 1,
+            entity_code: 'INF-003',
+            collection_name: 'species',
+            dot_origin: 'o',
+            governance_role: 'governed',
+            born_at: at,
+          },
+        ]),
+      ])
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(error)).toBe(SQLSTATE.laneViolation);
+    expect(error).toMatchObject({ constraint: 'birth_born_at_finite' });
+    expect((error as Error).message).toMatch(/inputs\.1 .*born_at must be a finite time \(rule: finite\)/);
+    expect(await registryCount(t.db.pool)).toBe(before);
+  });
+});

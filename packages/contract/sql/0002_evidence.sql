@@ -107,10 +107,29 @@ begin
     raise exception using errcode = 'BL001', constraint = 'evidence_note_topic',
       message = format('birth_lane.append_note: topic %L must be a lower-case topic such as queue.job', p_topic);
   end if;
-  if p_topic ~ '^(certify|approval|rules|inspect)\.' then
+  -- Reserved by prefix whatever separator follows (certify.x, certify-x, certify_x, certify), and
+  -- every evidence kind's name (run_report, approval_used, ...). Keep identical to
+  -- RESERVED_NOTE_TOPIC_PATTERN in @birth-lane/contract.
+  if p_topic operator(pg_catalog.~) '^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note)([._-]|$)' then
     raise exception using errcode = 'BL001', constraint = 'evidence_note_topic_reserved',
       message = format('birth_lane.append_note: topic %L is reserved for the lane''s own functions '
-                       '(certify.*, approval.*, rules.*, inspect.*)', p_topic);
+                       '(certify, approval, rules, inspect, install, promotion, run and the evidence kinds, '
+                       'with any separator)', p_topic);
+  end if;
+  -- A note may attach to a run only if this very login began it (birth_lane.begin_run records
+  -- session_user): a note cannot pose as part of another login's run.
+  if p_run_id is not null then
+    if pg_catalog.to_regclass('birth_lane.producer_runs') is null then
+      raise exception using errcode = 'BL001', constraint = 'evidence_note_run',
+        message = format('birth_lane.append_note: run %s was not begun with birth_lane.begin_run', p_run_id);
+    end if;
+    if not exists (select 1 from birth_lane.producer_runs r
+                    where r.run_id operator(pg_catalog.=) p_run_id
+                      and r.started_by operator(pg_catalog.=) session_user) then
+      raise exception using errcode = 'BL001', constraint = 'evidence_note_run',
+        message = format('birth_lane.append_note: run %s was not begun by %s; a note attaches only to its own '
+                         'login''s run, or to none', p_run_id, session_user);
+    end if;
   end if;
   if p_payload is null or pg_catalog.jsonb_typeof(p_payload) <> 'object' then
     raise exception using errcode = 'BL001', constraint = 'evidence_note_payload',

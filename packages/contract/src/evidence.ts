@@ -75,8 +75,13 @@ const approvalUsed = z.strictObject({
   usedBy: z.string().min(1),
 });
 export const NOTE_TOPIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
-/** Topics the lane's own functions write (e.g. `certify.promoted`); append_note refuses them. */
-export const RESERVED_NOTE_TOPIC_PATTERN = /^(certify|approval|rules|inspect)\./;
+/**
+ * Topics the lane's own functions write (e.g. `certify.promoted`) and the evidence kinds' names;
+ * append_note refuses them by prefix, whatever separator follows (`certify-x`, `run_report`).
+ * Keep identical to the check in birth_lane.append_note.
+ */
+export const RESERVED_NOTE_TOPIC_PATTERN =
+  /^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note)([._-]|$)/;
 
 /** Anything else a block records (install steps, gate changes, proofs): a named kind with a JSON payload. */
 const note = z.strictObject({

@@ -36,7 +36,7 @@ export class PostgresEvidenceSink implements EvidenceSink {
       if (RESERVED_NOTE_TOPIC_PATTERN.test(record.topic)) {
         throw new BirthLaneError(
           'FORBIDDEN_ACTION',
-          `Note topic ${record.topic} (record #${index}) is reserved for the lane's own functions (certify.*, approval.*, rules.*, inspect.*).`,
+          `Note topic ${record.topic} (record #${index}) is reserved for the lane's own functions (certify, approval, rules, inspect, install, promotion, run and the evidence kinds, with any separator).`,
         );
       }
       return { n: index, topic: record.topic, payload: record.payload, run_id: record.runId ?? null };
@@ -57,9 +57,10 @@ export class PostgresEvidenceSink implements EvidenceSink {
 
   async read(filter: EvidenceFilter = {}): Promise<EvidenceReading> {
     const { rows } = await this.db.query<EvidenceRow>(
-      `select id::text, kind, recorded_at, recorded_by, payload from birth_lane.evidence
-        where ($1::uuid is null or run_id = $1::uuid) and ($2::text is null or kind = $2::text)
-        order by id limit $3::int`,
+      // `order by e.id`, the bigint column: `order by id` would sort the text output column.
+      `select e.id::text as id, e.kind, e.recorded_at, e.recorded_by, e.payload from birth_lane.evidence e
+        where ($1::uuid is null or e.run_id = $1::uuid) and ($2::text is null or e.kind = $2::text)
+        order by e.id limit $3::int`,
       [filter.runId ?? null, filter.kind ?? null, filter.limit ?? 10_000],
     );
     return sortEvidenceRows(rows);

@@ -33,14 +33,27 @@ const requiredText = (max: number) =>
 const optionalText = (max: number) =>
   z.string().max(max, `must be at most ${max} characters`).nullable().optional();
 
-const timestampSchema = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((value, ctx) => {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: 'must be a valid timestamp', params: { rule: 'timestamp' } });
-    return z.NEVER;
-  }
-  return date;
-});
+const INFINITE_TIMESTAMP = /^\s*[+-]?infinity\s*$/i;
+// PostgreSQL's 'infinity' / '-infinity' are accepted by the union only to be refused by name: a
+// non-finite time passes every "not in the future" check and breaks every age computed from it.
+const timestampSchema = z
+  .union([z.date(), z.iso.datetime({ offset: true }), z.string().regex(INFINITE_TIMESTAMP)])
+  .transform((value, ctx) => {
+    if (typeof value === 'string' && INFINITE_TIMESTAMP.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a finite time, not infinity',
+        params: { rule: 'finite' },
+      });
+      return z.NEVER;
+    }
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid timestamp', params: { rule: 'timestamp' } });
+      return z.NEVER;
+    }
+    return date;
+  });
 
 /**
  * What a caller hands to the birth block to mint an identity root. Strict: a birth input that

@@ -9,13 +9,27 @@ import { SQLSTATE } from '../src/sqlstate.js';
 import { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from '../src/testing/index.js';
 import { createLaneLogin, dropLaneLogins, type LaneLogin } from './lane-login.js';
 
-const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation) });
+// The contract alone has no runs; a stand-in for the producer's run table (inspect-producer
+// sql/0003_producer_runs.sql), so append_note can check who began a run.
+const RUNS_STAND_IN = `create table if not exists birth_lane.producer_runs (
+  run_id uuid primary key default gen_random_uuid(), started_by text not null default session_user)`;
+const t = useTestDatabase({ setupSql: [...contractSteps.map((step) => step.mutation), RUNS_STAND_IN] });
 
-describeEvidenceSinkConformance('PostgresEvidenceSink', () => new PostgresEvidenceSink(t.db.pool));
+/** A run begun by the test's own login (the owner pool). */
+async function ownRun(): Promise<string> {
+  const { rows } = await t.db.pool.query<{ run_id: string }>(
+    'insert into birth_lane.producer_runs default values returning run_id::text',
+  );
+  return rows[0]!.run_id;
+}
+
+describeEvidenceSinkConformance('PostgresEvidenceSink', () => new PostgresEvidenceSink(t.db.pool), {
+  newRunId: ownRun,
+});
 
 describe('the evidence log is append-only in the database', () => {
   async function oneRecord(): Promise<string> {
-    const runId = randomUUID();
+    const runId = await ownRun();
     await new PostgresEvidenceSink(t.db.pool).append([
       { kind: 'note', topic: 'test.append-only', runId, payload: { n: 1 } },
     ]);
@@ -207,7 +221,7 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
 
 describe('readers survive a malformed record', () => {
   it('read() returns malformed records apart, with id and why; list() leaves them out', async () => {
-    const runId = randomUUID();
+    const runId = await ownRun();
     await new PostgresEvidenceSink(t.db.pool).append([
       { kind: 'note', topic: 'test.good', runId, payload: {} },
     ]);
@@ -224,5 +238,93 @@ describe('readers survive a malformed record', () => {
     expect(reading.malformed.map((entry) => entry.id)).toEqual(rows.map((row) => row.id));
     expect(reading.malformed[0]!.problem).toMatch(/report/);
     expect(await new PostgresEvidenceSink(t.db.pool).list({ runId })).toHaveLength(1);
+  });
+});
+
+describe('append_note: reserved topics by prefix, and only its own run (review Low)', () => {
+  const logins: LaneLogin[] = [];
+  afterAll(async () => {
+    await dropLaneLogins(t.db.pool, logins);
+  });
+
+  it.each([
+    'certify-promoted',
+    'certify_promoted',
+    'certify',
+    'approval_used',
+    'approvals.vote',
+    'run_report',
+    'rule_set_activated',
+    'inspection_failure',
+    'ambiguous_row',
+    'promotion_requested',
+    'install.step',
+    'note',
+  ])('refuses the reserved topic %s (in SQL and in the sink)', async (topic) => {
+    const error = await t.db.pool
+      .query('select birth_lane.append_note($1::text, $2::jsonb)', [topic, '{}'])
+      .catch((caught: unknown) => caught);
+    expect(sqlStateOf(error)).toBe(SQLSTATE.laneViolation);
+    expect(error).toMatchObject({ constraint: 'evidence_note_topic_reserved' });
+    const sink = await new PostgresEvidenceSink(t.db.pool)
+      .append([{ kind: 'note', topic, payload: {} }])
+      .catch((caught: unknown) => caught);
+    expect(sink).toMatchObject({ code: 'FORBIDDEN_ACTION' });
+  });
+
+  it.each(['queue.job', 'queue.enqueued', 'runner.x', 'certified-by-hand'])(
+    'still accepts %s',
+    async (topic) => {
+      await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic, payload: {} }]);
+    },
+  );
+
+  it("refuses a note on another login's run or on a run never begun; accepts its own", async () => {
+    const producer = await createLaneLogin(t.db.pool, t.db.connectionString, LANE_ROLES.producer);
+    logins.push(producer);
+    const othersRun = await ownRun(); // begun by the owner, not by the producer login
+    for (const runId of [othersRun, randomUUID()]) {
+      const error = await producer.client
+        .query("select birth_lane.append_note('queue.job', '{}'::jsonb, $1::uuid)", [runId])
+        .catch((caught: unknown) => caught);
+      expect(sqlStateOf(error), runId).toBe(SQLSTATE.laneViolation);
+      expect(error).toMatchObject({ constraint: 'evidence_note_run' });
+    }
+    const { rows } = await t.db.pool.query<{ n: number }>(
+      'select count(*)::int as n from birth_lane.evidence where run_id = $1::uuid',
+      [othersRun],
+    );
+    expect(rows[0]!.n).toBe(0);
+    await t.db.pool.query('insert into birth_lane.producer_runs (started_by) values ($1::text)', [
+      producer.login,
+    ]);
+    const own = await t.db.pool.query<{ run_id: string }>(
+      'select run_id::text from birth_lane.producer_runs where started_by = $1::text',
+      [producer.login],
+    );
+    await producer.client.query("select birth_lane.append_note('queue.job', '{}'::jsonb, $1::uuid)", [
+      own.rows[0]!.run_id,
+    ]);
+  });
+});
+
+describe('PostgresEvidenceSink.read orders by the bigint id (M5)', () => {
+  it('keeps id order across a digit boundary (99 < 100) and limits to the oldest', async () => {
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      'select coalesce(max(id), 0)::text as id from birth_lane.evidence',
+    );
+    const start = 10 ** String(Number(rows[0]!.id) + 10).length - 3;
+    await t.db.pool.query("select setval('birth_lane.evidence_id_seq', $1::bigint, false)", [start]);
+    const runId = await ownRun();
+    const sink = new PostgresEvidenceSink(t.db.pool);
+    for (let n = 0; n < 6; n += 1)
+      await sink.append([{ kind: 'note', topic: 'test.boundary', runId, payload: { n } }]);
+    const read = await sink.read({ runId, limit: 4 });
+    expect(read.records.map((entry) => (entry.record as { payload: { n: number } }).payload.n)).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(read.records.map((entry) => entry.id)).toEqual(
+      [0, 1, 2, 3].map((offset) => String(start + offset)),
+    );
   });
 });

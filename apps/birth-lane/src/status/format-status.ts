@@ -32,6 +32,10 @@ export function formatStatus(status: LaneStatus): string {
         `passed ${run.passed.pen}/${run.passed.stamp}/${run.passed.gate}, failed ${run.failed.pen}/${run.failed.stamp}/${run.failed.gate}`,
     );
   }
+  if (r.nonFiniteBornAt > 0)
+    lines.push(
+      `born_at       ${number(r.nonFiniteBornAt)} row(s) with an infinite born_at (left out of the backlog age)`,
+    );
   if (status.malformedEvidence.length > 0)
     lines.push(`evidence      ${describeMalformedEvidence(status.malformedEvidence)}`);
   return lines.join('\n');

@@ -20,6 +20,11 @@ export interface LaneStatus {
     readonly backlog: number;
     readonly oldestBacklogBornAt: string | null;
     readonly backlogAgeSeconds: number | null;
+    /**
+     * Rows whose born_at is 'infinity' or '-infinity' (minted before mint_birth refused them):
+     * reported, and left out of the backlog age, never a crash.
+     */
+    readonly nonFiniteBornAt: number;
   };
   readonly ruleSet: { readonly version: string; readonly hash: string } | { readonly error: string };
   readonly gate: {
@@ -57,6 +62,7 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
     certified: number;
     ambiguous: number;
     backlog: number;
+    non_finite_born_at: number;
     oldest: Date | null;
     age: number | null;
   }>(
@@ -67,8 +73,10 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
             count(*) filter (where certified)::int as certified,
             count(*) filter (where ${ambiguous})::int as ambiguous,
             count(*) filter (where not certified and governance_role = 'governed')::int as backlog,
-            min(born_at) filter (where not certified and governance_role = 'governed') as oldest,
-            extract(epoch from now() - min(born_at) filter (where not certified and governance_role = 'governed'))::float8 as age
+            count(*) filter (where not isfinite(born_at))::int as non_finite_born_at,
+            min(born_at) filter (where not certified and governance_role = 'governed' and isfinite(born_at)) as oldest,
+            extract(epoch from now() - min(born_at) filter (
+              where not certified and governance_role = 'governed' and isfinite(born_at)))::float8 as age
        from public.birth_registry`,
   );
   const registry = counts[0]!;
@@ -81,8 +89,10 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
   );
   const mode = gateRows[0]?.mode ?? null;
   const { rows: runRows } = await db.query<EvidenceRow>(
-    `select id::text, kind, recorded_at, recorded_by, payload from birth_lane.evidence
-      where kind = 'run_report' order by id desc limit 5`,
+    // Ordered by the table's bigint column: `order by id` would sort the text output column, and
+    // `85` > `16086` as text would hide the newest runs.
+    `select e.id::text as id, e.kind, e.recorded_at, e.recorded_by, e.payload from birth_lane.evidence e
+      where e.kind = 'run_report' order by e.id desc limit 5`,
   );
   const runs = sortEvidenceRows(runRows);
   const { rows: beats } = await db.query<{
@@ -108,6 +118,7 @@ export async function laneStatus(db: Queryable): Promise<LaneStatus> {
       backlog: registry.backlog,
       oldestBacklogBornAt: registry.oldest?.toISOString() ?? null,
       backlogAgeSeconds: registry.age === null ? null : Math.round(registry.age),
+      nonFiniteBornAt: registry.non_finite_born_at,
     },
     ruleSet: active.ok ? { version: active.ruleSet.version, hash: active.hash } : { error: active.reason },
     gate: {

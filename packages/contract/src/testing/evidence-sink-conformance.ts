@@ -63,7 +63,15 @@ export function forgedEvidenceOfEachKind(runId: string): EvidenceRecordInput[] {
 export function describeEvidenceSinkConformance(
   name: string,
   makeSink: () => EvidenceSink | Promise<EvidenceSink>,
+  options: {
+    /**
+     * A run id the sink's writer may attach notes to. The PostgreSQL sink accepts only a run this
+     * login began (birth_lane.producer_runs); an in-memory sink takes any id.
+     */
+    newRunId?: () => string | Promise<string>;
+  } = {},
 ): void {
+  const newRunId = options.newRunId ?? randomUUID;
   describe(`EvidenceSink conformance: ${name}`, () => {
     it('declares specification v1', async () => {
       expect((await makeSink()).specificationVersion).toBe('v1');
@@ -71,7 +79,7 @@ export function describeEvidenceSinkConformance(
 
     it('returns appended notes for their run, in append order', async () => {
       const sink = await makeSink();
-      const runId = randomUUID();
+      const runId = await newRunId();
       const records: EvidenceRecordInput[] = [
         { kind: 'note', topic: 'test.first', runId, payload: { n: 1, nested: { keep: null } } },
         { kind: 'note', topic: 'test.second', runId, payload: { n: 2 } },
@@ -85,7 +93,7 @@ export function describeEvidenceSinkConformance(
 
     it('refuses a batch with an invalid record and writes none of it', async () => {
       const sink = await makeSink();
-      const runId = randomUUID();
+      const runId = await newRunId();
       const good: EvidenceRecordInput = { kind: 'note', topic: 'test.good', runId, payload: {} };
       const bad = { ...good, topic: 'Not A Topic' } as EvidenceRecordInput;
       const error = await sink.append([good, bad]).catch((caught: unknown) => caught);
@@ -98,7 +106,7 @@ export function describeEvidenceSinkConformance(
       'refuses to append %s, naming the function that owns it, and writes nothing',
       async (kind) => {
         const sink = await makeSink();
-        const runId = randomUUID();
+        const runId = await newRunId();
         const forged = forgedEvidenceOfEachKind(runId).find((record) => record.kind === kind)!;
         const honest: EvidenceRecordInput = { kind: 'note', topic: 'test.beside', runId, payload: {} };
         const error = await sink.append([honest, forged]).catch((caught: unknown) => caught);
