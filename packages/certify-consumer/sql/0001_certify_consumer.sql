@@ -6,11 +6,15 @@
 create schema if not exists birth_lane;
 
 -- The one rule by which a collection name is compared in the canonical check, so that `Kernel`,
--- ` kernel `, `KERNEL`, `ｋｅｒｎｅｌ` (full width) or `ker<zero-width space>nel` all count as
--- `kernel` and a look-alike spelling cannot dodge the promotion: (1) Unicode NFKC, (2) remove the
--- invisible format characters U+00AD, U+200B-U+200D, U+2060, U+FEFF, (3) every run of white space
--- (ASCII and the Unicode space characters) becomes one space, (4) trim spaces at both ends,
--- (5) lower-case A-Z (ASCII only, so the result never depends on the server's locale).
+-- ` kernel `, `KERNEL`, `ｋｅｒｎｅｌ` (full width), `ker<zero-width space>nel`, `kernel<U+2063>` or
+-- `kernel<U+FE0F>` all count as `kernel` and a look-alike spelling cannot dodge the promotion:
+-- (1) remove the invisible characters, (2) Unicode NFKC, (3) remove them again (NFKC can produce
+-- one), (4) every run of white space becomes one space, (5) trim spaces at both ends, (6) lower-case
+-- A-Z (ASCII only, so the result never depends on the server's locale). The invisible characters
+-- are those of the identity key (birth_lane.identity_key_removed_class(): Default_Ignorable_Code_Point
+-- and White_Space) that are not White_Space: soft hyphen, combining grapheme joiner, Hangul
+-- fillers, Mongolian and variation selectors, zero-width and bidi controls, word joiner and
+-- invisible operators, BOM, tags. White space is Unicode White_Space (the class below).
 -- canonicalCollectionKey() in @birth-lane/certify-consumer mirrors it (a property test checks).
 -- Used by the canonical list, the certify trigger's check and promote's check. Immutable, so the
 -- unique index below can use it; plain SQL with qualified names, so it is inlined and cannot be
@@ -24,10 +28,18 @@ parallel safe
 as $$
   -- A name already in normal form (lower-case ASCII letters, digits, _ . -) is its own key: that
   -- check costs about a tenth of the full rule, and it is the common case on a backlog run.
+  -- The invisible class is the identity key's class minus White_Space: a negative lookahead.
   select case when p_name operator(pg_catalog.~) '^[a-z0-9_.-]*$' then p_name else pg_catalog.translate(
     pg_catalog.btrim(
       pg_catalog.regexp_replace(
-        pg_catalog.regexp_replace(pg_catalog.normalize(p_name, 'NFKC'), '[\u00AD\u200B-\u200D\u2060\uFEFF]', '', 'g'),
+        pg_catalog.regexp_replace(
+          pg_catalog.normalize(
+            pg_catalog.regexp_replace(p_name,
+              '(?![\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])'
+                operator(pg_catalog.||) birth_lane.identity_key_removed_class(), '', 'g'),
+            'NFKC'),
+          '(?![\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])'
+            operator(pg_catalog.||) birth_lane.identity_key_removed_class(), '', 'g'),
         '[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+', ' ', 'g'),
       ' '),
     'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') end
@@ -45,6 +57,8 @@ alter table birth_lane.canonical_collections add constraint canonical_collection
   check (birth_lane.canonical_collection_key(collection_name) <> '');
 create unique index if not exists canonical_collections_key_idx
   on birth_lane.canonical_collections (birth_lane.canonical_collection_key(collection_name));
+-- The key rule may have changed since the index was built (a re-install): rebuild it.
+reindex index birth_lane.canonical_collections_key_idx;
 revoke all on birth_lane.canonical_collections from public;
 -- Readable by everyone: the certify trigger runs as whoever updates the stamps (the producer, an
 -- owner, a custom writer role) and must look the collection up; the list is configuration, not a secret.
@@ -69,15 +83,38 @@ security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
+  -- The list as compiled before this statement: the keys "before".
+  before_keys text[] := birth_lane.canonical_collection_list();
   keys text[];
+  names text[];
 begin
-  select coalesce(pg_catalog.array_agg(birth_lane.canonical_collection_key(collection_name)
-                                                  order by birth_lane.canonical_collection_key(collection_name)), '{}')
-    into keys
-    from birth_lane.canonical_collections;
+  select coalesce(pg_catalog.array_agg(c.key order by c.key), '{}'),
+         coalesce(pg_catalog.array_agg(c.collection_name order by c.key), '{}')
+    into keys, names
+    from (select birth_lane.canonical_collection_key(collection_name) as key, collection_name
+            from birth_lane.canonical_collections) c;
   execute pg_catalog.format(
     'create or replace function birth_lane.canonical_collection_list() returns text[] language sql stable as %L',
     pg_catalog.format('select %L::text[]', keys));
+  -- Which collections are canonical decides which rows wait for an approved promotion, so every
+  -- change is on record: who (session_user; the log also records it as the writer), the keys before
+  -- and after, and the names as configured now. A statement that changes nothing records nothing.
+  if keys operator(pg_catalog.<>) before_keys then
+    insert into birth_lane.evidence (kind, check_id, message, payload)
+    values ('note', 'certify.canonical_changed',
+            pg_catalog.format('canonical collections changed by %s: %s -> %s', session_user, before_keys, keys),
+            pg_catalog.jsonb_build_object('kind', 'note', 'topic', 'certify.canonical_changed',
+              'payload', pg_catalog.jsonb_build_object(
+                'before', pg_catalog.to_jsonb(before_keys),
+                'after', pg_catalog.to_jsonb(keys),
+                'afterNames', pg_catalog.to_jsonb(names),
+                'added', pg_catalog.to_jsonb(array(select k from pg_catalog.unnest(keys) k
+                                                    where not (k operator(pg_catalog.=) any (before_keys)) order by k)),
+                'removed', pg_catalog.to_jsonb(array(select k from pg_catalog.unnest(before_keys) k
+                                                      where not (k operator(pg_catalog.=) any (keys)) order by k)),
+                'operation', pg_catalog.lower(tg_op),
+                'sessionUser', session_user::text)));
+  end if;
   return null;
 end;
 $$;

@@ -12,6 +12,13 @@ describe('canonicalCollectionKey', () => {
     '\uff4b\uff45\uff52\uff4e\uff45\uff4c', // full width
     'ker\u200bnel', // zero-width space
     '\ufeffkernel',
+    'kernel\u2063', // invisible separator
+    'kern\u034Fel', // combining grapheme joiner
+    'kernel\u200E', // left-to-right mark
+    'kernel\uFE0F', // variation selector 16
+    'ker\u{E0020}nel', // tag space
+    'kernel\u180E', // Mongolian vowel separator
+    'k\u3164ernel', // Hangul filler
   ])('%j counts as kernel', (name) => {
     expect(canonicalCollectionKey(name)).toBe('kernel');
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LANE_ROLES, SQLSTATE } from '@birth-lane/contract';
+import { IDENTITY_KEY_REMOVED_RANGES, LANE_ROLES, SQLSTATE } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,11 @@ const LOOK_ALIKES = [
   'kernel\u00a0', // no-break space
   '\uff4b\uff45\uff52\uff4e\uff45\uff4c', // full width
   'ker\u200bnel', // zero-width space
+  'kernel\u2063', // invisible separator (review H2)
+  'kern\u034Fel', // combining grapheme joiner
+  'kernel\u200E', // left-to-right mark
+  'kernel\uFE0F', // variation selector 16
+  'ker\u{E0020}nel', // tag space
 ];
 
 beforeAll(async () => {
@@ -78,6 +83,18 @@ describe('canonical membership compares normalised names', () => {
       'ß',
       '\u0130',
       '\u1e9e',
+      // Every code point (range ends) of the identity key's removed class: the canonical rule
+      // removes the invisible ones and keeps white space as one space.
+      ...IDENTITY_KEY_REMOVED_RANGES.flatMap(([from, to]) => [
+        String.fromCodePoint(from),
+        String.fromCodePoint(to),
+      ]),
+      '\u2063',
+      '\u034f',
+      '\u200e',
+      '\ufe0f',
+      '\uffa0',
+      '\u00a8', // NFKC gives a space and a combining diaeresis
     ];
     let seed = 42;
     const next = () => {
@@ -139,5 +156,55 @@ describe('file_promotion_request runs only from the certify trigger', () => {
       constraint: 'promotion_request_from_trigger',
     });
     expect(await requestCount(row.id)).toBe(0);
+  });
+});
+
+describe('every change to the canonical collections is on record (review M7)', () => {
+  async function changes(): Promise<{ payload: Record<string, unknown>; recorded_by: string }[]> {
+    const { rows } = await t.db.pool.query<{
+      payload: { payload: Record<string, unknown> };
+      recorded_by: string;
+    }>(
+      "select payload, recorded_by from birth_lane.evidence where kind = 'note' and check_id = 'certify.canonical_changed' order by id",
+    );
+    return rows.map((row) => ({ payload: row.payload.payload, recorded_by: row.recorded_by }));
+  }
+
+  it('canonical set, a direct INSERT, DELETE and TRUNCATE each append certify.canonical_changed; a no-op appends nothing', async () => {
+    await setCanonicalCollections(t.db.pool, ['kernel']);
+    const { rows } = await t.db.pool.query<{ me: string }>('select session_user::text as me');
+    const me = rows[0]!.me;
+    const start = (await changes()).length;
+
+    await setCanonicalCollections(t.db.pool, ['Kernel', 'Core']);
+    await setCanonicalCollections(t.db.pool, ['kernel', 'core']); // same keys: nothing to record
+    await t.db.pool.query("insert into birth_lane.canonical_collections (collection_name) values ('extra')");
+    await t.db.pool.query("delete from birth_lane.canonical_collections where collection_name = 'Core'");
+    await t.db.pool.query('truncate birth_lane.canonical_collections');
+    await setCanonicalCollections(t.db.pool, ['kernel']);
+
+    const recorded = (await changes()).slice(start);
+    expect(recorded.map((entry) => [entry.payload['before'], entry.payload['after']])).toEqual([
+      [['kernel'], ['core', 'kernel']],
+      [
+        ['core', 'kernel'],
+        ['core', 'extra', 'kernel'],
+      ],
+      [
+        ['core', 'extra', 'kernel'],
+        ['extra', 'kernel'],
+      ],
+      [['extra', 'kernel'], []],
+      [[], ['kernel']],
+    ]);
+    expect(recorded[0]!.payload).toMatchObject({
+      added: ['core'],
+      removed: [],
+      afterNames: ['Core', 'kernel'],
+      sessionUser: me,
+    });
+    expect(recorded.every((entry) => entry.recorded_by === me && entry.payload['sessionUser'] === me)).toBe(
+      true,
+    );
   });
 });
