@@ -154,8 +154,11 @@ as $$
 $$;
 
 -- Files the one promotion request (and its evidence) for a canonical row whose stamps completed.
--- Any request for this exact action and scope counts, so a later UPDATE of the row does not raise
--- a second; the row lock of the triggering UPDATE serialises concurrent updates of the same row.
+-- Only this function's own open request counts (proposer birth_lane.certify_consumer, not expired,
+-- not used), so a later UPDATE of the row does not raise a second, while a request someone else
+-- filed, an expired one or a used one never stands in the way of the real one. People cannot file
+-- promotion requests (birth_lane.request_approval refuses the action), and promote uses only
+-- requests filed here; the row lock of the triggering UPDATE serialises concurrent updates of the row.
 -- SECURITY DEFINER: it writes approvals and evidence, which no lane role may. It takes the new
 -- version of the row (the trigger's NEW, whose stamps are not in the table yet) and trusts none
 -- of it blindly: it runs only from a trigger, the row must exist under that id and entity_code,
@@ -201,7 +204,10 @@ begin
   end if;
 
   if exists (select 1 from birth_lane.approval_requests a
-              where a.action operator(pg_catalog.=) 'promotion' and a.scope operator(pg_catalog.=) row_scope) then
+              where a.action operator(pg_catalog.=) 'promotion' and a.scope operator(pg_catalog.=) row_scope
+                and a.proposer operator(pg_catalog.=) 'birth_lane.certify_consumer'
+                and a.expires_at operator(pg_catalog.>) pg_catalog.now()
+                and not exists (select 1 from birth_lane.approval_uses u where u.request_id operator(pg_catalog.=) a.id)) then
     return;
   end if;
   insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
@@ -378,6 +384,13 @@ begin
     raise exception using errcode = 'BL003', constraint = 'promotion_request_scope',
       message = format('birth_lane.promote: approval request %s covers scope %s, not %s', request.id, request.scope, row_scope);
   end if;
+  -- Only a request the certify consumer filed when the row's stamps completed (or re-filed by
+  -- refile_promotion_requests): never one filed ahead of time, before the row had its content.
+  if request.proposer <> 'birth_lane.certify_consumer' then
+    raise exception using errcode = 'BL003', constraint = 'promotion_request_filed_by_lane',
+      message = format('birth_lane.promote: approval request %s was filed by %s; a promotion uses only a request '
+                       'the certify consumer filed (proposer birth_lane.certify_consumer)', request.id, request.proposer);
+  end if;
   -- A promotion is a high-risk move (S1); a request proposed at a lower risk would need fewer votes.
   if request.risk <> 'high' then
     raise exception using errcode = 'BL003', constraint = 'promotion_request_risk',
@@ -407,3 +420,67 @@ end;
 $$;
 revoke all on function birth_lane.promote(bigint, bigint) from public;
 grant execute on function birth_lane.promote(bigint, bigint) to birth_lane_promoter;
+
+
+-- Re-files promotion requests that lapsed: a request expires (7 days) and the certify trigger files
+-- the next one only when the row is updated again. For each governed, uncertified row of a
+-- canonical collection whose PEN, STAMP and GATE are present and in order and that has no open
+-- request of the certify consumer (not expired, not used), this files one, exactly as the trigger
+-- does (proposer birth_lane.certify_consumer, high risk, promotion_requested evidence). At most
+-- p_limit rows, oldest first; returns how many it filed. EXECUTE: birth_lane_governance
+-- (`birth-lane approvals refile-promotions`); it takes no row, scope or proposer from the caller.
+create or replace function birth_lane.refile_promotion_requests(p_limit integer default 1000)
+returns integer
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  target public.birth_registry%rowtype;
+  request_id bigint;
+  filed integer := 0;
+begin
+  if p_limit is null or p_limit operator(pg_catalog.<) 1 or p_limit operator(pg_catalog.>) 100000 then
+    raise exception using errcode = 'BL001', constraint = 'refile_promotion_limit',
+      message = pg_catalog.format('birth_lane.refile_promotion_requests: limit %s; allowed from 1 to 100000', p_limit);
+  end if;
+  if pg_catalog.cardinality(birth_lane.canonical_collection_list()) operator(pg_catalog.=) 0 then
+    return 0;
+  end if;
+  for target in
+    select r.* from public.birth_registry r
+     where r.governance_role operator(pg_catalog.=) 'governed' and not r.certified
+       and r.inspect_pen is not null and r.inspect_stamp is not null and r.inspect_gate is not null
+       and r.inspect_pen operator(pg_catalog.<=) r.inspect_stamp
+       and r.inspect_stamp operator(pg_catalog.<=) r.inspect_gate
+       and r.collection_name is not null
+       and birth_lane.canonical_collection_key(r.collection_name) operator(pg_catalog.=) any (birth_lane.canonical_collection_list())
+       and not exists (
+         select 1 from birth_lane.approval_requests a
+          where a.action operator(pg_catalog.=) 'promotion'
+            and a.scope operator(pg_catalog.=) pg_catalog.jsonb_build_object('rowId', r.id::text)
+            and a.proposer operator(pg_catalog.=) 'birth_lane.certify_consumer'
+            and a.expires_at operator(pg_catalog.>) pg_catalog.now()
+            and not exists (select 1 from birth_lane.approval_uses u where u.request_id operator(pg_catalog.=) a.id))
+     order by r.id
+     limit p_limit
+     for update of r skip locked
+  loop
+    insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
+    values ('promotion', pg_catalog.jsonb_build_object('rowId', target.id::text), 'high', 'birth_lane.certify_consumer',
+            pg_catalog.format('Row %s (%s) of canonical collection %s passed PEN, STAMP and GATE in order; its earlier '
+                              'promotion request lapsed, re-filed by %s. Approve this request, then call '
+                              'birth_lane.promote(%s, <request id>).',
+                              target.id, target.entity_code, target.collection_name, session_user, target.id))
+    returning id into request_id;
+    insert into birth_lane.evidence (kind, row_id, entity_code, message, payload)
+    values ('promotion_requested', target.id, target.entity_code, pg_catalog.format('approval request %s (re-filed)', request_id),
+            pg_catalog.jsonb_build_object('kind', 'promotion_requested', 'rowId', target.id::text,
+                                          'entityCode', target.entity_code, 'approvalRequestId', request_id::text));
+    filed := filed operator(pg_catalog.+) 1;
+  end loop;
+  return filed;
+end;
+$$;
+revoke all on function birth_lane.refile_promotion_requests(integer) from public;
+grant execute on function birth_lane.refile_promotion_requests(integer) to birth_lane_governance;

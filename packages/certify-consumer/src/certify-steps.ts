@@ -15,6 +15,7 @@ export const certifySteps: readonly Step[] = [
     rollback: [
       'drop trigger if exists trg_birth_certified_insert_guard on public.birth_registry;',
       'drop trigger if exists trg_birth_auto_certify on public.birth_registry;',
+      'drop function if exists birth_lane.refile_promotion_requests(integer);',
       'drop function if exists birth_lane.promote(bigint, bigint);',
       'drop function if exists birth_lane.fn_birth_auto_certify();',
       'drop function if exists birth_lane.file_promotion_request(public.birth_registry);',
@@ -30,6 +31,7 @@ export const certifySteps: readonly Step[] = [
       'table:birth_lane.promotion_in_progress',
       'function:birth_lane.fn_birth_auto_certify()',
       'function:birth_lane.promote(bigint,bigint)',
+      'function:birth_lane.refile_promotion_requests(integer)',
       'function:birth_lane.file_promotion_request(public.birth_registry)',
       'function:birth_lane.promotion_pass_active(bigint)',
       'function:birth_lane.canonical_collection_list()',

@@ -3,7 +3,8 @@ import { APPROVER_DATABASE_ROLES, LANE_ROLES, quoteIdentifier, quoteLiteral } fr
 import type { TestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 
-const PASSWORD = 'certify-test-login';
+// Random per process: a login a crashed run leaves behind is no way into the server.
+const PASSWORD = randomBytes(18).toString('hex');
 
 /**
  * One LOGIN role per person (unique to this test file: roles are cluster-wide), so each vote is cast
@@ -20,6 +21,7 @@ export function approverLogins(db: () => TestDatabase) {
   } as const;
   type Person = keyof typeof people;
   const sessions = new Map<string, pg.Client>();
+  const named = new Set<string>();
 
   async function session(login: string): Promise<pg.Client> {
     let client = sessions.get(login);
@@ -42,6 +44,7 @@ export function approverLogins(db: () => TestDatabase) {
     },
     /** Creates (if absent) a login with exactly this name holding `role`, e.g. a look-alike of a proposer. */
     async createNamed(login: string, role: string): Promise<void> {
+      named.add(login);
       await db().pool.query(`do $$ begin
           create role ${quoteIdentifier(login)} login password ${quoteLiteral(PASSWORD)} in role ${quoteIdentifier(role)};
         exception when duplicate_object or unique_violation then null; end $$`);
@@ -61,14 +64,21 @@ export function approverLogins(db: () => TestDatabase) {
       );
       return rows[0]!.id;
     },
-    /** Drops this file's logins; call in afterAll (their votes keep the names, as text). */
+    /**
+     * Drops this file's logins, and the look-alikes made with createNamed; call in afterAll (their
+     * votes keep the names, as text). A drop that fails is reported, naming the logins left behind.
+     */
     async drop(): Promise<void> {
       for (const client of sessions.values()) await client.end().catch(() => undefined);
-      for (const { login } of Object.values(people)) {
-        await db()
-          .pool.query(`drop role if exists ${quoteIdentifier(login)}`)
-          .catch(() => undefined);
+      const failures: string[] = [];
+      for (const login of [...Object.values(people).map((person) => person.login), ...named]) {
+        try {
+          await db().pool.query(`drop role if exists ${quoteIdentifier(login)}`);
+        } catch (error) {
+          failures.push(`${login}: ${(error as Error).message}`);
+        }
       }
+      if (failures.length > 0) throw new Error(`test logins left behind: ${failures.join('; ')}`);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   APPROVER_DATABASE_ROLES,
   ApprovalError,
@@ -46,7 +47,8 @@ async function requestsFor(rowId: string) {
     risk: string;
     proposer: string;
   }>(
-    'select id::text, action, scope, risk, proposer from birth_lane.approval_requests where scope = $1::jsonb order by id',
+    // Ordered by the bigint column, not the text output column of the same name.
+    'select id::text, action, scope, risk, proposer from birth_lane.approval_requests request where scope = $1::jsonb order by request.id',
     [JSON.stringify({ rowId })],
   );
   return rows;
@@ -72,6 +74,31 @@ async function waitUntilBlocked(pid: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`session ${pid} never waited on the row lock`);
+}
+
+/**
+ * A promotion request written by the table owner (no function lets anyone else choose a proposer or
+ * a time): as the certify consumer, or under another name, optionally expired or already used.
+ */
+async function ownerWrittenRequest(
+  rowId: string,
+  options: { proposer?: string; expired?: boolean; used?: boolean } = {},
+): Promise<string> {
+  const { rows } = await t.db.pool.query<{ id: string }>(
+    `insert into birth_lane.approval_requests (action, scope, risk, proposer, reason, created_at, expires_at)
+     select 'promotion', $1::jsonb, 'high', $2::text, 'written by the owner', at, at + interval '7 days'
+       from (select now() - case when $3::boolean then interval '8 days' else interval '0' end as at) base
+     returning id::text`,
+    [JSON.stringify(promotionScope(rowId)), options.proposer ?? PROMOTION_PROPOSER, options.expired ?? false],
+  );
+  const id = rows[0]!.id;
+  if (options.used) {
+    await t.db.pool.query(
+      "insert into birth_lane.approval_uses (request_id, action, scope) values ($1::bigint, 'promotion', $2::jsonb)",
+      [id, JSON.stringify(promotionScope(rowId))],
+    );
+  }
+  return id;
 }
 
 async function approveFully(requestId: string): Promise<void> {
@@ -201,11 +228,137 @@ describe('a canonical row with complete stamps', () => {
   });
 });
 
+describe('a promotion request filed ahead of time, lapsed or used does not stand in for the real one', () => {
+  it('a request filed under another name, even fully approved, neither stops the consumer’s request nor promotes', async () => {
+    const row = await mint(t.db.pool, { collection: KERNEL });
+    // Before the fix, governance could file this through request_approval before the row had content.
+    const early = await ownerWrittenRequest(row.id, { proposer: approvers.people.ops.login });
+    await approveFully(early);
+    await stampInOrder(t.db.pool, row.id);
+    const requests = await requestsFor(row.id);
+    expect(requests.map((request) => request.proposer)).toEqual([
+      approvers.people.ops.login,
+      PROMOTION_PROPOSER,
+    ]);
+    const error = await refusal(promote(t.db.pool, { rowId: row.id, approvalRequestId: early }));
+    expect(ApprovalError.isInstance(error)).toBe(true);
+    expect((error as ApprovalError).code).toBe('APPROVAL_REQUIRED');
+    expect((error as Error & { cause?: { constraint?: string } }).cause?.constraint).toBe(
+      'promotion_request_filed_by_lane',
+    );
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(false);
+    const filed = requests[1]!.id;
+    await approveFully(filed);
+    await promote(t.db.pool, { rowId: row.id, approvalRequestId: filed });
+    expect((await stateOf(t.db.pool, row.id)).certified).toBe(true);
+  });
+
+  it.each([
+    ['an expired request of the consumer', { expired: true }],
+    ['a used request of the consumer', { used: true }],
+  ] as const)('%s does not stop a fresh one when the stamps complete', async (_what, options) => {
+    const row = await mint(t.db.pool, { collection: KERNEL });
+    const stale = await ownerWrittenRequest(row.id, options);
+    await stampInOrder(t.db.pool, row.id);
+    const requests = await requestsFor(row.id);
+    expect(requests.map((request) => request.id)).toHaveLength(2);
+    expect(requests[0]!.id).toBe(stale);
+    expect(requests[1]!.proposer).toBe(PROMOTION_PROPOSER);
+    expect((await promotionEvidenceFor(row.id)).map((stored) => stored.record)).toEqual([
+      expect.objectContaining({ approvalRequestId: requests[1]!.id }),
+    ]);
+  });
+});
+
+describe('refile_promotion_requests', () => {
+  /** A canonical row with complete stamps and no open request: the trigger did not run (replica mode). */
+  async function readyRowWithoutRequest(
+    options: { collection?: string; stamps?: 'complete' | 'partial' } = {},
+  ) {
+    const row = await mint(t.db.pool, { collection: options.collection ?? KERNEL });
+    const client = await t.db.connect();
+    try {
+      await client.query("set session_replication_role = 'replica'");
+      await client.query(
+        options.stamps === 'partial'
+          ? 'update public.birth_registry set inspect_pen = now() where id = $1::bigint'
+          : "update public.birth_registry set inspect_pen = now() - interval '2 s', inspect_stamp = now() - interval '1 s', inspect_gate = now() where id = $1::bigint",
+        [row.id],
+      );
+    } finally {
+      await client.end();
+    }
+    expect(await requestsFor(row.id)).toHaveLength(0);
+    return row;
+  }
+  const refile = async (limit = 1000) =>
+    (
+      await (
+        await approvers.session(approvers.people.ops.login)
+      ).query<{ filed: number }>('select birth_lane.refile_promotion_requests($1::integer) as filed', [limit])
+    ).rows[0]!.filed;
+
+  it('files one request per ready canonical row without an open one, as the consumer; then nothing more', async () => {
+    const lapsed = await readyRowWithoutRequest();
+    await ownerWrittenRequest(lapsed.id, { expired: true });
+    const never = await readyRowWithoutRequest();
+    const partial = await readyRowWithoutRequest({ stamps: 'partial' });
+    const plain = await readyRowWithoutRequest({ collection: 'plain_refile' });
+    const open = await stampedCanonicalRow();
+    // Rows from earlier tests may be ready too: refile them all first, then look at these.
+    await refile();
+    expect(await refile()).toBe(0);
+    for (const row of [lapsed, never]) {
+      const requests = (await requestsFor(row.id)).filter(
+        (request) => request.proposer === PROMOTION_PROPOSER,
+      );
+      expect(requests.at(-1)).toMatchObject({ action: 'promotion', risk: 'high', scope: { rowId: row.id } });
+      expect(await promotionEvidenceFor(row.id)).toHaveLength(1);
+    }
+    expect(await requestsFor(partial.id)).toHaveLength(0);
+    expect(await requestsFor(plain.id)).toHaveLength(0);
+    expect(await requestsFor(open.id)).toHaveLength(1);
+    // The re-filed request promotes like the trigger's own.
+    const refiled = (await requestsFor(never.id))[0]!.id;
+    await approveFully(refiled);
+    await promote(t.db.pool, { rowId: never.id, approvalRequestId: refiled });
+    expect((await stateOf(t.db.pool, never.id)).certified).toBe(true);
+  });
+
+  it('files at most the limit; the limit must be 1 to 100000', async () => {
+    await refile();
+    await readyRowWithoutRequest();
+    await readyRowWithoutRequest();
+    expect(await refile(1)).toBe(1);
+    expect(await refile(1)).toBe(1);
+    expect(await refile(1)).toBe(0);
+    const error = await refusal(refile(0));
+    expect(error).toMatchObject({ code: SQLSTATE.laneViolation, constraint: 'refile_promotion_limit' });
+  });
+
+  it.each([LANE_ROLES.producer, LANE_ROLES.birth, LANE_ROLES.promoter, LANE_ROLES.reader])(
+    'role %s may not call it',
+    async (role) => {
+      const error = await asRole(
+        () => t.db.connect(),
+        role,
+        (client) => refusal(client.query('select birth_lane.refile_promotion_requests()')),
+      );
+      expect(error.code).toBe(SQLSTATE.insufficientPrivilege);
+    },
+  );
+});
+
 describe('promote', () => {
   it('refuses a self-approval: a look-alike login of the proposer cannot vote, and quorum stays unmet', async () => {
     const row = await stampedCanonicalRow();
     // The consumer's proposer name, upper-cased and with a zero-width space: the same identity key.
-    const lookAlike = `${PROMOTION_PROPOSER.toUpperCase()}\u200b`;
+    // Unique to this run (roles are cluster-wide): a random suffix in variation selectors, which the
+    // identity key removes like the zero-width space.
+    const invisibleSuffix = [...randomBytes(4).toString('hex')]
+      .map((digit) => String.fromCodePoint(0xfe00 + Number.parseInt(digit, 16)))
+      .join('');
+    const lookAlike = `${PROMOTION_PROPOSER.toUpperCase()}\u200b${invisibleSuffix}`;
     await approvers.createNamed(lookAlike, APPROVER_DATABASE_ROLES.president);
     const selfVote = await refusal(approvers.vote(row.requestId, lookAlike));
     expect(selfVote).toMatchObject({
@@ -353,9 +506,8 @@ describe('promote', () => {
       ['987654321', /no registry row/],
     ];
     for (const [rowId, reason] of cases) {
-      const request = {
-        id: await approvers.propose({ action: 'promotion', scope: promotionScope(rowId), risk: 'high' }),
-      };
+      // No person can file a promotion request; the owner writes the one the consumer would have.
+      const request = { id: await ownerWrittenRequest(rowId) };
       await approveFully(request.id);
       const error = await refusal(promote(t.db.pool, { rowId, approvalRequestId: request.id }));
       expect(BirthLaneError.isInstance(error) && !ApprovalError.isInstance(error)).toBe(true);

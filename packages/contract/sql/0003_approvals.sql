@@ -156,7 +156,11 @@ as $$ select case p_risk when 'low' then 1 when 'medium' then 2 when 'high' then
 --    votes whose key is empty;
 --  - a voter who rejected counts as one reject until the request closes (a reject stands; the
 --    voter cannot withdraw it, cast_vote refuses any later vote);
---  - otherwise the voter's latest vote (cast_at, then id) counts, once, in the role it was cast in.
+--  - otherwise the voter's latest vote counts, once, in the role it was cast in. "Latest" is the
+--    highest id: ids are set by the server and cast_vote's row lock serialises the votes on one
+--    request, so the id order is the order they were cast in. cast_at is not used: PostgreSQL keeps
+--    microseconds and JavaScript milliseconds, so two votes in one millisecond would sort
+--    differently on each side.
 create or replace function birth_lane.approval_tally(p_request_id bigint)
 returns table (president integer, ai_council integer, approvals integer, rejects integer)
 language sql
@@ -168,7 +172,7 @@ as $$
       from birth_lane.approval_requests where id = p_request_id
   ),
   keyed as (
-    select birth_lane.identity_key(vote.voter) as voter_key, vote.role, vote.decision, vote.cast_at, vote.id
+    select birth_lane.identity_key(vote.voter) as voter_key, vote.role, vote.decision, vote.id
       from birth_lane.approval_votes vote
      where vote.request_id = p_request_id
   ),
@@ -179,7 +183,7 @@ as $$
            bool_or(keyed.decision = 'reject') over (partition by keyed.voter_key) as rejected
       from keyed cross join request
      where keyed.voter_key <> '' and keyed.voter_key <> request.proposer_key
-     order by keyed.voter_key, keyed.cast_at desc, keyed.id desc
+     order by keyed.voter_key, keyed.id desc
   )
   select
     (count(*) filter (where not rejected and role = 'president'))::integer,
@@ -287,6 +291,10 @@ as $$
 $$;
 
 -- A request, proposed by the caller's login. EXECUTE: governance and the approver roles (0004).
+-- Not for action 'promotion': only the certify trigger files promotion requests (proposer
+-- birth_lane.certify_consumer), for a row whose stamps have just completed; a request filed by a
+-- person ahead of time could be approved for a row that does not exist yet. An expired promotion
+-- request is filed again by birth_lane.refile_promotion_requests (the certify consumer).
 create or replace function birth_lane.request_approval(
   p_action text, p_scope jsonb, p_risk text, p_reason text, p_expires_in interval default interval '7 days')
 returns bigint
@@ -307,6 +315,11 @@ begin
     raise exception using errcode = 'BL003', constraint = 'approval_action',
       message = format('birth_lane.request_approval: unknown action %L', p_action);
   end if;
+  if p_action = 'promotion' then
+    raise exception using errcode = 'BL003', constraint = 'approval_promotion_filed_by_lane',
+      message = 'birth_lane.request_approval: promotion requests are filed only by the certify consumer, when a '
+                'canonical row''s stamps complete; re-file expired ones with birth_lane.refile_promotion_requests()';
+  end if;
   if p_risk is null or birth_lane.risk_rank(p_risk) is null then
     raise exception using errcode = 'BL003', constraint = 'approval_risk',
       message = format('birth_lane.request_approval: risk %L must be low, medium or high', p_risk);
@@ -325,9 +338,11 @@ begin
     raise exception using errcode = 'BL003', constraint = 'approval_scope',
       message = 'birth_lane.request_approval: scope values must be strings, numbers, booleans or null';
   end if;
-  if p_reason is null or btrim(p_reason) = '' then
+  -- A reason made only of white space or invisible characters (U+200B...) says nothing: the
+  -- identity key removes exactly those, so an empty key is an empty reason (approval.ts agrees).
+  if p_reason is null or birth_lane.identity_key(p_reason) = '' then
     raise exception using errcode = 'BL003', constraint = 'approval_reason',
-      message = 'birth_lane.request_approval: say why (p_reason)';
+      message = 'birth_lane.request_approval: say why (p_reason), in visible characters';
   end if;
   if p_expires_in is null or p_expires_in < interval '1 minute' or p_expires_in > interval '30 days' then
     raise exception using errcode = 'BL003', constraint = 'approval_expiry',
@@ -385,6 +400,14 @@ begin
   if voter_key = '' then
     raise exception using errcode = 'BL003', constraint = 'approval_identity',
       message = 'birth_lane.cast_vote: the login has an empty identity key';
+  end if;
+  -- A superuser passes pg_has_role for every role, so it would vote as president without anyone
+  -- granting it that: an administrator's login is not a person's approver login.
+  if coalesce((select rolsuper from pg_catalog.pg_roles where rolname = session_user), false) then
+    raise exception using errcode = 'BL003', constraint = 'approval_superuser_vote',
+      message = format('birth_lane.cast_vote: %s is a superuser, which holds every role implicitly; vote with a '
+                       'personal login holding the approver role (birth-lane approvers grant <login> --as <role>)',
+                       session_user);
   end if;
   if voter_key = birth_lane.identity_key(request.proposer) then
     raise exception using errcode = 'BL003', constraint = 'approval_proposer_vote',

@@ -42,6 +42,11 @@ revoke usage on sequence birth_lane.evidence_id_seq from birth_lane_producer;
 
 -- Promotion: reads the registry; certifies only through the consumer's promote function (granted there).
 grant select on public.birth_registry to birth_lane_promoter;
+-- ... and reads the approval it is about to use (`birth-lane approvals show`): approval_status is an
+-- invoker's function over the three approval tables.
+grant select on birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses to birth_lane_promoter;
+grant execute on function birth_lane.approval_status(bigint), birth_lane.approval_quorum_met(bigint),
+  birth_lane.approval_missing_votes(bigint), birth_lane.approval_tally(bigint) to birth_lane_promoter;
 
 -- Governance: propose approvals and read them, read evidence. Requests and votes are written only
 -- through request_approval/cast_vote, which take the proposer and voter from session_user: no lane

@@ -83,7 +83,17 @@ export const approvalRequestInputSchema = z
     action: approvalActionSchema,
     scope: approvalScopeSchema,
     risk: riskSchema,
-    reason: z.string().trim().min(1, 'must say why').max(4000),
+    // Only white space or invisible characters (U+200B...) says nothing: the identity key removes
+    // exactly those, as birth_lane.request_approval checks.
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'must say why')
+      .max(4000)
+      .refine((reason) => identityKey(reason) !== '', {
+        message: 'must say why in visible characters',
+        params: { rule: 'visible_reason' },
+      }),
     /** How long the request stays open; 60 s to 30 days, 7 days when absent. */
     expiresInSeconds: z.number().int().min(MIN_EXPIRY_SECONDS).max(MAX_EXPIRY_SECONDS).optional(),
   })
@@ -127,7 +137,7 @@ export const voteInputSchema = z.strictObject({
 });
 export type VoteInput = z.input<typeof voteInputSchema>;
 
-/** A stored vote. `id` breaks ties between votes cast at the same instant, as in SQL. */
+/** A stored vote. `id` (set by the server) orders a voter's votes, as in SQL; castAt is for people. */
 export const voteSchema = z.strictObject({
   id: rowIdSchema.optional(),
   requestId: rowIdSchema,
@@ -175,7 +185,7 @@ export interface QuorumRequest {
  *  - low:    at least one approval.
  * Voters are told apart by identityKey(); a vote whose key is the proposer's (or empty) never
  * counts. A voter who rejected counts as one reject until the request closes: a reject stands and
- * cannot be withdrawn. Otherwise each voter's latest vote (castAt, then id) counts once, in its
+ * cannot be withdrawn. Otherwise each voter's latest vote (the highest id) counts once, in its
  * role. An expired or used request approves nothing. Silence is not approval.
  */
 export function evaluateQuorum(
@@ -228,10 +238,13 @@ export function evaluateQuorum(
   return { met, reason, missing, counted, ignored };
 }
 
-/** SQL orders by cast_at, then id; a vote without an id is later than an earlier one in the list. */
+/**
+ * SQL orders a voter's votes by id alone: ids are set by the server in the order cast_vote
+ * serialises them. castAt is not compared: PostgreSQL keeps microseconds, a Date milliseconds, so
+ * two votes in one millisecond would sort differently here. A vote without an id is later than an
+ * earlier one in the list.
+ */
 function isLater(vote: Vote, than: Vote): boolean {
-  const byTime = vote.castAt.getTime() - than.castAt.getTime();
-  if (byTime !== 0) return byTime > 0;
   if (vote.id !== undefined && than.id !== undefined) return BigInt(vote.id) > BigInt(than.id);
   return true;
 }

@@ -324,6 +324,12 @@ const TABLES: readonly SchemaTable[] = [
         field: 'risk',
         rule: 'minimum_risk',
       },
+      // Only invisible characters say nothing (birth_lane.request_approval refuses it too).
+      {
+        input: { action: 'gate_flip', scope: { a: 1 }, risk: 'high', reason: '\u200b\u2060' },
+        field: 'reason',
+        rule: 'visible_reason',
+      },
       {
         input: {
           action: 'gate_flip',

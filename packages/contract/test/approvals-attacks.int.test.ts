@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVER_DATABASE_ROLES } from '../src/approval.js';
 import { contractSteps, LANE_ROLES } from '../src/contract-steps.js';
 import { SQLSTATE } from '../src/sqlstate.js';
-import { createLogin, loginSuffix, TEST_PASSWORD } from './support/logins.js';
+import { createLogin, dropLogins, loginSuffix, TEST_PASSWORD } from './support/logins.js';
 
 // Every attack is made by a LOGIN role with its own session (session_user is that login), as a
 // person holding a lane role would, and every refusal is checked to have written nothing.
@@ -68,9 +68,8 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const login of Object.values(logins)) {
-    await t.db.pool.query(`drop role if exists "${login.replaceAll('"', '""')}"`).catch(() => undefined);
-  }
+  for (const client of sessions.values()) await client.end();
+  await dropLogins(t.db.pool, Object.values(logins));
 });
 
 /** The error a promise rejected with; fails the test if it resolved. */
@@ -295,10 +294,13 @@ describe('requests', () => {
   it('record session_user as proposer and refuse a risk below the action minimum or an unbounded expiry', async () => {
     const requestId = await propose('attacker', { action: 'install_step', risk: 'medium' });
     expect((await status(requestId)).proposer).toBe(logins.attacker);
-    await refusedWithoutTrace(async () => propose('attacker', { action: 'promotion', risk: 'medium' }), {
-      code: SQLSTATE.approvalViolation,
-      constraint: 'approval_minimum_risk',
-    });
+    await refusedWithoutTrace(
+      async () => propose('attacker', { action: 'rule_set_activation', risk: 'medium' }),
+      {
+        code: SQLSTATE.approvalViolation,
+        constraint: 'approval_minimum_risk',
+      },
+    );
     await refusedWithoutTrace(
       async () =>
         (await as('attacker')).query(
@@ -316,6 +318,75 @@ describe('requests', () => {
         { code: SQLSTATE.approvalViolation, constraint: 'approval_scope' },
       );
     }
+  });
+});
+
+describe('promotion requests are filed only by the certify consumer', () => {
+  // Filed ahead of time for a row that does not exist yet, then approved, the birth role could
+  // mint that row with chosen content and promote would certify it: no person files promotions.
+  it.each(['attacker', 'proposer', 'president'] as const)(
+    'request_approval refuses action promotion from %s, at any risk, with nothing written',
+    async (who) => {
+      for (const rowId of ['1', '999999999']) {
+        await refusedWithoutTrace(
+          async () => propose(who, { action: 'promotion', scope: { rowId }, risk: 'high' }),
+          { code: SQLSTATE.approvalViolation, constraint: 'approval_promotion_filed_by_lane' },
+        );
+      }
+    },
+  );
+});
+
+describe('reasons and superusers', () => {
+  it.each([
+    ['a zero-width space', '\u200b'],
+    ['zero-width characters and spaces', ' \u200b\u2060\ufeff '],
+    ['a soft hyphen and a no-break space', '\u00ad\u00a0'],
+  ])('a reason made only of %s is refused', async (_what, reason) => {
+    await refusedWithoutTrace(
+      async () =>
+        (await as('attacker')).query(
+          "select birth_lane.request_approval('gate_flip', '{\"r\":1}', 'high', $1::text)",
+          [reason],
+        ),
+      { code: SQLSTATE.approvalViolation, constraint: 'approval_reason' },
+    );
+  });
+
+  it('a superuser login cannot vote, though it passes pg_has_role for every approver role', async () => {
+    const { rows } = await t.db.pool.query<{ super: boolean }>(
+      'select rolsuper as super from pg_catalog.pg_roles where rolname = session_user',
+    );
+    expect(rows[0]!.super).toBe(true); // the test server's admin login
+    const requestId = await propose('proposer', { risk: 'medium' });
+    for (const role of [null, 'president']) {
+      await refusedWithoutTrace(
+        async () =>
+          t.db.pool.query("select birth_lane.cast_vote($1::bigint, 'approve', null, $2::text)", [
+            requestId,
+            role,
+          ]),
+        { code: SQLSTATE.approvalViolation, constraint: 'approval_superuser_vote' },
+      );
+    }
+    expect((await status(requestId)).quorumMet).toBe(false);
+  });
+});
+
+describe('a promoter can read the approval it is about to use', () => {
+  it('approval_status and the approval tables are readable by birth_lane_promoter', async () => {
+    const requestId = await propose('proposer', { risk: 'high' });
+    await vote('president', requestId);
+    const promoter = await as('promoter');
+    const { rows } = await promoter.query('select birth_lane.approval_status($1::bigint) as status', [
+      requestId,
+    ]);
+    expect(rows[0].status).toMatchObject({
+      id: requestId,
+      quorumMet: false,
+      missing: ['2 ai_council approval(s)'],
+    });
+    expect(rows[0].status.votes).toHaveLength(1);
   });
 });
 

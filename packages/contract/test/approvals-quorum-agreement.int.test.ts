@@ -60,8 +60,10 @@ const voteArbitrary = fc.record({
   voter: nameArbitrary,
   role: fc.constantFrom(...APPROVER_ROLES),
   decision: fc.constantFrom('approve' as const, 'reject' as const),
-  // Few distinct instants, so equal cast_at values (broken by id) happen often.
+  // Few distinct milliseconds, in any order against the ids, plus microseconds that only the
+  // database keeps (a Date has milliseconds): the rules must not depend on cast_at at all.
   atMs: fc.integer({ min: 0, max: 4 }),
+  atMicros: fc.integer({ min: 0, max: 999 }),
 });
 
 describe('the SQL quorum rule agrees with evaluateQuorum', () => {
@@ -93,8 +95,9 @@ describe('the SQL quorum rule agrees with evaluateQuorum', () => {
             const castAt = new Date(base + vote.atMs);
             const { rows } = await t.db.pool.query<{ id: string }>(
               `insert into birth_lane.approval_votes (request_id, voter, role, decision, cast_at)
-               values ($1::bigint, $2::text, $3::text, $4::text, $5::timestamptz) returning id::text`,
-              [request.id, vote.voter, vote.role, vote.decision, castAt],
+               values ($1::bigint, $2::text, $3::text, $4::text,
+                       $5::timestamptz + make_interval(secs => $6::integer / 1000000.0)) returning id::text`,
+              [request.id, vote.voter, vote.role, vote.decision, castAt, vote.atMicros],
             );
             stored.push({
               id: rows[0]!.id,
@@ -132,6 +135,45 @@ describe('the SQL quorum rule agrees with evaluateQuorum', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('orders a voter’s votes by id, not by cast_at: two votes in one millisecond agree on both sides', async () => {
+    const { rows: requestRows } = await t.db.pool.query<{ id: string }>(
+      `insert into birth_lane.approval_requests (action, scope, risk, proposer, reason)
+       values ('gate_flip', '{"submillisecond":true}', 'medium', 'proposer', 'ordering') returning id::text`,
+    );
+    const requestId = requestRows[0]!.id;
+    // The same voter: president at .0007 ms, then (a higher id) ai_council at .0003 ms. The
+    // database keeps microseconds, a Date only the millisecond: by cast_at the two sides disagree.
+    const stored: Vote[] = [];
+    for (const [role, micros] of [
+      ['president', 700],
+      ['ai_council', 300],
+    ] as const) {
+      const { rows } = await t.db.pool.query<{ id: string; cast_at: Date }>(
+        `insert into birth_lane.approval_votes (request_id, voter, role, decision, cast_at)
+         values ($1::bigint, 'voter', $2::text, 'approve', '2026-01-01T00:00:00Z'::timestamptz + make_interval(secs => $3::integer / 1000000.0))
+         returning id::text, cast_at`,
+        [requestId, role, micros],
+      );
+      stored.push({
+        id: rows[0]!.id,
+        requestId,
+        voter: 'voter',
+        role,
+        decision: 'approve',
+        castAt: rows[0]!.cast_at,
+      });
+    }
+    const expected = evaluateQuorum(
+      { id: requestId, action: 'gate_flip', risk: 'medium', proposer: 'proposer' },
+      stored,
+    );
+    const { rows } = await t.db.pool.query('select birth_lane.approval_quorum_met($1::bigint) as met', [
+      requestId,
+    ]);
+    expect(expected.met).toBe(false); // the latest vote is ai_council: no president
+    expect(rows[0].met).toBe(expected.met);
   });
 
   it('is false for an unknown request (silence is not approval)', async () => {

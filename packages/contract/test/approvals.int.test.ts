@@ -9,9 +9,12 @@ import {
   type ApprovalGateCast,
   approveWithDemoLogins,
   DEMO_APPROVERS,
+  DEMO_LOGIN_LIFETIME_SECONDS,
+  DEMO_LOGIN_PREFIX,
   describeApprovalGateConformance,
+  withDemoLogins,
 } from '../src/testing/index.js';
-import { createLogin, loginSuffix, TEST_PASSWORD } from './support/logins.js';
+import { createLogin, dropLogins, loginSuffix, TEST_PASSWORD } from './support/logins.js';
 
 const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation), name: 'approvals' });
 const suffix = loginSuffix();
@@ -28,11 +31,7 @@ beforeAll(async () => {
   await createLogin(t.db.pool, logins.council1, [APPROVER_DATABASE_ROLES.ai_council]);
   await createLogin(t.db.pool, logins.council2, [APPROVER_DATABASE_ROLES.ai_council]);
 });
-afterAll(async () => {
-  for (const login of Object.values(logins)) {
-    await t.db.pool.query(`drop role if exists "${login}"`).catch(() => undefined);
-  }
-});
+afterAll(() => dropLogins(t.db.pool, Object.values(logins)));
 
 const gateAs = async (login: string) => new PostgresApprovalGate(await t.db.connectAs(login, TEST_PASSWORD));
 
@@ -99,14 +98,53 @@ describe('approval records', () => {
 });
 
 describe('approveWithDemoLogins', () => {
-  it('returns a request that meets quorum, voted by the separate demo logins', async () => {
+  it('returns a request that meets quorum, voted by separate, short-lived demo logins that are gone afterwards', async () => {
     const id = await approveWithDemoLogins(t.db.pool, (login, password) => t.db.connectAs(login, password), {
       action: 'rule_set_activation',
       scope: { version: 'demo', hash: 'h' },
     });
     const status = await new PostgresApprovalGate(t.db.pool).status(id);
     expect(status?.quorumMet).toBe(true);
-    expect(status?.proposer).toBe(DEMO_APPROVERS[0].login);
-    expect(status?.votes.map((vote) => vote.voter)).toEqual(DEMO_APPROVERS.slice(1).map((a) => a.login));
+    const suffix = /_([0-9a-f]{6})$/.exec(status!.proposer)?.[1];
+    expect(status?.proposer).toBe(`${DEMO_LOGIN_PREFIX}proposer_${suffix}`);
+    expect(status?.votes.map((vote) => vote.voter)).toEqual(
+      ['president', 'council_1', 'council_2'].map((label) => `${DEMO_LOGIN_PREFIX}${label}_${suffix}`),
+    );
+    // No login with a known (or any) password stays on the cluster: each call drops its own.
+    const left = await t.db.pool.query(
+      'select rolname from pg_catalog.pg_roles where rolname = any($1::text[])',
+      [[status!.proposer, ...status!.votes.map((vote) => vote.voter)]],
+    );
+    expect(left.rows).toEqual([]);
+  });
+
+  it('each demo login has its own random password and expires within the hour; all are dropped even when the work fails', async () => {
+    const seen: { login: string; password: string; validUntil: Date | null }[] = [];
+    const failure = await withDemoLogins(t.db.pool, DEMO_APPROVERS, async (demo) => {
+      for (const login of demo) {
+        const { rows } = await t.db.pool.query<{ valid_until: Date | null }>(
+          'select rolvaliduntil as valid_until from pg_catalog.pg_roles where rolname = $1::text',
+          [login.login],
+        );
+        seen.push({ login: login.login, password: login.password, validUntil: rows[0]!.valid_until });
+      }
+      throw new Error('work failed');
+    }).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe('work failed');
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen.map((login) => login.password)).size).toBe(4);
+    for (const login of seen) {
+      expect(login.login).toMatch(/^birth_lane_demo_(proposer|president|council_1|council_2)_[0-9a-f]{6}$/);
+      expect(login.password).toMatch(/^[0-9a-f]{48}$/);
+      const inMs = login.validUntil!.getTime() - Date.now();
+      expect(inMs).toBeGreaterThan(0);
+      expect(inMs).toBeLessThanOrEqual(DEMO_LOGIN_LIFETIME_SECONDS * 1000);
+    }
+    const left = await t.db.pool.query(
+      'select rolname from pg_catalog.pg_roles where rolname = any($1::text[])',
+      [seen.map((login) => login.login)],
+    );
+    expect(left.rows).toEqual([]);
   });
 });

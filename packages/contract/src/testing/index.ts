@@ -5,9 +5,15 @@
 export { type ApprovalGateCast, describeApprovalGateConformance } from './approval-gate-conformance.js';
 export {
   approveWithDemoLogins,
+  type ConnectAs,
   DEMO_APPROVERS,
+  DEMO_LOGIN_LIFETIME_SECONDS,
+  DEMO_LOGIN_PREFIX,
+  type DemoApprover,
+  type DemoLogin,
   type DemoSession,
-  ensureDemoApprovers,
+  voteWithDemoLogins,
+  withDemoLogins,
 } from './demo-approvers.js';
 export { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from './evidence-sink-conformance.js';
 export { describeInspectorConformance, type InspectorCase } from './inspector-conformance.js';

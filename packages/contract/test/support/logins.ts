@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../src/ports/queryable.js';
 import { quoteIdentifier, quoteLiteral } from '../../src/sql-identifier.js';
 
-export const TEST_PASSWORD = 'test-login-password';
+/**
+ * The password of this process's test logins: random, so a login a crashed run left behind is no
+ * way into the server (roles are cluster-wide, and the repository is public).
+ */
+export const TEST_PASSWORD = randomBytes(18).toString('hex');
 
 /** A unique suffix per test file: roles are cluster-wide, test databases are not. */
 export const loginSuffix = (): string => randomBytes(4).toString('hex');
@@ -23,4 +27,20 @@ export async function createLogin(
   if (rows.length !== 1)
     throw new Error(`login ${JSON.stringify(login)} was not created under that exact name`);
   return login;
+}
+
+/**
+ * Drops test logins; a drop that fails is reported (thrown, naming every login left behind), never
+ * swallowed. Votes and requests keep login names as text, so dropping is always possible.
+ */
+export async function dropLogins(admin: Queryable, logins: readonly string[]): Promise<void> {
+  const failures: string[] = [];
+  for (const login of logins) {
+    try {
+      await admin.query(`drop role if exists ${quoteIdentifier(login)}`);
+    } catch (error) {
+      failures.push(`${login}: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(`test logins left behind: ${failures.join('; ')}`);
 }
