@@ -1,20 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, LANE_ROLES, quoteIdentifier, quoteLiteral } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { runCli } from './run-cli.js';
 
-// The approvals need only the contract's surfaces, so this file installs just those.
-const t = useTestDatabase({ setupSql: contractSteps.map((step) => step.mutation), name: 'app-approvals' });
+// The approvals need the contract's surfaces, and the certify consumer's for promotions.
+const t = useTestDatabase({
+  setupSql: [...contractSteps, ...certifySteps].map((step) => step.mutation),
+  name: 'app-approvals',
+});
 const suffix = randomBytes(4).toString('hex');
-const PASSWORD = 'cli-approvals-test';
+// Random: a login a crashed run leaves behind is no way into the server (roles are cluster-wide).
+const PASSWORD = randomBytes(18).toString('hex');
 const logins = {
   proposer: `bl_cli_${suffix}_proposer`,
   president: `bl_cli_${suffix}_president`,
   council1: `bl_cli_${suffix}_council1`,
   council2: `bl_cli_${suffix}_council2`,
   nobody: `bl_cli_${suffix}_nobody`,
+  promoter: `bl_cli_${suffix}_promoter`,
 };
 
 /** DATABASE_URL of the test database, logged in as `login`: the CLI then acts as that person. */
@@ -32,11 +38,19 @@ beforeAll(async () => {
     await t.db.pool.query(`create role ${quoteIdentifier(login)} login password ${quoteLiteral(PASSWORD)}`);
   }
   await t.db.pool.query(`grant ${LANE_ROLES.governance} to ${quoteIdentifier(logins.proposer)}`);
+  await t.db.pool.query(`grant ${LANE_ROLES.promoter} to ${quoteIdentifier(logins.promoter)}`);
 });
 afterAll(async () => {
+  // A drop that fails is reported, naming the logins left behind, never swallowed.
+  const failures: string[] = [];
   for (const login of Object.values(logins)) {
-    await t.db.pool.query(`drop role if exists ${quoteIdentifier(login)}`).catch(() => undefined);
+    try {
+      await t.db.pool.query(`drop role if exists ${quoteIdentifier(login)}`);
+    } catch (error) {
+      failures.push(`${login}: ${(error as Error).message}`);
+    }
   }
+  if (failures.length > 0) throw new Error(`test logins left behind: ${failures.join('; ')}`);
 });
 
 describe('birth-lane approvers and approvals, each person through their own login', () => {
@@ -115,6 +129,11 @@ describe('birth-lane approvers and approvals, each person through their own logi
       [logins.council2, 'ai_council'],
     ]);
 
+    // A promoter reads the approval it is about to use.
+    const promoterView = await as(logins.promoter, ['approvals', 'show', request.id, '--json']);
+    expect(promoterView.code, promoterView.stderr).toBe(EXIT_CODES.completed);
+    expect(JSON.parse(promoterView.stdout)).toMatchObject({ id: request.id, quorumMet: true });
+
     const text = await as(logins.president, ['approvals', 'show', request.id]);
     expect(text.stdout).toMatch(/quorum met/);
     const open = await as(logins.proposer, ['approvals', 'list', '--open', '--json']);
@@ -128,16 +147,34 @@ describe('birth-lane approvers and approvals, each person through their own logi
       'approvals',
       'request',
       '--action',
-      'promotion',
+      'rule_set_activation',
       '--scope',
-      '{"rowId":"1"}',
+      '{"version":"1.0.0"}',
       '--risk',
       'low',
       '--reason',
       'r',
     ]);
     expect(lowRisk.code).toBe(EXIT_CODES.usage);
-    expect(lowRisk.stderr).toMatch(/--risk: promotion needs at least high risk \(rule: minimum_risk\)/);
+    expect(lowRisk.stderr).toMatch(
+      /--risk: rule_set_activation needs at least high risk \(rule: minimum_risk\)/,
+    );
+    const promotion = await as(logins.proposer, [
+      'approvals',
+      'request',
+      '--action',
+      'promotion',
+      '--scope',
+      '{"rowId":"1"}',
+      '--risk',
+      'high',
+      '--reason',
+      'filed ahead of time',
+    ]);
+    expect(promotion.code).toBe(EXIT_CODES.usage);
+    expect(promotion.stderr).toMatch(
+      /--action: promotion requests are filed only by the certify consumer.*refile-promotions.*rule: promotion_filed_by_lane/,
+    );
     const badScope = await as(logins.proposer, [
       'approvals',
       'request',
@@ -164,5 +201,43 @@ describe('birth-lane approvers and approvals, each person through their own logi
     const badRole = await asAdmin(['approvers', 'grant', logins.council1, '--as', 'member']);
     expect(badRole.code).toBe(EXIT_CODES.usage);
     expect(badRole.stderr).toMatch(/--as: must be president, ai_council or approver/);
+  }, 300_000);
+
+  it('refile-promotions files requests for ready canonical rows whose request lapsed, as governance only', async () => {
+    await t.db.pool.query("insert into birth_lane.canonical_collections (collection_name) values ('kernel')");
+    // A ready canonical row without an open request (its stamps written with the trigger off).
+    const client = await t.db.connect();
+    let rowId: string;
+    try {
+      await client.query("set session_replication_role = 'replica'");
+      const { rows } = await client.query<{ id: string }>(
+        `insert into public.birth_registry (entity_code, collection_name, dot_origin, governance_role, name, description, status,
+                                            inspect_pen, inspect_stamp, inspect_gate)
+         values ($1::text, 'kernel', 'test', 'governed', 'n', 'd', 'active',
+                 now() - interval '2 s', now() - interval '1 s', now()) returning id::text`,
+        [`R${process.pid}-0001`],
+      );
+      rowId = rows[0]!.id;
+    } finally {
+      await client.end();
+    }
+    const refused = await as(logins.nobody, ['approvals', 'refile-promotions']);
+    expect(refused.code).toBe(EXIT_CODES.failed);
+    expect(refused.stderr).toMatch(/FORBIDDEN_ACTION: .*birth_lane_governance/);
+    const badLimit = await as(logins.proposer, ['approvals', 'refile-promotions', '--limit', '0']);
+    expect(badLimit.code).toBe(EXIT_CODES.usage);
+    expect(badLimit.stderr).toMatch(/--limit: must be a whole number from 1 to 100000/);
+
+    const filed = await as(logins.proposer, ['approvals', 'refile-promotions', '--limit', '10', '--json']);
+    expect(filed.code, filed.stderr).toBe(EXIT_CODES.completed);
+    expect(JSON.parse(filed.stdout)).toEqual({ filed: 1 });
+    const { rows } = await t.db.pool.query(
+      "select proposer, risk from birth_lane.approval_requests where action = 'promotion' and scope = $1::jsonb",
+      [JSON.stringify({ rowId })],
+    );
+    expect(rows).toEqual([{ proposer: 'birth_lane.certify_consumer', risk: 'high' }]);
+    const again = await as(logins.proposer, ['approvals', 'refile-promotions']);
+    expect(again.code, again.stderr).toBe(EXIT_CODES.completed);
+    expect(again.stdout).toMatch(/no promotion request to re-file/);
   }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LANE_ROLES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,9 @@ import { laneSteps } from '../src/lane/lane-steps.js';
 import { runCli } from './run-cli.js';
 
 const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'canonical-cli' });
-const login = `bl_c_canon_${process.pid}`;
-const password = 'canonical-cli-password';
+// Random name and password: roles are cluster-wide, and a login left behind must be no way in.
+const login = `bl_c_canon_${randomBytes(4).toString('hex')}`;
+const password = randomBytes(18).toString('hex');
 
 afterAll(async () => {
   await t.db.pool.query(`drop role if exists ${login}`);

@@ -45,6 +45,19 @@ export interface RequestFlags {
 
 /** The flags of `approvals request` as a validated request; errors name the flag and the rule. */
 export function parseRequestFlags(flags: RequestFlags): ApprovalRequestInput {
+  // The database refuses it too (birth_lane.request_approval); say so before connecting.
+  if (flags.action?.trim() === 'promotion') {
+    throw new ValidationError('approvals request', [
+      {
+        field: '--action',
+        rule: 'promotion_filed_by_lane',
+        message:
+          "promotion requests are filed only by the certify consumer, when a canonical row's stamps complete; " +
+          'vote on that request (`birth-lane approvals list --open`), or re-file lapsed ones with ' +
+          '`birth-lane approvals refile-promotions`',
+      },
+    ]);
+  }
   let scope: unknown = flags.scope;
   if (flags.scope !== undefined) {
     try {

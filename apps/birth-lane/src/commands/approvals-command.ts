@@ -1,3 +1,4 @@
+import { DEFAULT_REFILE_LIMIT, refilePromotionRequests } from '@birth-lane/certify-consumer';
 import {
   type ApprovalStatus,
   BirthLaneError,
@@ -5,6 +6,7 @@ import {
   type Queryable,
   SQLSTATE,
   sqlStateOf,
+  ValidationError,
 } from '@birth-lane/contract';
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../channels/exit-codes.js';
@@ -19,7 +21,7 @@ import {
 } from './approval-flags.js';
 
 /**
- * `birth-lane approvals request|vote|show|list`. Whoever DATABASE_URL logs in as is the proposer
+ * `birth-lane approvals request|vote|show|list|refile-promotions`. Whoever DATABASE_URL logs in as is the proposer
  * or the voter: the database takes the name from the login (session_user), never from a flag.
  */
 export function registerApprovalsCommand(program: Command): void {
@@ -34,7 +36,8 @@ export function registerApprovalsCommand(program: Command): void {
     )
     .requiredOption(
       '--action <action>',
-      'backlog_pass, gate_flip, stamp_materialisation, promotion, install_step or rule_set_activation',
+      'backlog_pass, gate_flip, stamp_materialisation, install_step or rule_set_activation ' +
+        '(promotion requests are filed by the certify consumer; see refile-promotions)',
     )
     .requiredOption('--scope <json>', 'what exactly is approved, a JSON object, e.g. \'{"rowId":"42"}\'')
     .requiredOption('--risk <risk>', 'low, medium or high; not below the action minimum')
@@ -103,6 +106,28 @@ export function registerApprovalsCommand(program: Command): void {
     });
 
   approvals
+    .command('refile-promotions')
+    .description(
+      'file a fresh promotion request for each canonical row ready for one whose request lapsed (needs birth_lane_governance)',
+    )
+    .option('--limit <n>', 'at most this many rows (1 to 100000)', String(DEFAULT_REFILE_LIMIT))
+    .option('--json', 'print {"filed": n} as JSON')
+    .action(async (options: { limit: string; json?: boolean }) => {
+      const limit = parseLimit(options.limit);
+      process.exitCode = await withDatabase(async (db) => {
+        const filed = await refilePromotionRequests(db, { limit });
+        if (options.json) process.stdout.write(`${JSON.stringify({ filed })}\n`);
+        else
+          process.stdout.write(
+            filed === 0
+              ? 'no promotion request to re-file: every canonical row ready for promotion has an open request\n'
+              : `${filed} promotion request(s) filed by the certify consumer; see \`birth-lane approvals list --open\`\n`,
+          );
+        return EXIT_CODES.completed;
+      });
+    });
+
+  approvals
     .command('list')
     .description('approval requests, newest first (at most 200)')
     .option('--open', 'only requests that are neither expired nor used')
@@ -131,6 +156,16 @@ export function registerApprovalsCommand(program: Command): void {
         return EXIT_CODES.completed;
       });
     });
+}
+
+function parseLimit(value: string): number {
+  const limit = /^[0-9]{1,6}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+    throw new ValidationError('approvals refile-promotions', [
+      { field: '--limit', rule: 'range', message: `must be a whole number from 1 to 100000, got "${value}"` },
+    ]);
+  }
+  return limit;
 }
 
 interface ListedRequest {

@@ -2,12 +2,14 @@ import type { Database } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { type ActivatedRuleSet, activateRuleSet, loadRuleSet } from '@birth-lane/inspect-producer';
 import pg from 'pg';
+import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
 
 /**
  * DEMO ONLY (`start` on the embedded PostgreSQL, and tests): activates a stored rule set the
- * governed way, with an approval given by the contract's clearly labelled demo logins — a
- * proposer, a president and two ai_council members, each connecting as itself. Never run it
- * against a server that holds real data: the demo logins have published passwords.
+ * governed way, with an approval given by clearly labelled demo logins — a proposer, a president
+ * and two ai_council members, each connecting as itself. The logins are made for this call only
+ * (random names and passwords, valid for an hour) and dropped before it returns. Never run it
+ * against a server that holds real data: it approves the activation without asking anyone.
  */
 export async function activateWithDemoApprovals(
   db: Database,
@@ -33,7 +35,7 @@ export async function connectAs(url: string, login: string, password: string): P
   const target = new URL(url);
   target.username = encodeURIComponent(login);
   target.password = encodeURIComponent(password);
-  const client = new pg.Client({ connectionString: target.toString() });
+  const client = new pg.Client({ connectionString: target.toString(), options: LANE_SESSION_OPTIONS });
   client.on('error', () => undefined);
   await client.connect();
   return client;

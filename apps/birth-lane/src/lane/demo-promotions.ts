@@ -1,6 +1,6 @@
 import { promote } from '@birth-lane/certify-consumer';
 import type { Database, Queryable } from '@birth-lane/contract';
-import { DEMO_APPROVERS, ensureDemoApprovers } from '@birth-lane/contract/demo-approvers';
+import { voteWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { connectAs } from './demo-activation.js';
 
 export interface DemoPromotions {
@@ -12,29 +12,22 @@ export interface DemoPromotions {
 
 /**
  * DEMO ONLY (`start` on the embedded PostgreSQL): shows the governed path for canonical entities.
- * The certify trigger filed one promotion request per kernel row whose stamps completed; here the
- * demo president and the two demo ai_council logins each approve every open request through their
- * own login (birth_lane.cast_vote takes the voter from session_user), and each row is then
- * promoted with its approval, which the promotion consumes. Never run it against real data: the
- * demo logins have published passwords.
+ * The certify trigger filed one promotion request per kernel row whose stamps completed; here a
+ * demo president and two demo ai_council logins, made for this call only (random names and
+ * passwords, valid for an hour, dropped before it returns), each approve every open request
+ * through their own login (birth_lane.cast_vote takes the voter from session_user), and each row
+ * is then promoted with its approval, which the promotion consumes. Never run it against real
+ * data: it approves whatever is open.
  */
 export async function promoteWithDemoApprovals(db: Database, url: string): Promise<DemoPromotions> {
   const open = await openPromotionRequests(db);
   if (open.length === 0) return { awaiting: 0, promoted: 0 };
-  await ensureDemoApprovers(db);
-  const voters = DEMO_APPROVERS.filter((approver) => approver.login !== DEMO_APPROVERS[0].login);
-  for (const voter of voters) {
-    const session = await connectAs(url, voter.login, voter.password);
-    try {
-      // One statement per voter: every open request gets this login's approve.
-      await session.query(
-        "select birth_lane.cast_vote(id, 'approve', 'demo: canonical row inspected in order') from unnest($1::bigint[]) as id",
-        [open.map((request) => request.requestId)],
-      );
-    } finally {
-      await session.end();
-    }
-  }
+  await voteWithDemoLogins(
+    db,
+    (login, password) => connectAs(url, login, password),
+    open.map((request) => request.requestId),
+    'demo: canonical row inspected in order',
+  );
   for (const request of open)
     await promote(db, { rowId: request.rowId, approvalRequestId: request.requestId });
   return { awaiting: open.length, promoted: open.length };
@@ -47,6 +40,7 @@ async function openPromotionRequests(db: Queryable): Promise<{ requestId: string
        from birth_lane.approval_requests request
        join public.birth_registry registry on registry.id = (request.scope ->> 'rowId')::bigint
       where request.action = 'promotion'
+        and request.proposer = 'birth_lane.certify_consumer'
         and request.expires_at > now()
         and not registry.certified
         and not exists (select 1 from birth_lane.approval_uses used where used.request_id = request.id)
