@@ -19,6 +19,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
+import { LANE_SESSION_OPTIONS } from '../src/database/session-options.js';
 import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { installLane } from '../src/lane/install-lane.js';
 import { printBenchReport } from './bench-report.js';
@@ -36,13 +37,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 const server = await startTestServer();
 const databaseName = `birth_lane_bench_listen_${Date.now()}`;
-const admin = new pg.Client({ connectionString: server.url });
+const admin = new pg.Client({ connectionString: server.url, options: LANE_SESSION_OPTIONS });
 await admin.connect();
 await admin.query(`create database ${databaseName}`);
 const url = new URL(server.url);
 url.pathname = `/${databaseName}`;
 const databaseUrl = url.toString();
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, options: LANE_SESSION_OPTIONS });
 // An idle session cut off while the scratch database is dropped must not end the bench.
 pool.on('error', (error) => log(`an idle session ended: ${error.message}`));
 let child: ChildProcess | null = null;
@@ -66,7 +67,7 @@ try {
   let lastSeen = 0;
 
   // The poller: one session, every POLL_MS, asks which outstanding births are certified.
-  const poller = new pg.Client({ connectionString: databaseUrl });
+  const poller = new pg.Client({ connectionString: databaseUrl, options: LANE_SESSION_OPTIONS });
   await poller.connect();
   let generating = true;
   const generationStart = performance.now();

@@ -9,6 +9,7 @@ import { installSteps } from '@birth-lane/contract';
 import { defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
+import { LANE_SESSION_OPTIONS } from '../src/database/session-options.js';
 import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 import { FIELD_ROWS, seedRegistry } from '../src/seed/seed-registry.js';
@@ -23,12 +24,12 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 
 const server = await startTestServer();
 const databaseName = `birth_lane_bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: server.url });
+const admin = new pg.Client({ connectionString: server.url, options: LANE_SESSION_OPTIONS });
 await admin.connect();
 await admin.query(`create database ${databaseName}`);
 const url = new URL(server.url);
 url.pathname = `/${databaseName}`;
-const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+const pool = new pg.Pool({ connectionString: url.toString(), max: 4, options: LANE_SESSION_OPTIONS });
 // An idle session cut off while the scratch database is dropped must not end the bench.
 pool.on('error', (error) => log(`an idle session ended: ${error.message}`));
 

@@ -131,8 +131,9 @@ export async function installSteps(
   const alreadyApplied: string[] = [];
   try {
     await connection.query("select pg_advisory_lock(hashtext('birth_lane.install'))");
-    // Before anything is written: a lane role able to create objects on its own search_path
-    // could shadow what the lane's functions and triggers name.
+    // Before anything is written: a role holding the lane's rights (a lane or approver role, a
+    // member of one, the database owner) able to create objects on its own search_path could
+    // shadow what the lane's functions, triggers and owner-side statements name.
     await assertNoCreatableSearchPath(connection);
     await connection.query(LEDGER_SQL);
     for (const step of steps) {

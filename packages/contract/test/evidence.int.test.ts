@@ -320,9 +320,9 @@ describe('PostgresEvidenceSink.read orders by the bigint id (M5)', () => {
     for (let n = 0; n < 6; n += 1)
       await sink.append([{ kind: 'note', topic: 'test.boundary', runId, payload: { n } }]);
     const read = await sink.read({ runId, limit: 4 });
-    expect(read.records.map((entry) => (entry.record as { payload: { n: number } }).payload.n)).toEqual([
-      0, 1, 2, 3,
-    ]);
+    expect(
+      read.records.map((entry) => (entry.record as unknown as { payload: { n: number } }).payload.n),
+    ).toEqual([0, 1, 2, 3]);
     expect(read.records.map((entry) => entry.id)).toEqual(
       [0, 1, 2, 3].map((offset) => String(start + offset)),
     );

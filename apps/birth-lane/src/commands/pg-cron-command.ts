@@ -5,6 +5,7 @@ import { EXIT_CODES } from '../channels/exit-codes.js';
 import { PgCronChannel } from '../channels/pg-cron-channel.js';
 import { type AppConfig, loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
+import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
 import { type PgCronStatus, readPgCronStatus, uninstallPgCronJob } from '../pg-cron/pg-cron-job.js';
 import { PG_CRON_DEFAULTS, parsePgCronFlags } from '../pg-cron/pg-cron-settings.js';
 import {
@@ -110,7 +111,11 @@ async function withPgCronTarget(
   const database = await openDatabase(config, { poolSize: 2 });
   try {
     const target = await resolvePgCronTarget(database.pool, async (name) => {
-      const pool = new pg.Pool({ connectionString: urlForDatabase(database.url, name), max: 2 });
+      const pool = new pg.Pool({
+        connectionString: urlForDatabase(database.url, name),
+        max: 2,
+        options: LANE_SESSION_OPTIONS,
+      });
       return { db: pool, close: () => pool.end() };
     });
     try {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { LANE_SESSION_OPTIONS } from './session-options.js';
 
 /**
  * A factory of dedicated sessions (not from the pool) for work that owns its session, such as
@@ -11,6 +12,7 @@ export function dedicatedClientFactory(url: string, applicationName: string): ()
       application_name: applicationName,
       keepAlive: true,
       connectionTimeoutMillis: 10_000,
+      options: LANE_SESSION_OPTIONS,
     });
     // An error before connect() settles is reported by connect() itself; later ones by the owner.
     client.on('error', () => undefined);

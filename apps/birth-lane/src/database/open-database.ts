@@ -2,6 +2,7 @@ import type { Database } from '@birth-lane/contract';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { startEmbeddedDatabase } from './embedded-database.js';
+import { LANE_SESSION_OPTIONS } from './session-options.js';
 
 export interface OpenDatabase {
   readonly pool: pg.Pool & Database;
@@ -28,7 +29,7 @@ export async function openDatabase(
   const onIdleError = (error: Error) =>
     process.stderr.write(`birth-lane: idle database session lost: ${error.message}\n`);
   if (config.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max });
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max, options: LANE_SESSION_OPTIONS });
     pool.on('error', onIdleError);
     return {
       pool,
@@ -39,7 +40,7 @@ export async function openDatabase(
     };
   }
   const embedded = await startEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
-  const pool = new pg.Pool({ connectionString: embedded.url, max });
+  const pool = new pg.Pool({ connectionString: embedded.url, max, options: LANE_SESSION_OPTIONS });
   pool.on('error', onIdleError);
   return {
     pool,

@@ -1,5 +1,6 @@
 import { DatabaseError, type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import PgBoss from 'pg-boss';
+import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -45,6 +46,9 @@ export interface BossSettings {
 export async function startBoss(settings: BossSettings): Promise<Boss> {
   const boss = new PgBoss({
     connectionString: settings.connectionString,
+    // pg-boss hands its config to pg.Pool: its sessions get the lane's search_path too (pg-boss
+    // names its own schema in every statement).
+    ...({ options: LANE_SESSION_OPTIONS } as object),
     schema: PGBOSS_SCHEMA,
     application_name: settings.applicationName,
     max: settings.maxConnections ?? 4,
