@@ -74,9 +74,10 @@ export class PostgresApprovalGate implements ApprovalGate {
     const action = parseOrThrow(approvalActionSchema, actionInput, 'approval action');
     const scope = parseOrThrow(approvalScopeSchema, scopeInput, 'approval scope');
     const { rows } = await this.db.query<{ id: string }>(
-      `select id::text from birth_lane.approval_requests
-        where action = $1::text and scope = $2::jsonb
-        order by birth_lane.approval_quorum_met(id) desc, id desc
+      // `r.id`, the bigint column: a bare `id` in ORDER BY is the text output column ("9" > "10").
+      `select r.id::text as id from birth_lane.approval_requests r
+        where r.action = $1::text and r.scope = $2::jsonb
+        order by birth_lane.approval_quorum_met(r.id) desc, r.id desc
         limit 1`,
       [action, JSON.stringify(scope)],
     );

@@ -84,12 +84,9 @@ export async function installPgCronJob(
     timeBudgetMs: settings.timeBudgetMs,
   };
   // Standing from now on; a run in flight keeps its `running` beat.
+  // A null state keeps `running`, otherwise idle; birth_lane.beat sets the time and the login.
   await target.lane.query(
-    `insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state, detail)
-     values ($1::text, 'pg-cron', 'pg_cron', 0, 'idle', $2::jsonb)
-     on conflict (instance_id) do update
-       set detail = excluded.detail, beat_at = now(),
-           state = case when birth_lane.producer_heartbeats.state = 'running' then 'running' else 'idle' end`,
+    "select birth_lane.beat($1::text, 'pg-cron', 'pg_cron', 0, null::text, null::uuid, $2::jsonb)",
     [pgCronInstanceId(target.laneDatabase), JSON.stringify(detail)],
   );
   return {
@@ -174,7 +171,8 @@ export async function uninstallPgCronJob(
   );
   if (lane[0]?.present) {
     await target.lane.query(
-      "update birth_lane.producer_heartbeats set state = 'stopped', beat_at = now() where instance_id = $1::text",
+      `select birth_lane.beat(h.instance_id, 'pg-cron', null::text, null::integer, 'stopped', null::uuid, null::jsonb)
+         from birth_lane.producer_heartbeats h where h.instance_id = $1::text`,
       [pgCronInstanceId(target.laneDatabase)],
     );
   }
@@ -246,7 +244,7 @@ export async function readPgCronStatus(
     active: boolean;
   }>(
     `select jobid::text as jobid, jobname::text as jobname, schedule, command, database, username, active
-       from cron.job where jobname = $1::text order by jobid`,
+       from cron.job where jobname = $1::text order by cron.job.jobid`,
     [pgCronJobName(target.laneDatabase)],
   );
   const { rows: runs } = await target.cron.query<{
@@ -258,7 +256,7 @@ export async function readPgCronStatus(
     end_time: Date | null;
   }>(
     `select runid::text as runid, jobid::text as jobid, status, return_message, start_time, end_time
-       from cron.job_run_details where jobid = any($1::bigint[]) order by runid desc limit $2::int`,
+       from cron.job_run_details d where d.jobid = any($1::bigint[]) order by d.runid desc limit $2::int`,
     [jobs.map((job) => job.jobid), limit],
   );
 
