@@ -5,7 +5,9 @@
 -- changes. It commits after each batch, stops when its time budget is spent (the whole CALL is one
 -- statement under the statement timeout) and resumes next time from birth_lane.producer_cursor.
 -- It stays invoker-rights: a SECURITY DEFINER procedure (or one with a SET clause) cannot COMMIT,
--- so every name below is schema-qualified instead of relying on a pinned search_path.
+-- so every name below is schema-qualified instead of relying on a pinned search_path. The one
+-- operator whose built-in match is not exact (integer / numeric) is pinned as OPERATOR(pg_catalog./):
+-- an exact `public./(integer, numeric)` would otherwise win and run as the caller.
 create or replace procedure birth_lane.run_producer(
   p_batch_size integer default 2000,
   p_time_budget_ms integer default 3000,
@@ -35,7 +37,7 @@ begin
   select case when c.rule_set_hash is distinct from v_compiled then 0 else c.after_id end into v_after
     from birth_lane.producer_cursor c where c.name = 'run_producer';
   loop
-    if pg_catalog.clock_timestamp() - v_started > pg_catalog.make_interval(secs => p_time_budget_ms / 1000.0) then
+    if pg_catalog.clock_timestamp() - v_started > pg_catalog.make_interval(secs => p_time_budget_ms::numeric operator(pg_catalog./) 1000.0) then
       v_outcome := 'stopped';
       v_detail := pg_catalog.format('time budget of %s ms spent; the next call resumes after id %s', p_time_budget_ms, v_after);
       exit;
