@@ -69,7 +69,7 @@ try {
   let batches = 0;
   began = performance.now();
   const report = await runProducer(pool, {
-    channel: 'test',
+    channel: 'once',
     onBatch: (batch) => {
       batches += 1;
       maxBatchMs = Math.max(maxBatchMs, batch.elapsedMs);

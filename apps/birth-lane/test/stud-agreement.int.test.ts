@@ -52,7 +52,7 @@ describe('the producer and the inspect contract read the stud the same way', () 
          from public.birth_registry order by id`,
     );
     before = new Map(rows.map((row) => [row.id, row]));
-    const report = await runProducer(t.db.pool, { channel: 'test' });
+    const report = await runProducer(t.db.pool, { channel: 'once' });
     ambiguousReported = report.ambiguous;
   });
 

@@ -36,6 +36,19 @@ create index if not exists producer_runs_started_idx on birth_lane.producer_runs
 revoke all on birth_lane.producer_runs from public;
 grant select on birth_lane.producer_runs to birth_lane_producer, birth_lane_governance, birth_lane_reader;
 
+-- The ids each batch of a run took, as (after_id, through_id]: inspect_batch refuses a batch whose
+-- range overlaps one recorded for the same run, so calling it again over the same ids cannot add
+-- to a run's counts. One small insert per batch; the primary key serves the lookup.
+create table if not exists birth_lane.producer_run_ranges (
+  run_id uuid not null references birth_lane.producer_runs (run_id) on delete cascade,
+  after_id bigint not null,
+  through_id bigint not null,
+  primary key (run_id, after_id),
+  constraint producer_run_ranges_order_check check (after_id < through_id)
+);
+revoke all on birth_lane.producer_run_ranges from public;
+grant select on birth_lane.producer_run_ranges to birth_lane_producer, birth_lane_governance, birth_lane_reader;
+
 -- Opens a run. The id, the caller (session_user, which SECURITY DEFINER does not change) and the
 -- start time come from the server; the rule set is the one active now, so a run never mixes two.
 create or replace function birth_lane.begin_run(p_channel text)
@@ -47,6 +60,13 @@ as $$
 declare
   v_run uuid;
 begin
+  -- Only the producer channels: a producer login cannot label its run backlog or staging (those
+  -- need an approval) or anything else.
+  if p_channel is null or p_channel not in ('once', 'schedule', 'pg-cron', 'http', 'queue', 'listen') then
+    raise exception using errcode = 'BL001', constraint = 'run_channel_not_producer',
+      message = pg_catalog.format('a producer run''s channel must be one of once, schedule, pg-cron, http, queue, listen; got %s',
+        coalesce(p_channel, 'null'));
+  end if;
   insert into birth_lane.producer_runs (channel, rule_set_version, rule_set_hash)
   values (p_channel,
           (select a.version from birth_lane.rule_sets a where a.status = 'active'),

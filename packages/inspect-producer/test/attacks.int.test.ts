@@ -151,7 +151,7 @@ describe('inspect_batch and the run bookkeeping', () => {
 
   it('refuses a run begun by another login, and a finished run', async () => {
     const { rows } = await otherProducer.client.query<{ run: string }>(
-      "select birth_lane.begin_run('test') as run",
+      "select birth_lane.begin_run('once') as run",
     );
     const run = rows[0]!.run;
     const foreign = await refusal(() =>
@@ -177,7 +177,7 @@ describe('inspect_batch and the run bookkeeping', () => {
     const good = await seedRow('ATK-201');
     const bad = await seedRow('ATK-202', { name: null });
     const { rows } = await producer.client.query<{ run: string }>(
-      "select birth_lane.begin_run('test') as run",
+      "select birth_lane.begin_run('once') as run",
     );
     const run = rows[0]!.run;
     await producer.client.query(

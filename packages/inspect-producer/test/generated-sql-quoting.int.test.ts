@@ -60,7 +60,7 @@ describe('generated SQL quoting', () => {
     await seed('Q-001', name, NASTY); // passes every stage
     await seed('Q-002', `${name}!`, NASTY); // fails PEN: the pattern is anchored
     await seed('Q-003', name, '$$ '); // fails STAMP
-    const report = await runProducer(t.db.pool, { channel: 'test' });
+    const report = await runProducer(t.db.pool, { channel: 'once' });
     expect(report).toMatchObject({
       outcome: 'completed',
       passed: { pen: 2, stamp: 1, gate: 1 },
@@ -84,7 +84,7 @@ describe('generated SQL quoting', () => {
     const client = await t.db.connect();
     try {
       await client.query('set standard_conforming_strings = off');
-      const { rows } = await client.query<{ run: string }>("select birth_lane.begin_run('test') as run");
+      const { rows } = await client.query<{ run: string }>("select birth_lane.begin_run('once') as run");
       const { rows: batch } = await client.query(
         'select passed_gate from birth_lane.inspect_batch($1::uuid, 0, null, 100)',
         [rows[0]!.run],

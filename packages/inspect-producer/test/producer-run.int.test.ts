@@ -93,7 +93,7 @@ beforeEach(async () => {
 describe('with no active rule set', () => {
   it('stamps nothing and reports SOURCE_RECOVERY_REQUIRED', async () => {
     await seed([goodRow('ENT-001')]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report.outcome).toBe('source_recovery_required');
     expect(report.detail).toMatch(/SOURCE_RECOVERY_REQUIRED/);
     expect(report.passed).toEqual({ pen: 0, stamp: 0, gate: 0 });
@@ -109,7 +109,7 @@ describe('with no active rule set', () => {
       "update birth_lane.rule_sets set document = document #- '{stages,pen,0}' where status = 'active'",
     );
     await seed([goodRow('ENT-002')]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report.outcome).toBe('source_recovery_required');
     expect((await stamps()).get('ENT-002')?.inspect_pen).toBeNull();
   });
@@ -120,7 +120,7 @@ describe('a run under the default rule set', () => {
 
   it('stamps all three stages of a good row, in order, and never certifies', async () => {
     await seed([goodRow('ENT-100')]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report).toMatchObject({
       outcome: 'completed',
       scanned: 1,
@@ -145,7 +145,7 @@ describe('a run under the default rule set', () => {
       goodRow('ENT-206', { species_code: 'SP-TREE' }), // GATE fails: wrong species for fauna
       goodRow('ENT-207', { born_at: '2999-01-01T00:00:00Z' }), // PEN fails: born in the future
     ]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report.failed).toEqual({ pen: 5, stamp: 2, gate: 1 });
     const rows = await stamps();
     for (const code of ['ENT-201', 'ENT-202', 'bad-code', '   ', 'ENT-207']) {
@@ -187,7 +187,7 @@ describe('a run under the default rule set', () => {
       goodRow('ENT-305', { inspect_pen: now }), // a valid prefix: continue with STAMP
     ]);
     const before = await stamps();
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report).toMatchObject({
       ambiguous: 3,
       skipped: 1,
@@ -218,10 +218,10 @@ describe('a run under the default rule set', () => {
       goodRow('ENT-402', { name: null }),
       goodRow('ENT-403', { inspect_gate: '2026-01-01T00:00:00Z' }),
     ]);
-    await runProducer(db(), { channel: 'test' });
+    await runProducer(db(), { channel: 'once' });
     const stampsAfterFirst = await stamps();
     const failuresAfterFirst = await failures();
-    const second = await runProducer(db(), { channel: 'test' });
+    const second = await runProducer(db(), { channel: 'once' });
     expect(second.passed).toEqual({ pen: 0, stamp: 0, gate: 0 });
     expect(await stamps()).toEqual(stampsAfterFirst);
     expect(await failures()).toEqual(failuresAfterFirst);
@@ -236,8 +236,8 @@ describe('a run under the default rule set', () => {
     });
     await seed(rows);
     const [first, second] = await Promise.all([
-      runProducer(db(), { channel: 'test', batchSize: 200, maxBatchSize: 400 }),
-      runProducer(db(), { channel: 'test', batchSize: 200, maxBatchSize: 400 }),
+      runProducer(db(), { channel: 'once', batchSize: 200, maxBatchSize: 400 }),
+      runProducer(db(), { channel: 'once', batchSize: 200, maxBatchSize: 400 }),
     ]);
     expect(first.outcome).toBe('completed');
     expect(second.outcome).toBe('completed');
@@ -267,9 +267,9 @@ describe('a run under the default rule set', () => {
     const { rows } = await db().query<{ id: string }>(
       'select id::text from public.birth_registry order by id',
     );
-    const ranged = await runProducer(db(), { channel: 'test', idFrom: rows[10]!.id, idTo: rows[19]!.id });
+    const ranged = await runProducer(db(), { channel: 'once', idFrom: rows[10]!.id, idTo: rows[19]!.id });
     expect(ranged.scanned).toBe(10);
-    const limited = await runProducer(db(), { channel: 'test', maxRows: 5, batchSize: 2, minBatchSize: 1 });
+    const limited = await runProducer(db(), { channel: 'once', maxRows: 5, batchSize: 2, minBatchSize: 1 });
     expect(limited).toMatchObject({ outcome: 'stopped', scanned: 5 });
   });
 
@@ -277,7 +277,7 @@ describe('a run under the default rule set', () => {
     await seed(Array.from({ length: 30 }, (_, index) => goodRow(`ENT-${String(700 + index)}`)));
     const controller = new AbortController();
     const report = await runProducer(db(), {
-      channel: 'test',
+      channel: 'once',
       batchSize: 5,
       minBatchSize: 5,
       maxBatchSize: 5,
@@ -289,7 +289,7 @@ describe('a run under the default rule set', () => {
 
   it('appends a run report that the evidence log returns intact', async () => {
     await seed([goodRow('ENT-801')]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     const { rows } = await db().query(
       "select payload from birth_lane.evidence where kind = 'run_report' and run_id = $1::uuid",
       [report.runId],
@@ -313,7 +313,7 @@ describe('the database-side procedure', () => {
       goodRow('ENT-906', { governance_role: 'observed' }),
     ];
     await seed(rows);
-    await runProducer(db(), { channel: 'test' });
+    await runProducer(db(), { channel: 'once' });
     const viaTypeScript = [...(await stamps()).values()].map((row) => [
       row.entity_code,
       row.inspect_pen !== null,
@@ -369,7 +369,7 @@ describe('the inspection compiled at activation', () => {
   it('refuses to stamp for the TypeScript runner when another rule set is active', async () => {
     await switchActiveWithoutActivation('9.9.8');
     await seed([goodRow('ENT-960')]);
-    const report = await runProducer(db(), { channel: 'test' });
+    const report = await runProducer(db(), { channel: 'once' });
     expect(report).toMatchObject({
       outcome: 'source_recovery_required',
       passed: { pen: 0, stamp: 0, gate: 0 },
@@ -385,7 +385,7 @@ describe('the inspection compiled at activation', () => {
       goodRow('ENT-972', { governance_role: 'observed' }),
     ]);
     const report = await runProducer(db(), {
-      channel: 'test',
+      channel: 'once',
       batchSize: 1,
       minBatchSize: 1,
       maxBatchSize: 1,
@@ -407,7 +407,7 @@ describe('the inspection compiled at activation', () => {
   it('stamps with the database clock, whatever the client clock says', async () => {
     await seed([goodRow('ENT-980')]);
     const { rows: before } = await db().query<{ now: Date }>('select clock_timestamp() as now');
-    await runProducer(db(), { channel: 'test' });
+    await runProducer(db(), { channel: 'once' });
     const { rows: after } = await db().query<{ now: Date }>('select clock_timestamp() as now');
     const row = (await stamps()).get('ENT-980')!;
     expect(row.inspect_pen!.getTime()).toBeGreaterThanOrEqual(before[0]!.now.getTime());

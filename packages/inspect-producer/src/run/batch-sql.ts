@@ -7,7 +7,8 @@ import { failureMessageSql } from './failure-message-sql.js';
  * database. It runs only inside birth_lane.inspect_batch (see inspect-batch-sql.ts), the SECURITY
  * DEFINER function an activation compiles: lane roles cannot write stamps or evidence themselves.
  * Parameters: $1 run id (uuid), $2 walk after this id (bigint), $3 stop at this id (bigint,
- * null = no bound), $4 batch size (int), $5 rule set hash (text). Tables and now() are
+ * null = no bound), $4 batch size (int), $5 rule set hash (text), $6 the batch's time
+ * (timestamptz; inspect_batch takes clock_timestamp() once when the batch starts). Tables are
  * schema-qualified; the built-in functions it calls resolve through the function's pinned
  * search_path (pg_catalog first, pg_temp never for functions).
  *
@@ -18,7 +19,8 @@ import { failureMessageSql } from './failure-message-sql.js';
  *    anything else is ambiguous, recorded, and left alone; observed rows are counted as skipped;
  *  - a stage is judged only when the previous stamp is set or was just earned in this batch, and a
  *    stamp is written only where its stage passed and the column is NULL;
- *  - all stamps earned by one row in one batch get the same now(), so pen ≤ stamp ≤ gate holds;
+ *  - all stamps earned in one batch get the same time ($6), which is also the "now" of the
+ *    not-in-the-future checks, so pen ≤ stamp ≤ gate holds;
  *  - each failed check is appended once per row, check and rule set (ON CONFLICT DO NOTHING on the
  *    evidence log's failure index), so a second run appends no duplicates.
  * Each stage's checks are evaluated once per row in `judged` (MATERIALIZED on purpose: inlined, the
@@ -29,7 +31,7 @@ import { failureMessageSql } from './failure-message-sql.js';
  */
 export function producerBatchSql(ruleSet: RuleSet): string {
   const failures = (stage: 'pen' | 'stamp' | 'gate') =>
-    compileStageFailuresSql(ruleSet, stage, 'k', { now: 'pg_catalog.now()' });
+    compileStageFailuresSql(ruleSet, stage, 'k', { now: '$6::timestamptz' });
   return `
 with candidate as (
   select r.ctid as row_ctid, r.id, r.entity_code, r.collection_name, r.species_code, r.dot_origin, r.born_at, r.name,
@@ -79,9 +81,9 @@ verdict as materialized (
 ),
 stamped as (
   update public.birth_registry r
-     set inspect_pen = case when v.pen_new then pg_catalog.now() else r.inspect_pen end,
-         inspect_stamp = case when v.stamp_new then pg_catalog.now() else r.inspect_stamp end,
-         inspect_gate = case when v.gate_new then pg_catalog.now() else r.inspect_gate end
+     set inspect_pen = case when v.pen_new then $6::timestamptz else r.inspect_pen end,
+         inspect_stamp = case when v.stamp_new then $6::timestamptz else r.inspect_stamp end,
+         inspect_gate = case when v.gate_new then $6::timestamptz else r.inspect_gate end
     from verdict v
    -- Found by ctid: the rows are locked since the candidate scan, so their ctids cannot move, and a
    -- TID scan of exactly these rows replaces the whole-table hash join the planner picks for an id join.

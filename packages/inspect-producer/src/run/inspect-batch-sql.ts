@@ -21,7 +21,7 @@ as %L`;
 
 /**
  * The body, a format() template: %1$L the rule set's hash, %2$L its version, %3$L the batch
- * statement. No other `%` may appear here, so messages are built with `||`.
+ * statement ($6 of which is the batch's server time). No other `%` may appear here, so messages are built with `||`.
  *
  * Before judging anything it checks that the run was begun with begin_run by this same login
  * and is not finished, and that the active rule set (and the run's) is the one compiled here;
@@ -35,6 +35,9 @@ const BODY_TEMPLATE = `
 declare
   v_run record;
   v_active text;
+  v_now timestamptz := pg_catalog.clock_timestamp();
+  v_after bigint := coalesce(p_after_id, -9223372036854775808);
+  v_prior record;
   b record;
 begin
   if p_batch_size is null or p_batch_size < 1 or p_batch_size > 50000 then
@@ -64,7 +67,10 @@ begin
         || '; activate a rule set (with an approval) to recompile it. Nothing was stamped.';
   end if;
 
-  execute %3$L into b using p_run_id, p_after_id, p_until_id, p_batch_size, %1$L::text;
+  -- One server time per batch, taken when the batch starts (not the caller's transaction start,
+  -- which a caller could hold open to backdate stamps or push births into the future): every
+  -- stamp and the not-in-the-future check of this batch use it, so pen <= stamp <= gate holds.
+  execute %3$L into b using p_run_id, p_after_id, p_until_id, p_batch_size, %1$L::text, v_now;
 
   update birth_lane.producer_runs r
      set batches = r.batches + 1, scanned = r.scanned + b.scanned, skipped = r.skipped + b.skipped,
@@ -78,6 +84,26 @@ begin
     -- finish_run closed the run while this batch ran: undo the batch rather than count it nowhere.
     raise exception using errcode = 'BL001', constraint = 'run_finished',
       message = 'run ' || p_run_id::text || ' was finished while this batch ran; the batch was undone';
+  end if;
+
+  -- Each id is counted at most once per run: the rows this batch took lie in (after, last_id];
+  -- a range overlapping one already recorded for the run is refused and the batch undone. The
+  -- run row is locked by the update above, so concurrent batches of one run check in turn. The
+  -- recorded ranges of a run never overlap, so the nearest one below the new range's end decides.
+  if b.taken > 0 then
+    select g.after_id, g.through_id into v_prior
+      from birth_lane.producer_run_ranges g
+     where g.run_id = p_run_id and g.after_id < b.last_id::bigint
+     order by g.after_id desc
+     limit 1;
+    if found and v_prior.through_id > v_after then
+      raise exception using errcode = 'BL001', constraint = 'run_range_inspected',
+        message = 'run ' || p_run_id::text || ' already inspected ids (' || v_prior.after_id::text || ', '
+          || v_prior.through_id::text || '], which overlap this batch (' || v_after::text || ', ' || b.last_id
+          || ']; a run counts each id once. The batch was undone';
+    end if;
+    insert into birth_lane.producer_run_ranges (run_id, after_id, through_id)
+    values (p_run_id, v_after, b.last_id::bigint);
   end if;
 
   return query select b.taken, b.scanned, b.skipped, b.ambiguous, b.passed_pen, b.passed_stamp, b.passed_gate,
