@@ -15,10 +15,8 @@ declare
   v_called timestamptz := clock_timestamp();
   v_run uuid;
 begin
-  insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state)
-  values (v_instance, 'pg-cron', 'pg_cron', pg_backend_pid(), 'running')
-  on conflict (instance_id) do update
-    set state = 'running', pid = excluded.pid, beat_at = now();
+  -- Beats go through birth_lane.beat (server clock, this login's own instance only).
+  perform birth_lane.beat(v_instance, 'pg-cron', 'pg_cron', pg_catalog.pg_backend_pid(), 'running', null::uuid, null::jsonb);
   commit;
 
   call birth_lane.run_producer(p_batch_size, p_time_budget_ms, 'pg-cron');
@@ -29,9 +27,7 @@ begin
    where r.channel = 'pg-cron' and r.started_at >= v_called and r.started_by = session_user
    order by r.started_at desc
    limit 1;
-  update birth_lane.producer_heartbeats
-     set state = 'idle', beat_at = now(), last_run_id = coalesce(v_run, last_run_id)
-   where instance_id = v_instance;
+  perform birth_lane.beat(v_instance, 'pg-cron', null::text, null::integer, 'idle', v_run, null::jsonb);
   commit;
 end;
 $procedure$;

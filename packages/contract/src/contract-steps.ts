@@ -102,8 +102,12 @@ export const contractSteps: readonly Step[] = [
     risk: 'low',
     prerequisites: ['contract/0004_roles'],
     mutation: readSqlFile(SQL_DIR, '0005_heartbeats.sql'),
-    rollback: 'drop table if exists birth_lane.producer_heartbeats;',
-    footprint: ['table:birth_lane.producer_heartbeats'],
+    rollback:
+      'drop function if exists birth_lane.beat(text, text, text, integer, text, uuid, jsonb); drop table if exists birth_lane.producer_heartbeats;',
+    footprint: [
+      'table:birth_lane.producer_heartbeats',
+      'function:birth_lane.beat(text,text,text,integer,text,uuid,jsonb)',
+    ],
   }),
 ];
 

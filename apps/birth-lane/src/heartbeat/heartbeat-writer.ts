@@ -24,11 +24,9 @@ export async function startHeartbeat(
   let state: HeartbeatState = 'idle';
   let lastRunId: string | null = null;
   const beat = () =>
+    // birth_lane.beat sets the time from the server clock and the row's login from session_user.
     db.query(
-      `insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state, last_run_id)
-       values ($1::text, $2::text, $3::text, $4::int, $5::text, $6::uuid)
-       on conflict (instance_id) do update
-         set state = excluded.state, beat_at = now(), last_run_id = coalesce(excluded.last_run_id, birth_lane.producer_heartbeats.last_run_id)`,
+      'select birth_lane.beat($1::text, $2::text, $3::text, $4::int, $5::text, $6::uuid, null::jsonb)',
       [instanceId, channel, hostname(), process.pid, state, lastRunId],
     );
   await beat();
