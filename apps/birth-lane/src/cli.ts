@@ -1,25 +1,24 @@
 /**
  * `birth-lane`: the composition root's command line. Each command validates its flags and the
  * environment, opens the one database (DATABASE_URL, else the embedded one), wires the blocks
- * through their ports, and exits with a meaningful code.
+ * through their ports, and exits with a meaningful code (EXIT_CODES).
+ *
+ * Start-up stays fast: this file loads only commander; each command imports what it uses when it
+ * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
-import { BirthLaneError, ValidationError } from '@birth-lane/contract';
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from './channels/exit-codes.js';
-import { registerApprovalsCommand } from './commands/approvals-command.js';
-import { registerApproversCommand } from './commands/approvers-command.js';
-import { registerCanonicalCommand } from './commands/canonical-command.js';
+import { registerDbCommand } from './commands/db-command.js';
+import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
-import { installCommand } from './commands/install.js';
 import { registerListenCommand } from './commands/listen-command.js';
 import { registerPgCronCommand } from './commands/pg-cron-command.js';
 import { registerQueueCommand } from './commands/queue-command.js';
-import { registerRulesCommand } from './commands/rules-command.js';
-import { runOnceCommand } from './commands/run-once.js';
 import { registerScheduleCommand } from './commands/schedule-command.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
-import { loadConfig } from './config.js';
+import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
+import { errorContext, explainError, stackOf } from './errors/error-boundary.js';
+import { installSignalHandlers } from './process/interrupt.js';
 
 /** A positive integer flag; the error names the flag and the rule. */
 export function positiveInteger(flag: string, max = Number.MAX_SAFE_INTEGER) {
@@ -31,10 +30,58 @@ export function positiveInteger(flag: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-const program = new Command('birth-lane')
-  .description('Inspect and certify the births of a PostgreSQL entity registry, safely.')
-  .showHelpAfterError()
-  .exitOverride();
+// src/cli.ts and dist/cli.js both sit one directory below the package root.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The program and its conventions; also the host a lazily loaded command group registers into. */
+function createProgram(): Command {
+  return new Command('birth-lane')
+    .description('Inspect and certify the births of a PostgreSQL entity registry, safely.')
+    .version(version, '-V, --version', 'print the version and exit')
+    .option('--debug', 'print the stack trace of an unexpected error')
+    .showHelpAfterError('(run `birth-lane --help` or `birth-lane <command> --help` for usage)')
+    .configureOutput({
+      // The one problem, not the whole help text; the pointer to --help follows it.
+      outputError: (message, write) => write(message.replace(/^error: /, 'birth-lane: ')),
+    })
+    .exitOverride();
+}
+
+/**
+ * Command groups whose modules load their dependencies at import (the governance commands): the
+ * top-level help lists them from here, and only the group being run is imported, then parses its
+ * own arguments (help included). `lazy-groups.test.ts` checks these descriptions match the groups'.
+ */
+export const LAZY_GROUPS = {
+  approvals: {
+    description: 'approval requests and votes (S1): propose, vote as your own login, show, list',
+    load: async () => (await import('./commands/approvals-command.js')).registerApprovalsCommand,
+  },
+  approvers: {
+    description: 'who may vote on approvals, and in which role (database role memberships)',
+    load: async () => (await import('./commands/approvers-command.js')).registerApproversCommand,
+  },
+  rules: {
+    description:
+      'versioned rule sets: list, show, check a file (with a preview), save, activate (approval), diff',
+    load: async () => (await import('./commands/rules-command.js')).registerRulesCommand,
+  },
+  canonical: {
+    description:
+      'canonical (kernel) collections: rows there are promoted with an approval, never auto-certified',
+    load: async () => (await import('./commands/canonical-command.js')).registerCanonicalCommand,
+  },
+} as const satisfies Record<string, { description: string; load: () => Promise<(program: Command) => void> }>;
+
+const program = createProgram();
+program.addHelpText(
+  'after',
+  '\nExit codes: 0 done, 1 failed, 2 no active rule set, 3 stopped early (signal, limit),\n' +
+    '64 usage, 69 database unavailable or lane not installed, 70 internal error, 77 permission denied.\n' +
+    'Environment: DATABASE_URL (else the embedded PostgreSQL in .birth-lane/), BIRTH_LANE_* (see README).',
+);
 
 program
   .command('start')
@@ -49,6 +96,11 @@ program
   )
   .option('--json', 'print the summary as one JSON object')
   .action(async (options: { rows: number; json?: boolean }) => {
+    const [{ startCommand }, { loadConfig }] = await Promise.all([
+      import('./commands/start.js'),
+      import('./config.js'),
+    ]);
+    errorContext.needs = 'owner';
     process.exitCode = await startCommand(loadConfig(), { rows: options.rows, json: options.json === true });
   });
 
@@ -59,6 +111,11 @@ program
   )
   .option('--json', 'print the result as JSON')
   .action(async (options: { json?: boolean }) => {
+    const [{ installCommand }, { loadConfig }] = await Promise.all([
+      import('./commands/install.js'),
+      import('./config.js'),
+    ]);
+    errorContext.needs = 'owner';
     process.exitCode = await installCommand(loadConfig(), { json: options.json === true });
   });
 
@@ -74,6 +131,11 @@ program
   )
   .option('--json', 'print the run report as JSON')
   .action(async (options: { maxRows?: number; batchSize?: number; json?: boolean }) => {
+    const [{ runOnceCommand }, { loadConfig }] = await Promise.all([
+      import('./commands/run-once.js'),
+      import('./config.js'),
+    ]);
+    errorContext.needs = 'birth_lane_producer';
     process.exitCode = await runOnceCommand(loadConfig(), {
       maxRows: options.maxRows,
       batchSize: options.batchSize,
@@ -84,12 +146,22 @@ program
 program
   .command('status')
   .description(
-    'registry counts, backlog and its age, active rule set, gate mode, last runs, standing producers',
+    'the whole story: registry counts, backlog by cause, top failing checks, pending promotions, rule set, gate mode, last runs, standing producers',
   )
   .option('--json', 'print the status as JSON')
   .action(async (options: { json?: boolean }) => {
+    const [{ statusCommand }, { loadConfig }] = await Promise.all([
+      import('./commands/status.js'),
+      import('./config.js'),
+    ]);
+    errorContext.needs = 'birth_lane_reader';
     process.exitCode = await statusCommand(loadConfig(), { json: options.json === true });
   });
+
+// Reading the evidence after the run: runs, failures, explain.
+registerEvidenceCommands(program);
+// The embedded database, kept up for psql: db start|stop|status|url.
+registerDbCommand(program);
 
 // Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
 registerScheduleCommand(program);
@@ -97,35 +169,49 @@ registerQueueCommand(program);
 registerPgCronCommand(program);
 registerListenCommand(program);
 registerHttpCommand(program);
-registerApprovalsCommand(program);
-registerApproversCommand(program);
-registerRulesCommand(program);
-registerCanonicalCommand(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportError(error);
+// Governance: approvals, approvers, rules, canonical, each loaded only when run.
+for (const [name, group] of Object.entries(LAZY_GROUPS)) {
+  program
+    .command(name)
+    .description(group.description)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[arguments...]')
+    .action(async () => {
+      const register = await group.load();
+      const real = createProgram();
+      register(real);
+      // Everything after the group's name, as typed (flags, subcommands, --help).
+      const rest = process.argv.slice(process.argv.indexOf(name) + 1);
+      await real.parseAsync([name, ...rest], { from: 'user' });
+    });
+}
+
+const debug = process.argv.includes('--debug');
+installSignalHandlers(releaseEmbeddedLeaseSync);
+
+if (process.argv.length <= 2) {
+  // A bare `birth-lane` is a usage error: show what there is, exit 64.
+  process.stderr.write(program.helpInformation());
+  process.exitCode = EXIT_CODES.usage;
+} else {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
 }
 
 function reportError(error: unknown): number {
-  const code = (error as { code?: string }).code;
+  const code = (error as { code?: string } | null)?.code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
     // Commander printed the problem already; help and version are not errors.
-    return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help'
-      ? 0
-      : EXIT_CODES.usage;
+    return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_CODES.usage;
   }
-  if (ValidationError.isInstance(error)) {
-    process.stderr.write(`birth-lane: ${error.message}\n`);
-    return EXIT_CODES.usage;
-  }
-  if (BirthLaneError.isInstance(error)) {
-    process.stderr.write(`birth-lane: ${error.code}: ${error.message}\n`);
-    return EXIT_CODES.failed;
-  }
-  process.stderr.write(
-    `birth-lane: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  return EXIT_CODES.failed;
+  const explained = explainError(error, errorContext);
+  process.stderr.write(`birth-lane: ${explained.message}\n`);
+  if (debug) process.stderr.write(`${stackOf(error)}\n`);
+  return explained.exitCode;
 }

@@ -196,7 +196,7 @@ describe('birth-lane approvers and approvals, each person through their own logi
     expect(both.code).toBe(EXIT_CODES.usage);
     expect(both.stderr).toMatch(/--approve\/--reject: give exactly one .*rule: exactly_one/);
     const noRole = await as(logins.nobody, ['approvals', 'list']);
-    expect(noRole.code).toBe(EXIT_CODES.failed);
+    expect(noRole.code).toBe(EXIT_CODES.noPermission);
     expect(noRole.stderr).toMatch(/FORBIDDEN_ACTION: .*birth_lane_reader \(to read\)/);
     const badRole = await asAdmin(['approvers', 'grant', logins.council1, '--as', 'member']);
     expect(badRole.code).toBe(EXIT_CODES.usage);

@@ -1,16 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+/** The repository's `./birth-lane`, as a user runs it: it execs node itself (no wrapper process). */
+export const BIRTH_LANE = fileURLToPath(new URL('../../../birth-lane', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
+  /** The signal that ended the process, when one did (code is then null). */
+  readonly signal?: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs the real CLI in a child process, as cron or a person would, and waits for it to exit. */
+/** Runs the real binary in a child process, as cron or a person would, and waits for it to exit. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
@@ -36,7 +38,7 @@ export interface RunningCli {
 
 /** Starts the real CLI as a long-running child (a standing channel), to be stopped with a signal. */
 export function startCli(args: readonly string[], env: Record<string, string>): RunningCli {
-  const child = spawn(TSX, ['--conditions=@birth-lane/source', CLI, ...args], {
+  const child = spawn(BIRTH_LANE, [...args], {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,7 +51,7 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
     stderr += chunk;
   });
   const exited = new Promise<CliResult>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   let done = false;
   void exited.then(() => {

@@ -1,8 +1,9 @@
 import type { RunOutcome } from '@birth-lane/contract';
 
 /**
- * Exit codes of one-shot commands, for host cron and systemd timers. Distinct codes let an
- * operator alert on "no active rule set" differently from "the database went away".
+ * Exit codes of every command, for people, host cron and systemd timers. Distinct codes let an
+ * operator alert on "no active rule set" differently from "the database went away". The 6x/7x
+ * codes are the BSD sysexits ones, so shells and supervisors already know them.
  */
 export const EXIT_CODES = {
   completed: 0,
@@ -11,7 +12,13 @@ export const EXIT_CODES = {
   stopped: 3,
   /** Invalid configuration or flags (EX_USAGE). */
   usage: 64,
-} as const satisfies Record<RunOutcome | 'usage', number>;
+  /** The database cannot be reached, or the lane is not installed in it (EX_UNAVAILABLE). */
+  unavailable: 69,
+  /** A bug or an unexpected error: the message says so; --debug prints the stack (EX_SOFTWARE). */
+  internal: 70,
+  /** The database refused for lack of a privilege; the message names the GRANT (EX_NOPERM). */
+  noPermission: 77,
+} as const satisfies Record<RunOutcome | 'usage' | 'unavailable' | 'internal' | 'noPermission', number>;
 
 export function exitCodeFor(outcome: RunOutcome): number {
   return EXIT_CODES[outcome];

@@ -123,11 +123,13 @@ export class HttpChannel implements ProducerChannel {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
     const server = this.#server;
     this.#state = 'stopping';
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    server?.closeIdleConnections();
     this.#abort.abort();
     await this.#beat('stopping');
+    // Until the run in flight has ended the server keeps accepting connections, so probes get the
+    // documented 503 from /healthz (and POST /runs its 503) instead of a refused connection.
     await this.#inFlight;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    server?.closeIdleConnections();
     const cut = setTimeout(() => server?.closeAllConnections(), this.#options.closeGraceMs ?? 5000);
     await closed;
     clearTimeout(cut);

@@ -42,8 +42,11 @@ export interface QueueChannelDependencies {
   /** pg-boss opens its own pool on this (openDatabase's `url`). */
   readonly connectionString: string;
   readonly log: Logger;
-  /** Called with each job's run report, after it is logged. */
-  readonly onReport?: (report: RunReport) => void;
+  /** Called with each job's run report once the job is settled, with the job and, when the rest of its range was handed back, the new job's id. */
+  readonly onReport?: (
+    report: RunReport,
+    job: { readonly jobId: string; readonly handedBackAs?: string },
+  ) => void;
 }
 
 type Settlement =
@@ -189,8 +192,8 @@ export class QueueChannel implements ProducerChannel {
     }
 
     log.info({ report }, `job run ${report.outcome}`);
-    this.dependencies.onReport?.(report);
-    await this.#settle(boss, job.id, data, report, settlementFor(report, data, lastId));
+    const handedBackAs = await this.#settle(boss, job.id, data, report, settlementFor(report, data, lastId));
+    this.dependencies.onReport?.(report, { jobId: job.id, ...(handedBackAs ? { handedBackAs } : {}) });
   }
 
   /** Completes, hands back or fails the job, with its evidence note, in one transaction. */
@@ -200,8 +203,8 @@ export class QueueChannel implements ProducerChannel {
     data: RunJob,
     report: RunReport | null,
     settlement: Settlement,
-  ): Promise<void> {
-    await withTransaction(this.dependencies.db, async (connection) => {
+  ): Promise<string | null> {
+    return withTransaction(this.dependencies.db, async (connection) => {
       const via = { db: onConnection(connection) };
       let handedBackAs: string | null = null;
       if (settlement.kind === 'hand_back') {
@@ -228,6 +231,7 @@ export class QueueChannel implements ProducerChannel {
           },
         ]);
       }
+      return handedBackAs;
     });
   }
 

@@ -1,5 +1,6 @@
 import type { ProducerChannel, ProducerRunner } from '@birth-lane/contract';
 import type { Logger } from '../logging/logger.js';
+import { untilStopRequested } from '../process/interrupt.js';
 
 /**
  * Starts a standing channel and keeps the process up until SIGTERM or SIGINT, then stops the
@@ -10,23 +11,14 @@ export async function runUntilSignalled(
   runner: ProducerRunner,
   log: Logger,
 ): Promise<void> {
-  let signalled!: (signal: NodeJS.Signals) => void;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    signalled = resolve;
-  });
-  // `on`, not `once`: a second SIGTERM (systemd and Kubernetes send one to every process of the
-  // group) must not kill the process mid-batch; the first one already started a graceful stop.
-  process.on('SIGTERM', signalled);
-  process.on('SIGINT', signalled);
-  try {
-    await channel.start(runner);
-    log.info({ channel: channel.name }, 'channel standing');
-    const signal = await stopped;
-    log.info({ channel: channel.name, signal }, 'stopping channel');
-    await channel.stop();
-    log.info({ channel: channel.name }, 'channel stopped');
-  } finally {
-    process.off('SIGTERM', signalled);
-    process.off('SIGINT', signalled);
-  }
+  // The process-wide handlers (process/interrupt.ts) turn the first SIGTERM/SIGINT into a stop
+  // request; a second SIGTERM (systemd and Kubernetes send one to every process of the group)
+  // does not kill the process mid-batch.
+  const stopped = untilStopRequested();
+  await channel.start(runner);
+  log.info('channel standing');
+  const signal = await stopped;
+  log.info({ signal }, 'stopping channel');
+  await channel.stop();
+  log.info('channel stopped');
 }

@@ -1,11 +1,6 @@
-import { ValidationError } from '@birth-lane/contract';
-import { createProducer } from '@birth-lane/inspect-producer';
 import { type Command, InvalidArgumentError } from 'commander';
-import { HttpChannel } from '../channels/http-channel.js';
-import { runUntilSignalled } from '../channels/until-signalled.js';
-import { type AppConfig, loadConfig } from '../config.js';
-import { openDatabase } from '../database/open-database.js';
-import { createLogger } from '../logging/logger.js';
+import type { AppConfig } from '../config.js';
+import { errorContext } from '../errors/error-boundary.js';
 
 /** `birth-lane serve`: the http channel (agent API) until SIGTERM/SIGINT. */
 export function registerHttpCommand(program: Command): void {
@@ -17,6 +12,8 @@ export function registerHttpCommand(program: Command): void {
     .option('--port <n>', 'TCP port to listen on (0 picks a free one)', tcpPort, 8080)
     .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .action(async (options: { port: number; host: string }) => {
+      const { loadConfig } = await import('../config.js');
+      errorContext.needs = 'birth_lane_producer';
       process.exitCode = await serveCommand(loadConfig(), options);
     });
 }
@@ -25,6 +22,21 @@ export async function serveCommand(
   config: AppConfig,
   options: { port: number; host: string },
 ): Promise<number> {
+  const [
+    { ValidationError },
+    { createProducer },
+    { HttpChannel },
+    { runUntilSignalled },
+    { openDatabase },
+    { createLogger },
+  ] = await Promise.all([
+    import('@birth-lane/contract'),
+    import('@birth-lane/inspect-producer'),
+    import('../channels/http-channel.js'),
+    import('../channels/until-signalled.js'),
+    import('../database/open-database.js'),
+    import('../logging/logger.js'),
+  ]);
   const token = config.BIRTH_LANE_HTTP_TOKEN;
   if (token === undefined) {
     // Refuse before opening any database: an API that starts runs must never stand open.

@@ -1,11 +1,7 @@
-import { createProducer } from '@birth-lane/inspect-producer';
-import { type Command, InvalidArgumentError } from 'commander';
-import { ListenChannel } from '../channels/listen-channel.js';
-import { runUntilSignalled } from '../channels/until-signalled.js';
-import { type AppConfig, loadConfig } from '../config.js';
-import { dedicatedClientFactory } from '../database/dedicated-client.js';
-import { openDatabase } from '../database/open-database.js';
-import { createLogger } from '../logging/logger.js';
+import type { Command } from 'commander';
+import type { AppConfig } from '../config.js';
+import { errorContext } from '../errors/error-boundary.js';
+import { wholeNumberFlag as wholeNumber } from './flags.js';
 
 export interface ListenCommandOptions {
   readonly coalesceMs: number;
@@ -31,11 +27,28 @@ export function registerListenCommand(program: Command): void {
       wholeNumber('--batch-size', 1, 50_000),
     )
     .action(async (options: ListenCommandOptions) => {
+      const { loadConfig } = await import('../config.js');
+      errorContext.needs = 'birth_lane_producer';
       process.exitCode = await listenCommand(loadConfig(), options);
     });
 }
 
 export async function listenCommand(config: AppConfig, options: ListenCommandOptions): Promise<number> {
+  const [
+    { createProducer },
+    { ListenChannel },
+    { runUntilSignalled },
+    { dedicatedClientFactory },
+    { openDatabase },
+    { createLogger },
+  ] = await Promise.all([
+    import('@birth-lane/inspect-producer'),
+    import('../channels/listen-channel.js'),
+    import('../channels/until-signalled.js'),
+    import('../database/dedicated-client.js'),
+    import('../database/open-database.js'),
+    import('../logging/logger.js'),
+  ]);
   const log = createLogger(config, { channel: 'listen' });
   const database = await openDatabase(config);
   try {
@@ -55,13 +68,4 @@ export async function listenCommand(config: AppConfig, options: ListenCommandOpt
   } finally {
     await database.close();
   }
-}
-
-function wholeNumber(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-    }
-    return Number(value);
-  };
 }

@@ -2,7 +2,10 @@
  * A one-line progress bar on stderr for long work; silent when stderr is not a terminal (CI,
  * pipes), where a final summary line is printed instead.
  */
-export function progressBar(label: string, total: number): { update(done: number): void; finish(): void } {
+export function progressBar(
+  label: string,
+  total: number,
+): { update(done: number): void; finish(done?: number): void } {
   const interactive = process.stderr.isTTY === true;
   const started = performance.now();
   let last = 0;
@@ -19,8 +22,9 @@ export function progressBar(label: string, total: number): { update(done: number
       last = performance.now();
       process.stderr.write(`\r${render(done)}`);
     },
-    finish() {
-      process.stderr.write(`${interactive ? '\r' : ''}${render(total)}\n`);
+    /** The last line shows what was really done (a stopped run ends short of the total). */
+    finish(done = total) {
+      process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${render(done)}\n`);
     },
   };
 }

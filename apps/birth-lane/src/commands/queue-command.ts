@@ -1,12 +1,9 @@
-import { createProducer } from '@birth-lane/inspect-producer';
 import type { Command } from 'commander';
-import { QueueChannel } from '../channels/queue-channel.js';
-import { runUntilSignalled } from '../channels/until-signalled.js';
-import { type AppConfig, loadConfig } from '../config.js';
-import { openDatabase } from '../database/open-database.js';
-import { startBoss, stopBoss } from '../jobs/pg-boss.js';
-import { type EnqueuedRun, enqueueRun, RUN_QUEUE } from '../jobs/run-queue.js';
-import { secondsFlag, standingOutput, wholeNumberFlag } from './standing-output.js';
+import type { AppConfig } from '../config.js';
+import { errorContext } from '../errors/error-boundary.js';
+import type { EnqueuedRun } from '../jobs/run-queue.js';
+import { RUN_QUEUE } from '../jobs/run-queue-name.js';
+import { secondsFlag, wholeNumberFlag } from './flags.js';
 
 export interface WorkerCommandOptions {
   readonly teamSize: number;
@@ -33,6 +30,8 @@ export function registerQueueCommand(program: Command): void {
     )
     .option('--json', 'print the parent run key, job ids and ranges as JSON')
     .action(async (options: { chunkIds: number; json?: boolean }) => {
+      const { loadConfig } = await import('../config.js');
+      errorContext.needs = 'birth_lane_producer';
       process.exitCode = await enqueueRunCommand(loadConfig(), {
         chunkIds: options.chunkIds,
         json: options.json === true,
@@ -58,6 +57,8 @@ export function registerQueueCommand(program: Command): void {
     )
     .option('--json', 'print each job run report as one JSON line on stdout (logs go to stderr)')
     .action(async (options: WorkerCommandOptions) => {
+      const { loadConfig } = await import('../config.js');
+      errorContext.needs = 'birth_lane_producer';
       process.exitCode = await workerCommand(loadConfig(), options);
     });
 }
@@ -66,6 +67,12 @@ export async function enqueueRunCommand(
   config: AppConfig,
   options: { chunkIds: number; json: boolean },
 ): Promise<number> {
+  const [{ openDatabase }, { startBoss, stopBoss }, { enqueueRun }, { standingOutput }] = await Promise.all([
+    import('../database/open-database.js'),
+    import('../jobs/pg-boss.js'),
+    import('../jobs/run-queue.js'),
+    import('./standing-output.js'),
+  ]);
   // pg-boss's own complaints go to stderr: stdout is the answer (text or JSON).
   const { log } = standingOutput(config, true, { command: 'enqueue-run' });
   const database = await openDatabase(config, { poolSize: 2 });
@@ -92,6 +99,14 @@ export async function enqueueRunCommand(
 }
 
 export async function workerCommand(config: AppConfig, options: WorkerCommandOptions): Promise<number> {
+  const [{ createProducer }, { QueueChannel }, { runUntilSignalled }, { openDatabase }, { standingOutput }] =
+    await Promise.all([
+      import('@birth-lane/inspect-producer'),
+      import('../channels/queue-channel.js'),
+      import('../channels/until-signalled.js'),
+      import('../database/open-database.js'),
+      import('./standing-output.js'),
+    ]);
   const output = standingOutput(config, options.json === true, { channel: 'queue' });
   const { log } = output;
   // Each job in flight holds one connection for its batches and one briefly to settle the job.

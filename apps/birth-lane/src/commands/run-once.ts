@@ -1,8 +1,9 @@
 import { createProducer } from '@birth-lane/inspect-producer';
-import { exitCodeFor } from '../channels/exit-codes.js';
+import { EXIT_CODES, exitCodeFor } from '../channels/exit-codes.js';
 import { OnceChannel } from '../channels/once-channel.js';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
+import { stopRequested } from '../process/interrupt.js';
 
 /** `birth-lane run`: the once channel. SIGTERM/SIGINT stop it after the batch in flight. */
 export async function runOnceCommand(
@@ -11,16 +12,22 @@ export async function runOnceCommand(
 ): Promise<number> {
   const database = await openDatabase(config);
   const channel = new OnceChannel({ maxRows: options.maxRows, batchSize: options.batchSize });
+  // SIGINT/SIGTERM (see process/interrupt.ts): stop after the batch in flight; the report is written.
   const stop = () => void channel.stop();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopRequested.addEventListener('abort', stop, { once: true });
+  if (stopRequested.aborted) stop();
   try {
     const producer = createProducer(database.pool, {
       concurrency: config.BIRTH_LANE_CONCURRENCY,
       statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
     });
     await channel.start(producer);
-    const report = channel.report!;
+    const report = channel.report;
+    if (report === null) {
+      // Stopped before the run began: nothing was read or stamped, so there is no report to write.
+      process.stderr.write('birth-lane: stopped before the run began; nothing was inspected\n');
+      return EXIT_CODES.stopped;
+    }
     if (options.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else {
       process.stdout.write(
@@ -32,8 +39,7 @@ export async function runOnceCommand(
     }
     return exitCodeFor(report.outcome);
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    stopRequested.removeEventListener('abort', stop);
     await database.close();
   }
 }

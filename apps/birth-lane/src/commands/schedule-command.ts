@@ -1,11 +1,8 @@
-import { createProducer } from '@birth-lane/inspect-producer';
 import { type Command, InvalidArgumentError } from 'commander';
-import { ScheduleChannel } from '../channels/schedule-channel.js';
-import { runUntilSignalled } from '../channels/until-signalled.js';
-import { type AppConfig, loadConfig } from '../config.js';
-import { openDatabase } from '../database/open-database.js';
+import type { AppConfig } from '../config.js';
+import { errorContext } from '../errors/error-boundary.js';
 import { cronExpressionIssue, timeZoneIssue } from '../jobs/cron-expression.js';
-import { standingOutput, wholeNumberFlag } from './standing-output.js';
+import { wholeNumberFlag } from './flags.js';
 
 export interface ScheduleCommandOptions {
   readonly cron: string;
@@ -47,11 +44,26 @@ export function registerScheduleCommand(program: Command): void {
     )
     .option('--json', 'print each run report as one JSON line on stdout (logs go to stderr)')
     .action(async (options: ScheduleCommandOptions) => {
+      const { loadConfig } = await import('../config.js');
+      errorContext.needs = 'birth_lane_producer';
       process.exitCode = await scheduleCommand(loadConfig(), options);
     });
 }
 
 export async function scheduleCommand(config: AppConfig, options: ScheduleCommandOptions): Promise<number> {
+  const [
+    { createProducer },
+    { ScheduleChannel },
+    { runUntilSignalled },
+    { openDatabase },
+    { standingOutput },
+  ] = await Promise.all([
+    import('@birth-lane/inspect-producer'),
+    import('../channels/schedule-channel.js'),
+    import('../channels/until-signalled.js'),
+    import('../database/open-database.js'),
+    import('./standing-output.js'),
+  ]);
   const output = standingOutput(config, options.json === true, { channel: 'schedule' });
   const { log } = output;
   const database = await openDatabase(config);

@@ -1,13 +1,15 @@
 import type { RunReport } from '@birth-lane/contract';
-import { InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import type { AppConfig } from '../config.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 
 export interface StandingOutput {
   readonly log: Logger;
-  /** Prints a run report as one JSON line on stdout under --json; without it the log line says it all. */
-  readonly report: (report: RunReport) => void;
+  /** Prints a run report (with the job's ids, for the queue) as one JSON line on stdout under --json; without it the log line says it all. */
+  readonly report: (
+    report: RunReport,
+    job?: { readonly jobId: string; readonly handedBackAs?: string },
+  ) => void;
 }
 
 /**
@@ -25,27 +27,9 @@ export function standingOutput(
     { level: config.BIRTH_LANE_LOG_LEVEL, base: { app: 'birth-lane', pid: process.pid, ...bindings } },
     pino.destination({ fd: 2, sync: true }),
   );
-  return { log, report: (report) => process.stdout.write(`${JSON.stringify(report)}\n`) };
-}
-
-/** A whole-number flag within bounds; the error names the flag and the rule. */
-export function wholeNumberFlag(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-    }
-    return Number(value);
-  };
-}
-
-/** A number of seconds (decimals allowed) within bounds; the error names the flag and the rule. */
-export function secondsFlag(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(
-        `${flag} must be a number of seconds from ${min} to ${max}, got "${value}"`,
-      );
-    }
-    return Number(value);
+  return {
+    log,
+    report: (report, job) =>
+      process.stdout.write(`${JSON.stringify(job ? { ...report, ...job } : report)}\n`),
   };
 }

@@ -1,11 +1,16 @@
 import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
 import { runProducer } from '@birth-lane/inspect-producer';
+import type pg from 'pg';
+import { EXIT_CODES, exitCodeFor } from '../channels/exit-codes.js';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
+import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
+import { CliError, quoteRole } from '../errors/cli-error.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';
-import { DEMO_CANONICAL_COLLECTION, seedRegistry } from '../seed/seed-registry.js';
+import { stopRequested } from '../process/interrupt.js';
+import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
 import { topFailingChecks } from '../status/top-failures.js';
 import { progressBar } from './progress-bar.js';
@@ -15,17 +20,37 @@ export interface StartOptions {
   readonly json: boolean;
 }
 
+/** pg_advisory_lock(classid, objid): "birth-lane start" on this database; two starts take turns. */
+const START_LOCK = [0x62697274, 1] as const;
+
 /**
  * The main job, for a newcomer with nothing installed: install the lane into the (embedded)
- * database, seed a realistic registry if it is empty, run the producer with a progress bar, and
- * print what happened. Run it again and it inspects whatever is still uncertified.
+ * database, seed a realistic registry if it is empty (or finish a seeding that was interrupted),
+ * run the producer with a progress bar, and print what this run did. Run it again and it inspects
+ * whatever is still uncertified. SIGINT/SIGTERM stop it between seeding chunks or after the
+ * producer's batch in flight; the run report is written and it exits 3.
  */
 export async function startCommand(config: AppConfig, options: StartOptions): Promise<number> {
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   const began = performance.now();
   const database = await openDatabase(config);
+  const lock = await database.pool.connect();
   try {
     say(`database      ${database.source}`);
+    await takeStartLock(lock, database.url, say);
+    if (stopRequested.aborted) return EXIT_CODES.stopped;
+
+    // Before anything is installed: seeding the demo registry needs a superuser. Say so now.
+    const plan = await seedingPlan(database.pool);
+    if (plan.needsSeeding && !plan.superuser) {
+      throw new CliError(
+        'noPermission',
+        `the registry is empty and seeding the demo registry needs a superuser (it loads field history with the lane's triggers off, session_replication_role = replica); ${plan.login} is not one. Nothing was installed.\n` +
+          `Use a scratch server where you may run as a superuser (e.g. \`alter role ${quoteRole(plan.login)} superuser;\`), ` +
+          'or unset DATABASE_URL for the embedded PostgreSQL; on a real registry run `birth-lane install` and then `birth-lane run`.',
+      );
+    }
+
     const install = await installLane(database.pool);
     say(
       `lane          ${install.applied.length} install steps applied, ${install.alreadyApplied.length} already in place`,
@@ -54,16 +79,8 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       }
     }
 
-    const { rows } = await database.pool.query<{ n: number }>(
-      'select count(*)::int as n from public.birth_registry',
-    );
-    if (rows[0]!.n === 0) {
-      const seeding = progressBar('seeding  ', options.rows);
-      await seedRegistry(database.pool, options.rows, (done) => seeding.update(done));
-      seeding.finish();
-    } else {
-      say(`registry      ${rows[0]!.n.toLocaleString('en')} rows already there; not seeding`);
-    }
+    const seeded = await seed(database.pool, options.rows, say);
+    if (seeded === 'stopped') return EXIT_CODES.stopped;
 
     const before = await laneStatus(database.pool);
     const inspecting = progressBar('inspecting', before.registry.backlog + before.registry.observed);
@@ -71,33 +88,42 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       channel: 'once',
       concurrency: config.BIRTH_LANE_CONCURRENCY,
       statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
+      signal: stopRequested,
       onProgress: ({ scanned }) => inspecting.update(scanned),
     });
-    inspecting.finish();
+    // The bar ends on the report's own count (inspected + observed skipped), not on the estimate.
+    inspecting.finish(report.scanned + report.skipped);
     // The demo's governed path: canonical rows that completed their stamps got promotion requests;
     // the demo president and ai_council logins approve them, and each row is promoted once.
-    const promotions: DemoPromotions | null = database.embedded
-      ? await promoteWithDemoApprovals(database.pool, database.url)
-      : null;
+    const promotions: DemoPromotions | null =
+      database.embedded && !stopRequested.aborted
+        ? await promoteWithDemoApprovals(database.pool, database.url)
+        : null;
     const after = await laneStatus(database.pool);
-    const failing = await topFailingChecks(database.pool, { ruleSetHash: report.ruleSetHash ?? undefined });
+    const failing = await topFailingChecks(database.pool, { runId: report.runId });
     const seconds = (performance.now() - began) / 1000;
+    const certifiedByThisRun = Math.max(0, after.registry.certified - before.registry.certified);
 
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ report, status: after, topFailingChecks: failing, promotions, seconds })}\n`,
+        `${JSON.stringify({
+          report,
+          thisRun: { certified: certifiedByThisRun, topFailingChecks: failing, promotions },
+          cumulative: { status: after },
+          seconds,
+        })}\n`,
       );
     } else {
       const n = (value: number) => value.toLocaleString('en').padStart(10);
       say('');
-      say(`run ${report.runId} (${report.outcome}) in ${seconds.toFixed(1)} s`);
-      say('             passed     failed');
+      say(
+        `run ${report.runId} (${report.outcome}) in ${seconds.toFixed(1)} s${report.detail ? `: ${report.detail}` : ''}`,
+      );
+      say('this run:    passed     failed');
       say(`PEN      ${n(report.passed.pen)} ${n(report.failed.pen)}`);
       say(`STAMP    ${n(report.passed.stamp)} ${n(report.failed.stamp)}`);
       say(`GATE     ${n(report.passed.gate)} ${n(report.failed.gate)}`);
-      say(
-        `certified now   ${after.registry.certified.toLocaleString('en')} (was ${before.registry.certified.toLocaleString('en')})`,
-      );
+      say(`certified       ${certifiedByThisRun.toLocaleString('en')} rows by this run`);
       if (promotions !== null && promotions.awaiting > 0) {
         say(
           `canonical       ${promotions.awaiting.toLocaleString('en')} ${DEMO_CANONICAL_COLLECTION} rows got promotion requests instead of certification;`,
@@ -108,19 +134,104 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       }
       say(`ambiguous       ${report.ambiguous.toLocaleString('en')} rows left alone and recorded`);
       say(`observed        ${report.skipped.toLocaleString('en')} rows skipped (out of scope)`);
-      say('top failing checks:');
-      for (const check of failing)
-        say(`  ${check.rows.toLocaleString('en').padStart(8)}  ${check.stage.padEnd(6)} ${check.checkId}`);
-      say(`evidence        birth_lane.evidence (run_id = '${report.runId}'), e.g.`);
+      if (failing.length > 0) {
+        say('top failing checks (new failures this run recorded):');
+        for (const check of failing)
+          say(`  ${check.rows.toLocaleString('en').padStart(8)}  ${check.stage.padEnd(6)} ${check.checkId}`);
+      }
       say(
-        `                select stage, check_id, entity_code, message from birth_lane.evidence where run_id = '${report.runId}' limit 20;`,
+        `registry        ${after.registry.certified.toLocaleString('en')} certified of ${after.registry.total.toLocaleString('en')} rows, ` +
+          `${after.registry.backlog.toLocaleString('en')} uncertified governed (cumulative, all runs)`,
       );
-      say(
-        `connect         psql ${database.url.replace(/:[^:@/]+@/, ':***@')}  (while a birth-lane command runs)`,
-      );
+      say('evidence        birth-lane runs                        runs on record');
+      say(`                birth-lane failures --run ${report.runId.slice(0, 8)}…  (the full id above)`);
+      say("                birth-lane explain <entity_code>       one row's story");
+      say('                birth-lane status                      the whole lane');
+      if (database.embedded)
+        say('psql            birth-lane db start, then psql "$(birth-lane db url)"   (db stop when done)');
     }
-    return report.outcome === 'completed' ? 0 : 1;
+    return exitCodeFor(report.outcome);
   } finally {
+    lock.release();
     await database.close();
   }
+}
+
+/** Two starts on one database take turns: the second waits (and says so) instead of colliding. */
+async function takeStartLock(client: pg.PoolClient, url: string, say: (line: string) => void): Promise<void> {
+  const { rows } = await client.query<{ got: boolean }>(
+    'select pg_try_advisory_lock($1::int, $2::int) as got',
+    [...START_LOCK],
+  );
+  if (rows[0]!.got) return;
+  say('waiting       another `birth-lane start` is running on this database; this one goes on when it ends');
+  // Waiting can be interrupted: Ctrl-C cancels the wait (pg_cancel_backend from a second session).
+  const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const cancel = () => void cancelBackend(url, pid);
+  stopRequested.addEventListener('abort', cancel, { once: true });
+  try {
+    await client.query('select pg_advisory_lock($1::int, $2::int)', [...START_LOCK]);
+  } catch (error) {
+    if (stopRequested.aborted) return;
+    throw error;
+  } finally {
+    stopRequested.removeEventListener('abort', cancel);
+  }
+}
+
+async function cancelBackend(url: string, pid: number): Promise<void> {
+  const { Client } = (await import('pg')).default;
+  const other = new Client({ connectionString: url, options: LANE_SESSION_OPTIONS });
+  try {
+    await other.connect();
+    await other.query('select pg_cancel_backend($1::int)', [pid]);
+  } finally {
+    await other.end().catch(() => undefined);
+  }
+}
+
+async function seedingPlan(
+  db: pg.Pool,
+): Promise<{ needsSeeding: boolean; superuser: boolean; login: string }> {
+  const { rows } = await db.query<{ login: string; superuser: boolean; registry: boolean }>(
+    `select session_user as login,
+            (select rolsuper from pg_roles where rolname = session_user) as superuser,
+            to_regclass('public.birth_registry') is not null as registry`,
+  );
+  const { login, superuser, registry } = rows[0]!;
+  if (!registry) return { needsSeeding: true, superuser, login };
+  const state = await seedState(db);
+  if (state && !state.complete) return { needsSeeding: true, superuser, login };
+  const { rows: any } = await db.query<{ some: boolean }>(
+    'select exists (select 1 from public.birth_registry) as some',
+  );
+  return { needsSeeding: !any[0]!.some, superuser, login };
+}
+
+async function seed(db: pg.Pool, rows: number, say: (line: string) => void): Promise<'done' | 'stopped'> {
+  const state = await seedState(db);
+  const { rows: counted } = await db.query<{ n: number }>(
+    'select count(*)::int as n from public.birth_registry',
+  );
+  const present = counted[0]!.n;
+  if (present > 0 && (state === null || state.complete)) {
+    say(`registry      ${present.toLocaleString('en')} rows already there; not seeding`);
+    return 'done';
+  }
+  if (present === 0 && state?.complete) await db.query('delete from birth_lane.demo_seed');
+  const target = state && !state.complete ? state.targetRows : rows;
+  if (state && !state.complete)
+    say(
+      `seeding       resuming an interrupted seeding: ${state.seededThrough.toLocaleString('en')} of ${target.toLocaleString('en')} rows were already in`,
+    );
+  const seeding = progressBar('seeding   ', target);
+  const result = await seedRegistry(db, rows, (done) => seeding.update(done), { signal: stopRequested });
+  seeding.finish(result.seededThrough);
+  if (!result.complete) {
+    say(
+      `seeding       stopped at ${result.seededThrough.toLocaleString('en')} of ${result.targetRows.toLocaleString('en')} rows (whole chunks only); \`birth-lane start\` again finishes it`,
+    );
+    return 'stopped';
+  }
+  return 'done';
 }

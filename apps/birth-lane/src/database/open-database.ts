@@ -1,7 +1,9 @@
 import type { Database } from '@birth-lane/contract';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
-import { startEmbeddedDatabase } from './embedded-database.js';
+import { CliError, describeServer } from '../errors/cli-error.js';
+import { errorContext, sqlStateIn, systemErrorCodeIn } from '../errors/error-boundary.js';
+import { openEmbeddedDatabase } from './embedded-database.js';
 import { LANE_SESSION_OPTIONS } from './session-options.js';
 
 export interface OpenDatabase {
@@ -9,14 +11,16 @@ export interface OpenDatabase {
   readonly url: string;
   /** Where the server came from, for people: `DATABASE_URL` or the embedded data directory. */
   readonly source: string;
-  /** True for the embedded PostgreSQL in the project (a demo and development server, never real data). */
+  /** True for the embedded PostgreSQL in BIRTH_LANE_DATA_DIR. */
   readonly embedded: boolean;
   close(): Promise<void>;
 }
 
 /**
- * The composition root's one way to a database: DATABASE_URL if set, else an embedded PostgreSQL
- * whose data lives in the project (BIRTH_LANE_DATA_DIR), stopped again by close().
+ * The composition root's one way to a database: DATABASE_URL if set, else the embedded PostgreSQL
+ * whose data lives in the project (BIRTH_LANE_DATA_DIR), joined if already running and stopped
+ * again by close() when this was its last user. The first connection is made here, so an
+ * unreachable server or refused login is reported by name (69, 77) before any work starts.
  */
 export async function openDatabase(
   config: AppConfig,
@@ -31,6 +35,7 @@ export async function openDatabase(
   if (config.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max, options: LANE_SESSION_OPTIONS });
     pool.on('error', onIdleError);
+    await firstConnection(pool, config.DATABASE_URL, 'DATABASE_URL');
     return {
       pool,
       url: config.DATABASE_URL,
@@ -39,17 +44,61 @@ export async function openDatabase(
       close: () => pool.end(),
     };
   }
-  const embedded = await startEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
+  const embedded = await openEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
   const pool = new pg.Pool({ connectionString: embedded.url, max, options: LANE_SESSION_OPTIONS });
   pool.on('error', onIdleError);
+  try {
+    await firstConnection(pool, embedded.url, 'the embedded PostgreSQL');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await embedded.release();
+    throw error;
+  }
   return {
     pool,
     url: embedded.url,
-    source: `embedded PostgreSQL (data in ${embedded.dataDir})`,
     embedded: true,
+    source: `embedded PostgreSQL (data in ${embedded.dataDir}${embedded.startedHere ? '' : ', already running'})`,
     async close() {
       await pool.end();
-      await embedded.stop();
+      await embedded.release();
     },
   };
+}
+
+// Connection refusals matched by SQLSTATE (PostgreSQL answered) or by its absence (it did not).
+const INVALID_PASSWORD = '28P01';
+const INVALID_AUTHORIZATION = '28000';
+const INVALID_CATALOG_NAME = '3D000';
+
+async function firstConnection(pool: pg.Pool, url: string, from: string): Promise<void> {
+  try {
+    const { rows } = await pool.query<{ login: string }>('select session_user as login');
+    errorContext.login = rows[0]?.login;
+  } catch (error) {
+    const server = describeServer(url);
+    const sqlState = sqlStateIn(error);
+    if (sqlState === INVALID_PASSWORD || sqlState === INVALID_AUTHORIZATION) {
+      throw new CliError(
+        'noPermission',
+        `${server} refused the login (SQLSTATE ${sqlState}): check the user and password in ${from}.`,
+        { cause: error },
+      );
+    }
+    if (sqlState === INVALID_CATALOG_NAME) {
+      throw new CliError(
+        'unavailable',
+        `the database in ${from} does not exist on ${server.replace(/\/[^/]*$/, '')} (SQLSTATE 3D000): create it, or fix the database name.`,
+        { cause: error },
+      );
+    }
+    throw new CliError(
+      'unavailable',
+      `cannot reach the database at ${server} (${from}): ${systemErrorCodeIn(error) ?? sqlState ?? (error instanceof Error && error.message ? error.message : 'no answer')}.\n` +
+        (from === 'DATABASE_URL'
+          ? 'Is the server running and the host and port in DATABASE_URL right? Unset DATABASE_URL to use the embedded PostgreSQL.'
+          : 'See .birth-lane/postgres.log.'),
+      { cause: error },
+    );
+  }
 }

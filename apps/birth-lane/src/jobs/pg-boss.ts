@@ -1,6 +1,8 @@
 import { DatabaseError, type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import PgBoss from 'pg-boss';
 import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
+import { CliError, quoteRole } from '../errors/cli-error.js';
+import { sqlStateIn } from '../errors/error-boundary.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -70,6 +72,19 @@ export async function startBoss(settings: BossSettings): Promise<Boss> {
     // stop() is a no-op for a boss that never started, but its pool may be open already.
     const db = boss.getDb() as PgBoss.Db & { opened?: boolean; close?: () => Promise<void> };
     if (db.opened) await db.close?.().catch(() => undefined);
+    if (sqlStateIn(error) === SQLSTATE.insufficientPrivilege) {
+      // The exact GRANT for a person to paste, from the connection string (never its password).
+      const url = new URL(settings.connectionString);
+      const login = url.username ? quoteRole(decodeURIComponent(url.username)) : '<your login>';
+      const database = url.pathname.replace(/^\//, '') || '<database>';
+      throw new CliError(
+        'noPermission',
+        `pg-boss may not create or use its schema "${PGBOSS_SCHEMA}" (SQLSTATE 42501). As the database owner, either\n` +
+          `  grant create on database ${quoteRole(decodeURIComponent(database))} to ${login};   -- pg-boss creates "${PGBOSS_SCHEMA}" itself\n` +
+          `or create it for that login:\n  create schema ${PGBOSS_SCHEMA} authorization ${login};`,
+        { cause: error },
+      );
+    }
     throw new DatabaseError(
       `Could not start pg-boss in schema "${PGBOSS_SCHEMA}": ${error instanceof Error ? error.message : String(error)}. ` +
         `The role in DATABASE_URL must be able to create that schema (or it must exist and be writable).`,

@@ -9,8 +9,9 @@ import {
 import { z } from 'zod';
 import { type Boss, type BossQueueOptions, ensureQueue, onConnection } from './pg-boss.js';
 
-/** The pg-boss queue of id-range jobs that `birth-lane worker` processes. */
-export const RUN_QUEUE = 'birth-lane-runs';
+import { RUN_QUEUE } from './run-queue-name.js';
+
+export { RUN_QUEUE };
 
 /**
  * How long a worker may hold one job. A worker's run stops itself (after its batch in flight)

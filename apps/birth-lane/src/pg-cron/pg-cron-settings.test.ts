@@ -91,6 +91,26 @@ describe('assertSettingsFitServer', () => {
       assertSettingsFitServer({ ...settings, timeBudgetMs: 600_000 }, { ...server, statementTimeoutMs: 0 }),
     ).not.toThrow();
   });
+
+  it("checks the budget against BIRTH_LANE_STATEMENT_TIMEOUT_MS too, the smaller of it and the server's", () => {
+    const noServerLimit = { pgCronVersion: '1.6', statementTimeoutMs: 0 };
+    const lane = { ...settings, laneStatementTimeoutMs: 5000 };
+    expect(() => assertSettingsFitServer({ ...lane, timeBudgetMs: 4000 }, noServerLimit)).not.toThrow();
+    expect(issuesOf(() => assertSettingsFitServer({ ...lane, timeBudgetMs: 4001 }, noServerLimit))).toEqual([
+      { field: '--time-budget-ms', rule: 'inside_statement_timeout' },
+    ]);
+    expect(
+      issuesOf(() =>
+        assertSettingsFitServer(
+          { ...lane, timeBudgetMs: 3000 },
+          { ...noServerLimit, statementTimeoutMs: 3500 },
+        ),
+      ),
+    ).toEqual([{ field: '--time-budget-ms', rule: 'inside_statement_timeout' }]);
+    expect(() =>
+      assertSettingsFitServer({ ...lane, laneStatementTimeoutMs: 3500, timeBudgetMs: 3000 }, noServerLimit),
+    ).toThrow(/BIRTH_LANE_STATEMENT_TIMEOUT_MS of 3500 ms/);
+  });
 });
 
 describe('pg_cron names and versions', () => {

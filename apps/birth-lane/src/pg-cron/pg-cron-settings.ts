@@ -3,7 +3,9 @@ import { parseOrThrow, ValidationError } from '@birth-lane/contract';
 import { z } from 'zod';
 
 /** Defaults of `birth-lane pg-cron install`: one short call a minute, inside a 5 s statement timeout. */
-export const PG_CRON_DEFAULTS = { schedule: '*/1 * * * *', batchSize: 2000, timeBudgetMs: 3000 } as const;
+import { PG_CRON_DEFAULTS } from './pg-cron-defaults.js';
+
+export { PG_CRON_DEFAULTS };
 
 /**
  * Room left between the time budget and the statement timeout. The procedure checks its budget
@@ -58,6 +60,12 @@ export interface PgCronJobSettings {
   readonly schedule: string;
   readonly batchSize: number;
   readonly timeBudgetMs: number;
+  /**
+   * The lane's own limit for one statement (BIRTH_LANE_STATEMENT_TIMEOUT_MS), which the budget
+   * must fit as well as the server's statement_timeout: production's 5 s holds even on a server
+   * that sets none.
+   */
+  readonly laneStatementTimeoutMs?: number;
 }
 
 /** Parses `--schedule`, `--batch-size`, `--time-budget-ms`; the error names the flag and the rule. */
@@ -110,13 +118,19 @@ export function assertSettingsFitServer(
       },
     ]);
   }
-  const timeout = server.statementTimeoutMs;
-  if (timeout > 0 && settings.timeBudgetMs + STATEMENT_TIMEOUT_HEADROOM_MS > timeout) {
+  // The effective limit: the smaller of the server's statement_timeout (0 = none) and the lane's.
+  const limits = [
+    { ms: server.statementTimeoutMs, source: "this database's statement_timeout" },
+    { ms: settings.laneStatementTimeoutMs ?? 0, source: 'BIRTH_LANE_STATEMENT_TIMEOUT_MS' },
+  ].filter((limit) => limit.ms > 0);
+  const effective = limits.sort((a, b) => a.ms - b.ms)[0];
+  if (effective && settings.timeBudgetMs + STATEMENT_TIMEOUT_HEADROOM_MS > effective.ms) {
+    const timeout = effective.ms;
     throw new ValidationError('pg-cron install flags', [
       {
         field: '--time-budget-ms',
         rule: 'inside_statement_timeout',
-        message: `${settings.timeBudgetMs} ms leaves less than ${STATEMENT_TIMEOUT_HEADROOM_MS} ms for the last batch inside this database's statement_timeout of ${timeout} ms (the whole CALL is one statement); use at most ${Math.max(0, timeout - STATEMENT_TIMEOUT_HEADROOM_MS)}`,
+        message: `${settings.timeBudgetMs} ms leaves less than ${STATEMENT_TIMEOUT_HEADROOM_MS} ms for the last batch inside ${effective.source} of ${timeout} ms (the whole CALL is one statement); use at most ${Math.max(0, timeout - STATEMENT_TIMEOUT_HEADROOM_MS)}`,
       },
     ]);
   }

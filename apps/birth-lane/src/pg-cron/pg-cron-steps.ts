@@ -1,6 +1,7 @@
 import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
-const SQL_DIR = new URL('../../sql/', import.meta.url);
+// From src/pg-cron/ in the repository, or from a chunk in dist/ in the built binary.
+const SQL_DIR = new URL(import.meta.url.includes('/dist/') ? '../sql/' : '../../sql/', import.meta.url);
 
 export const PG_CRON_WRAPPER_PROCEDURE = 'birth_lane.run_producer_from_pg_cron(integer,integer)';
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '@birth-lane/contract';
+import type { PoolClient } from 'pg';
 
 /** The demo's canonical collection: `start` configures it, and the seed puts a few hundred rows in it. */
 export const DEMO_CANONICAL_COLLECTION = 'kernel';
@@ -19,27 +20,101 @@ export const FIELD_ROWS = 1_211_557 + 1_402;
  * The lane's triggers are bypassed while seeding (session_replication_role = replica, a superuser
  * setting): the seed reproduces field history, including states the lane now refuses.
  */
-export async function seedRegistry(
+export interface SeedProgress {
+  /** Rows on file after this call (resumed and new). */
+  readonly seededThrough: number;
+  readonly targetRows: number;
+  /** Rows a previous, interrupted seeding had already written. */
+  readonly resumedFrom: number;
+  readonly complete: boolean;
+}
+
+/** Rows per transaction: small enough that an interrupted seeding loses at most a few seconds. */
+export const SEED_CHUNK_ROWS = 50_000;
+
+/** What a seeding left on record: its target and how far it got (null: never seeded here). */
+export async function seedState(
   db: Queryable,
+): Promise<{ targetRows: number; seededThrough: number; complete: boolean } | null> {
+  const { rows: exists } = await db.query<{ present: boolean }>(
+    "select to_regclass('birth_lane.demo_seed') is not null as present",
+  );
+  if (!exists[0]?.present) return null;
+  const { rows } = await db.query<{ target_rows: number; seeded_through: string; completed_at: Date | null }>(
+    'select target_rows, seeded_through::text as seeded_through, completed_at from birth_lane.demo_seed',
+  );
+  const row = rows[0];
+  return row
+    ? {
+        targetRows: row.target_rows,
+        seededThrough: Number(row.seeded_through),
+        complete: row.completed_at !== null,
+      }
+    : null;
+}
+
+/**
+ * Seeds the registry, resumably: one transaction per chunk of ids writes the chunk's rows and
+ * moves the marker (birth_lane.demo_seed) together, so an interruption (Ctrl-C, a crash, a lost
+ * connection) leaves whole chunks and a marker that says where to go on. A second call with the
+ * marker incomplete finishes the first one's target. `signal` stops between chunks.
+ */
+export async function seedRegistry(
+  pool: { connect(): Promise<PoolClient> },
   rows: number,
   onChunk?: (done: number) => void,
-): Promise<void> {
-  const chunk = 200_000;
-  await db.query('set session_replication_role = replica');
+  options: { signal?: AbortSignal } = {},
+): Promise<SeedProgress> {
+  const client = await pool.connect();
   try {
-    for (let from = 1; from <= rows; from += chunk) {
-      const to = Math.min(rows, from + chunk - 1);
-      await db.query(SEED_SQL, [from, to]);
-      onChunk?.(to);
+    await client.query(`create table if not exists birth_lane.demo_seed (
+      singleton boolean primary key default true check (singleton),
+      target_rows integer not null,
+      seeded_through bigint not null default 0,
+      started_at timestamptz not null default now(),
+      completed_at timestamptz)`);
+    await client.query('revoke all on birth_lane.demo_seed from public');
+    await client.query(
+      'insert into birth_lane.demo_seed (target_rows) values ($1::int) on conflict (singleton) do nothing',
+      [rows],
+    );
+    const state = (await seedState(client))!;
+    const target = state.targetRows;
+    const resumedFrom = state.seededThrough;
+    if (state.complete) return { seededThrough: target, targetRows: target, resumedFrom, complete: true };
+    // Triggers off for this session only: the seed reproduces field history the lane now refuses.
+    await client.query('set session_replication_role = replica');
+    let through = resumedFrom;
+    try {
+      for (let from = resumedFrom + 1; from <= target; from += SEED_CHUNK_ROWS) {
+        if (options.signal?.aborted) break;
+        const to = Math.min(target, from + SEED_CHUNK_ROWS - 1);
+        await client.query('begin');
+        try {
+          await client.query(SEED_SQL, [from, to]);
+          await client.query('update birth_lane.demo_seed set seeded_through = $1::bigint', [to]);
+          await client.query('commit');
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+        through = to;
+        onChunk?.(to);
+      }
+    } finally {
+      await client.query('set session_replication_role = origin').catch(() => undefined);
     }
+    if (through < target) return { seededThrough: through, targetRows: target, resumedFrom, complete: false };
+    await client.query(
+      "select setval('public.birth_registry_id_seq', (select max(id) from public.birth_registry))",
+    );
+    // The producer's partial index and the planner need fresh statistics after a bulk load.
+    await client.query('vacuum analyze public.birth_registry');
+    await client.query('update birth_lane.demo_seed set completed_at = now()');
+    return { seededThrough: target, targetRows: target, resumedFrom, complete: true };
   } finally {
-    await db.query('set session_replication_role = origin');
+    client.release();
   }
-  await db.query(
-    "select setval('public.birth_registry_id_seq', (select max(id) from public.birth_registry))",
-  );
-  // The producer's partial index and the planner need fresh statistics after a bulk load.
-  await db.query('vacuum analyze public.birth_registry');
 }
 
 const SEED_SQL = `

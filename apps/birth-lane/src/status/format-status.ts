@@ -1,7 +1,8 @@
 import { describeMalformedEvidence } from '@birth-lane/contract';
 import type { LaneStatus } from './lane-status.js';
 
-const number = (value: number) => value.toLocaleString('en');
+/** 1,234,567: by hand, because the first toLocaleString loads ICU data (tens of ms at start-up). */
+export const number = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `birth-lane status` for people. */
 export function formatStatus(status: LaneStatus): string {
@@ -18,7 +19,39 @@ export function formatStatus(status: LaneStatus): string {
     status.gate.mode === null
       ? `gate mode     not set in the database (${status.gate.caveat})`
       : `gate mode     ${status.gate.mode} (database setting; ${status.gate.caveat})`,
+    `  from        ${status.gate.source}; see ${status.gate.docs}`,
   ];
+  const b = status.backlogByCause;
+  if (b) {
+    lines.splice(
+      5,
+      0,
+      `  never inspected      ${number(b.neverInspected)}`,
+      `  failing at PEN       ${number(b.failing.pen)}`,
+      `  failing at STAMP     ${number(b.failing.stamp)}`,
+      `  failing at GATE      ${number(b.failing.gate)}`,
+      `  ambiguous            ${number(b.ambiguous)}`,
+      `  awaiting promotion   ${number(b.awaitingPromotion)}`,
+      `  in progress          ${number(b.inProgress)}`,
+    );
+  }
+  if (status.topFailingChecks) {
+    lines.push(
+      `top failing   ${status.topFailingChecks.length === 0 ? 'none under the active rule set' : '(active rule set, all runs)'}`,
+    );
+    for (const check of status.topFailingChecks)
+      lines.push(`  ${number(check.rows).padStart(8)}  ${check.stage.padEnd(6)} ${check.checkId}`);
+  }
+  if (status.pendingPromotions) {
+    const p = status.pendingPromotions;
+    lines.push(
+      `promotions    ${p.count === 0 ? 'none pending' : `${number(p.count)} pending${p.count > p.oldest.length ? ` (oldest ${p.oldest.length} shown)` : ''}`}`,
+    );
+    for (const request of p.oldest)
+      lines.push(
+        `  request ${request.requestId.padEnd(6)} row ${request.rowId} ${request.entityCode ?? '?'}  ${request.votes} vote(s), quorum ${request.quorumMet ? 'met' : 'not met'}  (birth-lane explain ${request.entityCode ?? '<entity_code>'})`,
+      );
+  }
   lines.push(`producers     ${status.producers.length === 0 ? 'none standing' : ''}`);
   for (const producer of status.producers) {
     lines.push(
@@ -38,6 +71,7 @@ export function formatStatus(status: LaneStatus): string {
     );
   if (status.malformedEvidence.length > 0)
     lines.push(`evidence      ${describeMalformedEvidence(status.malformedEvidence)}`);
+  lines.push('more          birth-lane runs · birth-lane failures · birth-lane explain <entity_code>');
   return lines.join('\n');
 }
 

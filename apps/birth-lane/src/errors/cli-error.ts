@@ -1,0 +1,58 @@
+import { EXIT_CODES } from '../channels/exit-codes.js';
+
+const MARKER = Symbol.for('birth-lane.error.CliError');
+
+/** What a person can do about a failed command, with the exit code that classifies it. */
+export type CliErrorKind = 'unavailable' | 'noPermission' | 'usage' | 'internal';
+
+/**
+ * An error the command line explains to a person: the message already names the cause and the fix,
+ * so the error boundary prints it as it is (no stack trace unless --debug).
+ */
+export class CliError extends Error {
+  readonly kind: CliErrorKind;
+  readonly [MARKER] = true;
+
+  constructor(kind: CliErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.kind = kind;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind];
+  }
+
+  static isInstance(value: unknown): value is CliError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  }
+}
+
+/** `user@host:port/database` of a connection string, never its password; for messages. */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
+    const port = parsed.port || '5432';
+    const database = parsed.pathname.replace(/^\//, '') || '(default database)';
+    return `${user}${parsed.hostname || 'localhost'}:${port}/${database}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+/** A connection string with its password replaced by `***`, for messages. */
+export function hidePassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+/** A quoted SQL role name for a GRANT a person will paste. */
+export function quoteRole(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
