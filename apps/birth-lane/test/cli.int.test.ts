@@ -189,7 +189,7 @@ describe('errors a person can act on: message, exit code, no stack trace', () =>
     expect(JSON.parse(runs.stdout).malformed).toHaveLength(1);
     const status = await runCli(['status'], { DATABASE_URL: t.db.connectionString });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/malformed run report/);
+    expect(status.stdout).toMatch(/1 malformed evidence record\(s\) skipped/);
   });
 });
 
