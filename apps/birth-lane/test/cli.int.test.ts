@@ -181,6 +181,7 @@ describe('errors a person can act on: message, exit code, no stack trace', () =>
   });
 
   it('a malformed run report on record is reported, never fatal', async () => {
+    await installActiveLane(t.db);
     await t.db.pool.query(
       `insert into birth_lane.evidence (kind, payload) values ('run_report', '{"report": {"runId": "not-a-uuid"}}'::jsonb)`,
     );
