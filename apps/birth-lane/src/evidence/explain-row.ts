@@ -55,6 +55,10 @@ export interface RowStory {
     readonly requestedAt: string;
     readonly reason: string;
     readonly quorumMet: boolean;
+    /** When the approval was used (the promotion consumed it), else null. */
+    readonly usedAt: string | null;
+    /** What the quorum still lacks, as the approvals record says it. */
+    readonly missing: readonly string[];
     readonly votes: readonly {
       readonly voter: string;
       readonly role: string;
@@ -191,8 +195,10 @@ async function readPromotion(
     created_at: Date;
     reason: string;
     met: boolean;
+    status: { usedAt?: string | null; missing?: unknown } | null;
   }>(
-    `select id::text as id, risk, created_at, reason, birth_lane.approval_quorum_met(id) as met
+    `select id::text as id, risk, created_at, reason, birth_lane.approval_quorum_met(id) as met,
+            birth_lane.approval_status(id) as status
        from birth_lane.approval_requests
       where action = 'promotion' and scope = jsonb_build_object('rowId', $1::text)
       order by id desc limit 1`,
@@ -220,6 +226,8 @@ async function readPromotion(
     requestedAt: request.created_at.toISOString(),
     reason: request.reason,
     quorumMet: request.met,
+    usedAt: typeof request.status?.usedAt === 'string' ? new Date(request.status.usedAt).toISOString() : null,
+    missing: Array.isArray(request.status?.missing) ? request.status.missing.map(String) : [],
     votes: votes.map((v) => ({
       voter: v.voter,
       role: v.role,
@@ -266,7 +274,7 @@ export function judge(story: Omit<RowStory, 'verdict' | 'next'>): { verdict: Row
       verdict: 'awaiting_promotion',
       next: story.promotion.quorumMet
         ? `quorum is met: certify it with select birth_lane.promote(${story.rowId}, ${story.promotion.requestId});`
-        : `approval request ${story.promotion.requestId} (risk ${story.promotion.risk}) needs quorum (high risk: 1 president and 2 ai_council approvals, no reject); then birth_lane.promote(${story.rowId}, ${story.promotion.requestId})`,
+        : `approval request ${story.promotion.requestId} (risk ${story.promotion.risk}) needs quorum${story.promotion.missing.length > 0 ? ` (missing: ${story.promotion.missing.join(', ')})` : ''}: each approver runs \`birth-lane approvals vote ${story.promotion.requestId} --approve\` as their own login; then birth_lane.promote(${story.rowId}, ${story.promotion.requestId})`,
     };
   }
   if (story.stampState === 'none' && story.failures.length === 0)
@@ -299,7 +307,10 @@ export function formatStory(story: RowStory): string {
   if (story.promotion) {
     const p = story.promotion;
     lines.push(
-      `promotion     request ${p.requestId} (${p.risk} risk, filed ${p.requestedAt}); quorum ${p.quorumMet ? 'met' : 'not met'}`,
+      `promotion     request ${p.requestId} (${p.risk} risk, filed ${p.requestedAt}); ` +
+        (p.usedAt
+          ? `approved and used at ${p.usedAt}`
+          : `quorum ${p.quorumMet ? 'met' : `not met${p.missing.length > 0 ? ` (missing: ${p.missing.join(', ')})` : ''}`}`),
     );
     for (const v of p.votes) lines.push(`  ${v.castAt}  ${v.decision.padEnd(7)} ${v.voter} as ${v.role}`);
     if (p.votes.length === 0) lines.push('  no votes yet');
