@@ -25,8 +25,8 @@ describe('explainError: one exit code per class, matched by code, never by messa
       expect(explainError(error).exitCode).toBe(EXIT_CODES.unavailable);
   });
 
-  it('not installed: undefined table, schema or function is 69 and names `birth-lane install`', () => {
-    for (const code of ['42P01', '3F000', '42883']) {
+  it('not installed (or an older install): undefined table, column, schema or function is 69 and names `birth-lane install`', () => {
+    for (const code of ['42P01', '42703', '3F000', '42883']) {
       const explained = explainError(pgError(code));
       expect(explained.exitCode).toBe(EXIT_CODES.unavailable);
       expect(explained.message).toContain('birth-lane install');

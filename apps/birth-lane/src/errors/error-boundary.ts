@@ -24,6 +24,7 @@ export interface ExplainedError {
 
 // SQLSTATE classes and codes matched here; PostgreSQL's message text is never matched.
 const UNDEFINED_TABLE = '42P01';
+const UNDEFINED_COLUMN = '42703';
 const UNDEFINED_FUNCTION = '42883';
 const INVALID_SCHEMA_NAME = '3F000';
 const INSUFFICIENT_PRIVILEGE = '42501';
@@ -55,7 +56,12 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
   }
 
   const sqlState = sqlStateIn(error);
-  if (sqlState === UNDEFINED_TABLE || sqlState === INVALID_SCHEMA_NAME || sqlState === UNDEFINED_FUNCTION) {
+  if (
+    sqlState === UNDEFINED_TABLE ||
+    sqlState === UNDEFINED_COLUMN ||
+    sqlState === INVALID_SCHEMA_NAME ||
+    sqlState === UNDEFINED_FUNCTION
+  ) {
     return {
       exitCode: EXIT_CODES.unavailable,
       message:
