@@ -84,7 +84,9 @@ export interface BacklogByCause {
 /** Everything `birth-lane status` shows, read in a handful of statements. */
 export async function laneStatus(db: Queryable, options: { detail?: boolean } = {}): Promise<LaneStatus> {
   const ambiguous = `${inspectStateSql('inspect_pen', 'inspect_stamp', 'inspect_gate')} = 'ambiguous'`;
-  const { rows: counts } = await db.query<{
+  // The registry-wide counts scan the whole table: started first, they run on one pooled
+  // connection while the smaller reads below run on another, then joined.
+  const countsQuery = db.query<{
     total: number;
     governed: number;
     observed: number;
@@ -111,7 +113,7 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
               where not certified and governance_role = 'governed' and isfinite(born_at)))::float8 as age
        from public.birth_registry`,
   );
-  const registry = counts[0]!;
+  countsQuery.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
   const active = await loadActiveRuleSet(db);
   const { rows: gateRows } = await db.query<{ mode: string | null }>(
     `select (select split_part(setting, '=', 2) from unnest(s.setconfig) as setting
@@ -135,6 +137,7 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
         pendingPromotions: await pendingPromotions(db),
       }
     : {};
+  const registry = (await countsQuery).rows[0]!;
   const { rows: beats } = await db.query<{
     instance_id: string;
     channel: string;
@@ -249,7 +252,9 @@ async function pendingPromotions(db: Queryable): Promise<NonNullable<LaneStatus[
             (select count(*)::int from birth_lane.approval_votes v where v.request_id = q.id) as votes,
             count(*) over ()::int as total
        from birth_lane.approval_requests q
-       left join public.birth_registry r on r.id::text = q.scope->>'rowId'
+       -- by the primary key (a text comparison would scan the registry); a malformed scope matches nothing
+       left join public.birth_registry r
+         on r.id = case when q.scope->>'rowId' ~ '^[0-9]{1,18}$' then (q.scope->>'rowId')::bigint end
       where q.action = 'promotion' and coalesce(r.certified, false) = false
       order by q.id
       limit 5`,
