@@ -357,7 +357,13 @@ describe('the http channel: one run at a time, graceful stop', () => {
     expect(metrics).toMatch(/^birth_lane_run_in_progress 1$/m);
     await expect.poll(async () => (await latestHttpHeartbeat()).state).toBe('running');
 
-    await channel.stop();
+    const stopping = channel.stop();
+    // While the run in flight ends, new connections are still accepted and told the truth.
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'stopping' });
+    expect((await fetch(`${base}/runs`, { method: 'POST', headers: auth })).status).toBe(503);
+    await stopping;
     expect(runner.calls[0]!.signal?.aborted).toBe(true);
     // stop() resolved only after the run had ended.
     expect(runner.finishedAt).not.toBeNull();
