@@ -288,7 +288,7 @@ describe('the embedded database belongs to the lane', () => {
     expect(after.running).toBe(false);
   }, 240_000);
 
-  it('`db start` keeps it up after commands end; SIGINT on `run` leaves it running and consistent', async () => {
+  it('`db start` keeps it up after commands end; SIGINT and SIGTERM on `run` leave it running and consistent', async () => {
     const kept = await runCli(['db', 'start', '--json'], env, { timeoutMs: 60_000 });
     expect(kept.code, kept.stderr).toBe(0);
     const state = JSON.parse(kept.stdout);
@@ -302,18 +302,25 @@ describe('the embedded database belongs to the lane', () => {
       const stamped = async () =>
         (await pool.query<{ n: number }>('select count(inspect_pen)::int as n from public.birth_registry'))
           .rows[0]!.n;
-      // The seed holds stamped rows already: signal once the run has stamped some of its own.
-      const before = await stamped();
-      const run = startCli(['run', '--json', '--batch-size', '200'], { ...env, BIRTH_LANE_CONCURRENCY: '1' });
-      await waitUntil(async () => (await stamped()) > before);
-      const result = await run.stop({ signal: 'SIGINT' });
-      expect(result.code, `${result.signal} ${result.stdout} ${result.stderr}`).toBe(EXIT_CODES.stopped);
-      const report = JSON.parse(result.stdout) as { runId: string };
-      const { rows } = await pool.query(
-        "select count(*)::int as n from birth_lane.evidence where kind = 'run_report' and run_id = $1::uuid",
-        [report.runId],
-      );
-      expect(rows).toEqual([{ n: 1 }]);
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        // The seed holds stamped rows already: signal once the run has stamped some of its own.
+        const before = await stamped();
+        const run = startCli(['run', '--json', '--batch-size', '200'], {
+          ...env,
+          BIRTH_LANE_CONCURRENCY: '1',
+        });
+        await waitUntil(async () => (await stamped()) > before);
+        const result = await run.stop({ signal });
+        expect(result.code, `${signal}: ${result.signal} ${result.stdout} ${result.stderr}`).toBe(
+          EXIT_CODES.stopped,
+        );
+        const report = JSON.parse(result.stdout) as { runId: string };
+        const { rows } = await pool.query(
+          "select count(*)::int as n from birth_lane.evidence where kind = 'run_report' and run_id = $1::uuid",
+          [report.runId],
+        );
+        expect(rows).toEqual([{ n: 1 }]);
+      }
       expect(JSON.parse((await runCli(['db', 'status', '--json'], env)).stdout).running).toBe(true);
     } finally {
       await pool.end();
