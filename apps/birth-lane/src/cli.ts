@@ -208,7 +208,11 @@ function reportError(error: unknown): number {
   const code = (error as { code?: string } | null)?.code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
     // Commander printed the problem already; help and version are not errors.
-    return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_CODES.usage;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    // `help [command]` asked for help (0); a group named without its subcommand is a usage error.
+    if (code === 'commander.help')
+      return (error as { exitCode?: number }).exitCode === 0 ? 0 : EXIT_CODES.usage;
+    return EXIT_CODES.usage;
   }
   const explained = explainError(error, errorContext);
   process.stderr.write(`birth-lane: ${explained.message}\n`);

@@ -175,6 +175,11 @@ describe('errors a person can act on: message, exit code, no stack trace', () =>
     const bare = await runCli([], {});
     expect(bare.code).toBe(EXIT_CODES.usage);
     expect(bare.stderr).toContain('Commands:');
+    const help = await runCli(['help', 'status'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: birth-lane status');
+    const group = await runCli(['db'], {});
+    expect(group.code).toBe(EXIT_CODES.usage);
     const version = await runCli(['--version'], {});
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
