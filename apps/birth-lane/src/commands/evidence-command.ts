@@ -57,7 +57,7 @@ export function registerEvidenceCommands(program: Command): void {
               ? `${JSON.stringify(result)}\n`
               : options.csv
                 ? failuresCsv(result.failures)
-                : `${formatFailures(result, options.limit)}\n`,
+                : `${formatFailures(result, { limit: options.limit, runId: options.run })}\n`,
           );
           return 0;
         });

@@ -134,17 +134,27 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       }
       say(`ambiguous       ${report.ambiguous.toLocaleString('en')} rows left alone and recorded`);
       say(`observed        ${report.skipped.toLocaleString('en')} rows skipped (out of scope)`);
+      const failedRows = report.failed.pen + report.failed.stamp + report.failed.gate;
       if (failing.length > 0) {
         say('top failing checks (new failures this run recorded):');
         for (const check of failing)
           say(`  ${check.rows.toLocaleString('en').padStart(8)}  ${check.stage.padEnd(6)} ${check.checkId}`);
+      } else if (failedRows > 0) {
+        // A failure is recorded once per row, check and rule set: a re-run finds them on record.
+        say(
+          'failing checks  already on record from earlier runs (recorded once per row, check and rule set)',
+        );
       }
       say(
         `registry        ${after.registry.certified.toLocaleString('en')} certified of ${after.registry.total.toLocaleString('en')} rows, ` +
           `${after.registry.backlog.toLocaleString('en')} uncertified governed (cumulative, all runs)`,
       );
       say('evidence        birth-lane runs                        runs on record');
-      say(`                birth-lane failures --run ${report.runId.slice(0, 8)}…  (the full id above)`);
+      say(
+        failing.length > 0
+          ? `                birth-lane failures --run ${report.runId.slice(0, 8)}…  (the full id above)`
+          : '                birth-lane failures                    failures on record, newest first',
+      );
       say("                birth-lane explain <entity_code>       one row's story");
       say('                birth-lane status                      the whole lane');
       if (database.embedded)

@@ -85,9 +85,16 @@ export function failuresCsv(failures: readonly FailureOnRecord[]): string {
 
 export function formatFailures(
   result: { failures: readonly FailureOnRecord[]; more: boolean },
-  limit: number,
+  filter: { readonly limit: number; readonly runId?: string },
 ): string {
-  if (result.failures.length === 0) return 'no inspection failures on record for this filter';
+  const limit = filter.limit;
+  if (result.failures.length === 0)
+    return (
+      'no inspection failures on record for this filter' +
+      (filter.runId
+        ? '\n(a failure is recorded once per row, check and rule set: a re-run finds the earlier ones on record; try without --run)'
+        : '')
+    );
   const lines = result.failures.map(
     (f) =>
       `${f.recordedAt}  ${(f.stage ?? '?').padEnd(5)} ${(f.checkId ?? '?').padEnd(36)} ${(f.entityCode ?? '?').padEnd(14)} ${f.message ?? ''}`,
