@@ -115,10 +115,11 @@ export async function explainRow(
     message: string | null;
     payload: unknown;
   }>(
-    `select id::text as id, kind, recorded_at, run_id::text as run_id, stage, check_id, rule_set_hash, message, payload
-       from birth_lane.evidence
-      where row_id = $1::bigint and kind in ('inspection_failure', 'ambiguous_row', 'promotion_requested')
-      order by id`,
+    `select e.id::text as id, e.kind, e.recorded_at, e.run_id::text as run_id, e.stage, e.check_id, e.rule_set_hash,
+            e.message, e.payload
+       from birth_lane.evidence e
+      where e.row_id = $1::bigint and e.kind in ('inspection_failure', 'ambiguous_row', 'promotion_requested')
+      order by e.id`,
     [row.id],
   );
   const malformed: MalformedRecord[] = [];
@@ -199,9 +200,9 @@ async function readPromotion(
   }>(
     `select id::text as id, risk, created_at, reason, birth_lane.approval_quorum_met(id) as met,
             birth_lane.approval_status(id) as status
-       from birth_lane.approval_requests
+       from birth_lane.approval_requests q
       where action = 'promotion' and scope = jsonb_build_object('rowId', $1::text)
-      order by id desc limit 1`,
+      order by q.id desc limit 1`,
     [rowId],
   );
   for (const record of evidence.filter((e) => e.kind === 'promotion_requested')) {

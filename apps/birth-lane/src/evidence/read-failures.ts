@@ -35,14 +35,14 @@ export async function readFailures(
     rule_set_hash: string | null;
     message: string | null;
   }>(
-    `select id::text as id, recorded_at, run_id::text as run_id, row_id::text as row_id, entity_code, stage,
-            check_id, rule_set_hash, message
-       from birth_lane.evidence
-      where kind = 'inspection_failure'
-        and ($1::uuid is null or run_id = $1::uuid)
-        and ($2::float8 is null or recorded_at >= clock_timestamp() - make_interval(secs => $2::float8))
-        and ($3::text is null or check_id = $3::text)
-      order by id desc
+    `select e.id::text as id, e.recorded_at, e.run_id::text as run_id, e.row_id::text as row_id, e.entity_code, e.stage,
+            e.check_id, e.rule_set_hash, e.message
+       from birth_lane.evidence e
+      where e.kind = 'inspection_failure'
+        and ($1::uuid is null or e.run_id = $1::uuid)
+        and ($2::float8 is null or e.recorded_at >= clock_timestamp() - make_interval(secs => $2::float8))
+        and ($3::text is null or e.check_id = $3::text)
+      order by e.id desc
       limit $4::int`,
     [filter.runId ?? null, filter.sinceSeconds ?? null, filter.checkId ?? null, filter.limit + 1],
   );

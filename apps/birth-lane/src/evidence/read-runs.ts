@@ -16,8 +16,9 @@ export interface RunsOnRecord {
 /** The latest run reports in the evidence log, newest first; a record that does not parse is listed apart. */
 export async function readRuns(db: Queryable, options: { limit: number }): Promise<RunsOnRecord> {
   const { rows } = await db.query<EvidenceRow>(
-    `select id::text, kind, recorded_at, recorded_by, payload
-       from birth_lane.evidence where kind = 'run_report' order by id desc limit $1::int`,
+    // Ordered by the table's bigint column (`e.id`): the text output column would sort `85` after `16086`.
+    `select e.id::text as id, e.kind, e.recorded_at, e.recorded_by, e.payload
+       from birth_lane.evidence e where e.kind = 'run_report' order by e.id desc limit $1::int`,
     [options.limit],
   );
   const reading = sortEvidenceRows(rows);
