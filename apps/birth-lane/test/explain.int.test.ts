@@ -97,6 +97,27 @@ describe('birth-lane explain <entity_code>', () => {
     expect(text).toContain('no votes yet');
   });
 
+  it('`failures` lists the newest first by the bigint id (not by its text: `9` sorts after `10`)', async () => {
+    const { rows: row } = await t.db.pool.query<{ id: string }>(
+      "select id::text as id from public.birth_registry where entity_code = 'ENT-002'",
+    );
+    // As the superuser, enough records to cross from one-digit to two-digit ids and beyond.
+    await t.db.pool.query(
+      `insert into birth_lane.evidence (kind, row_id, entity_code, stage, check_id, rule_set_hash, message)
+       select 'inspection_failure', $1::bigint, 'ENT-002', 'stamp', 'test.order.' || i, $2::text, 'order test'
+         from generate_series(1, 15) as i`,
+      [row[0]!.id, 'f'.repeat(64)],
+    );
+    const { rows: newest } = await t.db.pool.query<{ id: string }>(
+      "select max(id)::text as id from birth_lane.evidence where kind = 'inspection_failure'",
+    );
+    const result = await runCli(['failures', '--limit', '1', '--json'], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).failures[0].evidenceId).toBe(newest[0]!.id);
+  });
+
   it('an unknown entity code: exit 1 and a message, nothing on stdout', async () => {
     const result = await runCli(['explain', 'ENT-999'], { DATABASE_URL: t.db.connectionString });
     expect(result.code).toBe(1);
