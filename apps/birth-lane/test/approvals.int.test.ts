@@ -222,7 +222,7 @@ describe('birth-lane approvers and approvals, each person through their own logi
       await client.end();
     }
     const refused = await as(logins.nobody, ['approvals', 'refile-promotions']);
-    expect(refused.code).toBe(EXIT_CODES.failed);
+    expect(refused.code).toBe(EXIT_CODES.noPermission);
     expect(refused.stderr).toMatch(/FORBIDDEN_ACTION: .*birth_lane_governance/);
     const badLimit = await as(logins.proposer, ['approvals', 'refile-promotions', '--limit', '0']);
     expect(badLimit.code).toBe(EXIT_CODES.usage);
