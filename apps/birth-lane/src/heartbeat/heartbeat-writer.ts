@@ -23,12 +23,20 @@ export async function startHeartbeat(
   const instanceId = `${hostname()}:${process.pid}:${channel}:${randomUUID().slice(0, 8)}`;
   let state: HeartbeatState = 'idle';
   let lastRunId: string | null = null;
-  const beat = () =>
-    // birth_lane.beat sets the time from the server clock and the row's login from session_user.
-    db.query(
-      'select birth_lane.beat($1::text, $2::text, $3::text, $4::int, $5::text, $6::uuid, null::jsonb)',
-      [instanceId, channel, hostname(), process.pid, state, lastRunId],
+  // Beats run one after another: a periodic beat still in flight on another pooled connection
+  // could otherwise commit after `stopped` and make a stopped channel look alive again.
+  let previous: Promise<unknown> = Promise.resolve();
+  const beat = (): Promise<unknown> => {
+    const next = previous.then(() =>
+      // birth_lane.beat sets the time from the server clock and the row's login from session_user.
+      db.query(
+        'select birth_lane.beat($1::text, $2::text, $3::text, $4::int, $5::text, $6::uuid, null::jsonb)',
+        [instanceId, channel, hostname(), process.pid, state, lastRunId],
+      ),
     );
+    previous = next.catch(() => undefined);
+    return next;
+  };
   await beat();
   const timer = setInterval(() => {
     beat().catch((error: unknown) => options.onError?.(error));
