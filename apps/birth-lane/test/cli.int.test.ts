@@ -266,6 +266,26 @@ describe('the embedded database belongs to the lane', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('two commands started together on a new data directory create it once and both end cleanly', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'birth-lane-cli-race-'));
+    const raceEnv = {
+      ...env,
+      BIRTH_LANE_DATA_DIR: fresh,
+      BIRTH_LANE_EMBEDDED_PORT: String(await freePort()),
+    };
+    try {
+      // Without the initdb lock one of them fails: initdb finds the other's half-made folder.
+      const results = await Promise.all([
+        runCli(['install'], raceEnv, { timeoutMs: 120_000 }),
+        runCli(['install'], raceEnv, { timeoutMs: 120_000 }),
+      ]);
+      for (const result of results) expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await runCli(['db', 'stop'], raceEnv);
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('a background `serve` holds it, a second command joins it, `kill` stops both', async () => {
     const installed = await runCli(['install'], env, { timeoutMs: 120_000 });
     expect(installed.code, installed.stderr).toBe(0);

@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BirthLaneError } from '@birth-lane/contract';
@@ -169,7 +179,11 @@ async function ensureRunning(
       // Nobody runs it: start it. Two commands racing here both spawn; PostgreSQL's lock file lets
       // one win, the other's postgres exits at once, and both end up connected to the winner.
       try {
-        if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await initialise(dataDir);
+        if (!existsSync(resolve(dataDir, 'PG_VERSION')) && !(await initialiseOnce(root, dataDir))) {
+          // Another command is creating the cluster right now: wait for it, then start or join.
+          await sleep(200);
+          continue;
+        }
         childExited = false;
         child = await spawnServer(root, dataDir, port, (error) => {
           spawnError = error;
@@ -200,6 +214,44 @@ function explainSpawnError(error: unknown): unknown {
       `BIRTH_LANE_DATA_DIR to folders it can reach, or ${UNREACHABLE_OTHERWISE.toLowerCase()}`,
     { cause: error },
   );
+}
+
+/**
+ * Creates the cluster unless another command is creating it: two commands started together on a
+ * new data directory would both run initdb into it and one would fail on a non-empty folder. An
+ * exclusive lock file (with the holder's pid) lets one command run initdb; the others answer false
+ * and wait for PG_VERSION. A lock left by a process that died is taken over.
+ */
+async function initialiseOnce(root: string, dataDir: string): Promise<boolean> {
+  const lock = resolve(root, 'initdb.lock');
+  mkdirSync(root, { recursive: true });
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    removeStaleInitLock(lock);
+    return false;
+  }
+  try {
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await initialise(dataDir);
+    return true;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function removeStaleInitLock(lock: string): void {
+  try {
+    const holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    // An empty lock is one being written this instant, unless it is old (its writer died at once).
+    const dead = Number.isInteger(holder) ? !isAlive(holder) : Date.now() - statSync(lock).mtimeMs > 60_000;
+    if (dead) rmSync(lock, { force: true });
+  } catch {
+    // Gone already: the holder finished.
+  }
 }
 
 async function initialise(dataDir: string): Promise<void> {
