@@ -1,12 +1,14 @@
 -- Why: separation by privilege. Each writer of the lane gets a role that can touch only its own
 -- columns, so a buggy or malicious client holding, say, the producer's role cannot certify or
 -- mint anything, whatever SQL it sends. Roles are NOLOGIN: grant them to your login roles.
+-- The approver roles (birth_lane_president, _ai_council, _approver) are created here too (see below).
 -- Roles are cluster-wide, so creating them tolerates a concurrent creator.
 do $$
 declare
   role_name text;
 begin
-  foreach role_name in array array['birth_lane_birth', 'birth_lane_producer', 'birth_lane_promoter', 'birth_lane_governance', 'birth_lane_reader']
+  foreach role_name in array array['birth_lane_birth', 'birth_lane_producer', 'birth_lane_promoter', 'birth_lane_governance', 'birth_lane_reader',
+                                   'birth_lane_president', 'birth_lane_ai_council', 'birth_lane_approver']
   loop
     if not exists (select 1 from pg_roles where rolname = role_name) then
       begin
@@ -64,22 +66,7 @@ grant select on birth_lane.evidence to birth_lane_governance;
 -- Approvers: holding birth_lane_president, birth_lane_ai_council or birth_lane_approver is being an
 -- approver of that kind (S1). An administrator grants them to people's own logins
 -- (`birth-lane approvers grant <login> --as president`); cast_vote checks the membership itself.
-do $$
-declare
-  role_name text;
-begin
-  foreach role_name in array array['birth_lane_president', 'birth_lane_ai_council', 'birth_lane_approver']
-  loop
-    if not exists (select 1 from pg_roles where rolname = role_name) then
-      begin
-        execute format('create role %I nologin', role_name);
-      exception when duplicate_object or unique_violation then
-        null; -- another installer created it first
-      end;
-    end if;
-  end loop;
-end
-$$;
+-- They are created with the lane roles at the top of this file.
 grant usage on schema birth_lane to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
 grant select on birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses
   to birth_lane_president, birth_lane_ai_council, birth_lane_approver;
