@@ -65,29 +65,41 @@ create trigger evidence_no_truncate
   before truncate on birth_lane.evidence
   for each statement execute function birth_lane.refuse_change_to_append_only();
 
--- The server sets id, time and writer on every insert, whoever inserts (even the owner or a
--- definer function): an id ahead of the sequence, which would make the next honest insert fail,
--- or a back-dated record cannot be written at all. Invoker rights and qualified names, no SET
--- clause: it fires once per failure row of a backlog run.
-create or replace function birth_lane.fn_evidence_server_set()
+-- The server sets id, time and writer: the column defaults (nextval, clock_timestamp(),
+-- session_user), which the lane's writers never override. A guard refuses any insert that does
+-- (even by the owner or a definer function): an id ahead of the sequence, which would make the
+-- next honest insert fail, a time outside the inserting statement, or another writer's name.
+-- The WHEN clause does the checking, so an honest row costs a few comparisons and no function
+-- call (a per-row plpgsql trigger cost the producer about 12 % over a field-sized backlog).
+-- currval: the default has just drawn this row's id in this session; a caller-chosen id differs
+-- from it, or (nextval never called in the session) currval itself refuses the insert.
+create or replace function birth_lane.refuse_caller_set_evidence_fields()
 returns trigger
 language plpgsql
 as $$
 begin
-  NEW.id := pg_catalog.nextval('birth_lane.evidence_id_seq'::pg_catalog.regclass);
-  NEW.recorded_at := pg_catalog.clock_timestamp();
-  NEW.recorded_by := session_user;
-  return NEW;
+  raise exception using
+    errcode = 'BL002',
+    message = 'birth_lane.evidence: id, recorded_at and recorded_by are set by the server; this insert chose its own',
+    hint = 'Leave id, recorded_at and recorded_by out of the insert.';
 end;
 $$;
-revoke all on function birth_lane.fn_evidence_server_set() from public;
+revoke all on function birth_lane.refuse_caller_set_evidence_fields() from public;
 
--- The trigger draws the id, so the column default would only burn a second sequence value.
-alter table birth_lane.evidence alter column id drop default;
+-- Re-applying over the earlier shape: its per-row trigger set the fields itself and the id had no default.
 drop trigger if exists evidence_server_set on birth_lane.evidence;
-create trigger evidence_server_set
+drop function if exists birth_lane.fn_evidence_server_set();
+alter table birth_lane.evidence
+  alter column id set default pg_catalog.nextval('birth_lane.evidence_id_seq'::pg_catalog.regclass);
+drop trigger if exists evidence_server_fields on birth_lane.evidence;
+create trigger evidence_server_fields
   before insert on birth_lane.evidence
-  for each row execute function birth_lane.fn_evidence_server_set();
+  for each row
+  when (NEW.id operator(pg_catalog.<>) pg_catalog.currval('birth_lane.evidence_id_seq'::pg_catalog.regclass)
+        or NEW.recorded_at operator(pg_catalog.<) pg_catalog.statement_timestamp()
+        or NEW.recorded_at operator(pg_catalog.>) pg_catalog.clock_timestamp()
+        or NEW.recorded_by operator(pg_catalog.<>) session_user)
+  execute function birth_lane.refuse_caller_set_evidence_fields();
 
 -- The one kind a TypeScript client may still append: a `note` (a queue job, an install step),
 -- with its topic and payload. The writer is session_user, the kind is always `note`, and topics

@@ -24,17 +24,17 @@ export const contractSteps: readonly Step[] = [
     rollback: [
       'drop function if exists birth_lane.append_note(text, jsonb, uuid);',
       'drop table if exists birth_lane.evidence;',
-      'drop function if exists birth_lane.fn_evidence_server_set();',
+      'drop function if exists birth_lane.refuse_caller_set_evidence_fields();',
       'drop function if exists birth_lane.refuse_change_to_append_only();',
     ].join(' '),
     footprint: [
       'table:birth_lane.evidence',
       'function:birth_lane.refuse_change_to_append_only()',
-      'function:birth_lane.fn_evidence_server_set()',
+      'function:birth_lane.refuse_caller_set_evidence_fields()',
       'function:birth_lane.append_note(text,jsonb,uuid)',
       'trigger:birth_lane.evidence.evidence_append_only',
       'trigger:birth_lane.evidence.evidence_no_truncate',
-      'trigger:birth_lane.evidence.evidence_server_set',
+      'trigger:birth_lane.evidence.evidence_server_fields',
     ],
   }),
   sqlStep({

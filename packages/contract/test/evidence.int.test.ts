@@ -172,18 +172,41 @@ describe('evidence is written only through typed writers (as LOGIN roles of each
     expect(sqlStateOf(reader)).toBe(SQLSTATE.insufficientPrivilege);
   });
 
-  it('sets id, time and writer on the server, even for the owner: an id ahead of the sequence is impossible', async () => {
-    const ahead = await t.db.pool.query<{ id: string; recorded_at: Date; recorded_by: string }>(
-      `insert into birth_lane.evidence (id, recorded_at, recorded_by, kind, check_id, payload)
-       values (9000000000, '2099-01-01', 'someone else', 'note', 'test.ahead',
-               '{"kind":"note","topic":"test.ahead","payload":{}}')
-       returning id::text, recorded_at, recorded_by`,
+  it('refuses a chosen id, time or writer, even from the owner: an id ahead of the sequence is impossible', async () => {
+    const insert = (columns: string, values: string) =>
+      t.db.pool
+        .query(
+          `insert into birth_lane.evidence (${columns}kind, check_id, payload)
+           values (${values}'note', 'test.forged', '{"kind":"note","topic":"test.forged","payload":{}}')`,
+        )
+        .catch((caught: unknown) => caught);
+    // Before any honest insert in this session (currval undefined) and after one.
+    for (const round of ['first', 'after an honest insert']) {
+      for (const [columns, values] of [
+        ['id, ', '9000000000, '],
+        ['recorded_at, ', "'2099-01-01', "],
+        ['recorded_at, ', "now() - interval '1 day', "],
+        ['recorded_by, ', "'someone else', "],
+      ] as const) {
+        const error = await insert(columns, values);
+        expect(error, `${round}: ${columns}${values}`).toBeInstanceOf(Error);
+      }
+      await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.honest', payload: {} }]);
+    }
+    const { rows } = await t.db.pool.query<{ forged: number; max_id: string; last: string }>(
+      `select count(*) filter (where check_id = 'test.forged')::int as forged, max(id)::text as max_id,
+              (select last_value::text from birth_lane.evidence_id_seq) as last
+         from birth_lane.evidence`,
     );
-    expect(ahead.rows[0]!.id).not.toBe('9000000000');
-    expect(ahead.rows[0]!.recorded_at.getTime()).toBeLessThan(Date.now() + 60_000);
-    expect(ahead.rows[0]!.recorded_by).not.toBe('someone else');
-    // The next honest note still gets an id.
-    await new PostgresEvidenceSink(t.db.pool).append([{ kind: 'note', topic: 'test.after', payload: {} }]);
+    expect(rows[0]!.forged).toBe(0);
+    expect(BigInt(rows[0]!.max_id)).toBeLessThanOrEqual(BigInt(rows[0]!.last));
+    // The honest notes carry the server's values.
+    const honest = await t.db.pool.query<{ mine: boolean; fresh: boolean }>(
+      `select recorded_by = session_user as mine, recorded_at > now() - interval '1 minute' as fresh
+         from birth_lane.evidence where check_id = 'test.honest'`,
+    );
+    expect(honest.rows).toHaveLength(2);
+    for (const row of honest.rows) expect(row).toEqual({ mine: true, fresh: true });
   });
 
   it("a forged failure cannot take the real failure's place in the failure-once index", async () => {

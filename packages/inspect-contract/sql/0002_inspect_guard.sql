@@ -139,7 +139,39 @@ $$;
 comment on function birth_lane.fn_birth_inspect_stud() is
   'Inspect stud guard (BL001): no stamp on INSERT; stamps set once, in order PEN, STAMP, GATE, pen <= stamp <= gate; ambiguous rows never continued. The error''s constraint field is inspect_stud.<rule>.';
 
+-- Two triggers on the one function, each with a WHEN clause that skips the call where the function
+-- would only return NEW. A WHEN clause is evaluated in C, with its operators fixed when the trigger
+-- is created, at a fraction of a PL/pgSQL call: on a backlog pass that is about a tenth of the
+-- producer's CPU (measured: 23.8 and 23.9 CPU-seconds against 26.1 and 26.6, 1.2M rows).
+-- The clauses only skip; they never refuse. Whatever they let through is judged by the function,
+-- and the property test (test/guard-property.int.test.ts) runs real UPDATEs through both triggers.
+--
+-- INSERT: only a row born with a stamp can be refused.
+drop trigger if exists trg_birth_inspect_stud_insert on public.birth_registry;
+create trigger trg_birth_inspect_stud_insert
+  before insert on public.birth_registry
+  for each row
+  when (new.inspect_pen is not null or new.inspect_stamp is not null or new.inspect_gate is not null)
+  execute function birth_lane.fn_birth_inspect_stud();
+
+-- UPDATE: skipped when the stamps do not change (a metadata edit, a certification), and on the
+-- commonest allowed write, the producer's first pass: a row with no stamp gets a finite PEN, then
+-- optionally a finite STAMP no earlier than it, then optionally a finite GATE no earlier than that.
+-- The coalesce makes the clause true (the function runs) whenever that test comes out NULL.
 drop trigger if exists trg_birth_inspect_stud on public.birth_registry;
 create trigger trg_birth_inspect_stud
-  before insert or update on public.birth_registry
-  for each row execute function birth_lane.fn_birth_inspect_stud();
+  before update on public.birth_registry
+  for each row
+  when ((old.inspect_pen, old.inspect_stamp, old.inspect_gate)
+          is distinct from (new.inspect_pen, new.inspect_stamp, new.inspect_gate)
+        and not coalesce(
+          old.inspect_pen is null and old.inspect_stamp is null and old.inspect_gate is null
+          and new.inspect_pen is not null and pg_catalog.isfinite(new.inspect_pen)
+          and (new.inspect_stamp is null
+               or (pg_catalog.isfinite(new.inspect_stamp)
+                   and new.inspect_stamp operator(pg_catalog.>=) new.inspect_pen))
+          and (new.inspect_gate is null
+               or (new.inspect_stamp is not null and pg_catalog.isfinite(new.inspect_gate)
+                   and new.inspect_gate operator(pg_catalog.>=) new.inspect_stamp)),
+          false))
+  execute function birth_lane.fn_birth_inspect_stud();

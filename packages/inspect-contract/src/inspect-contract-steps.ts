@@ -25,15 +25,18 @@ export const inspectContractSteps: readonly Step[] = [
   }),
   sqlStep({
     id: 'inspect-contract/0002_inspect_guard',
-    title: 'inspect stud guard trigger trg_birth_inspect_stud on public.birth_registry (BL001)',
+    title: 'inspect stud guard triggers trg_birth_inspect_stud(_insert) on public.birth_registry (BL001)',
     risk: 'high',
     prerequisites: ['inspect-contract/0001_inspect_stud'],
     mutation: readSqlFile(SQL_DIR, '0002_inspect_guard.sql'),
     rollback:
-      'drop trigger if exists trg_birth_inspect_stud on public.birth_registry;\ndrop function if exists birth_lane.fn_birth_inspect_stud();',
+      'drop trigger if exists trg_birth_inspect_stud on public.birth_registry;\n' +
+      'drop trigger if exists trg_birth_inspect_stud_insert on public.birth_registry;\n' +
+      'drop function if exists birth_lane.fn_birth_inspect_stud();',
     footprint: [
       'function:birth_lane.fn_birth_inspect_stud()',
       'trigger:public.birth_registry.trg_birth_inspect_stud',
+      'trigger:public.birth_registry.trg_birth_inspect_stud_insert',
     ],
   }),
 ];

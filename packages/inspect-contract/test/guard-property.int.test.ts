@@ -74,7 +74,7 @@ afterAll(async () => {
 async function seed(befores: readonly StampSlots[]): Promise<string[]> {
   await client.query('begin');
   try {
-    await client.query('alter table public.birth_registry disable trigger trg_birth_inspect_stud');
+    await client.query('alter table public.birth_registry disable trigger trg_birth_inspect_stud_insert');
     // The entity code carries each row's position, so ids map back to the batch whatever order
     // the insert happened to assign them in.
     const { rows } = await client.query<{ id: string; ord: string }>(
@@ -89,7 +89,7 @@ async function seed(befores: readonly StampSlots[]): Promise<string[]> {
         Math.random().toString(36).slice(2),
       ],
     );
-    await client.query('alter table public.birth_registry enable trigger trg_birth_inspect_stud');
+    await client.query('alter table public.birth_registry enable trigger trg_birth_inspect_stud_insert');
     await client.query('commit');
     const ids: string[] = [];
     for (const row of rows) ids[Number(row.ord) - 1] = row.id;

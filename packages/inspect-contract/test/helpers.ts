@@ -30,13 +30,13 @@ export async function insertBypassingGuard(
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('alter table public.birth_registry disable trigger trg_birth_inspect_stud');
+    await client.query('alter table public.birth_registry disable trigger trg_birth_inspect_stud_insert');
     const { rows } = await client.query<{ id: string }>(
       `insert into public.birth_registry (entity_code, name, inspect_pen, inspect_stamp, inspect_gate)
        values ($1::text, 'field row', $2::timestamptz, $3::timestamptz, $4::timestamptz) returning id::text`,
       [entityCode(label), slots.inspect_pen, slots.inspect_stamp, slots.inspect_gate],
     );
-    await client.query('alter table public.birth_registry enable trigger trg_birth_inspect_stud');
+    await client.query('alter table public.birth_registry enable trigger trg_birth_inspect_stud_insert');
     await client.query('commit');
     return rows[0]!.id;
   } catch (error) {

@@ -2,7 +2,7 @@ import { contractSteps, LANE_ROLES, SQLSTATE, sqlStateOf } from '@birth-lane/con
 import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectContractSteps } from '../src/index.js';
+import { inspectContractSteps, judgeStampTransition } from '../src/index.js';
 import { birth, entityCode, expectRefused, insertBypassingGuard, storedRow } from './helpers.js';
 
 // The certify consumer is deliberately absent: the stud must hold on its own.
@@ -41,15 +41,27 @@ async function setStamps(id: string, assignments: string, values: unknown[] = []
   ]);
 }
 
-describe('the guard trigger in the catalog', () => {
-  it('is a BEFORE INSERT OR UPDATE row trigger, enabled, calling birth_lane.fn_birth_inspect_stud()', async () => {
-    const { rows } = await t.db.pool.query<{ tgtype: number; tgenabled: string; fn: string }>(
-      `select tgtype::int, tgenabled::text, tgfoid::regprocedure::text as fn from pg_trigger
-        where tgrelid = 'public.birth_registry'::regclass and tgname = 'trg_birth_inspect_stud'`,
+describe('the guard triggers in the catalog', () => {
+  it('are BEFORE row triggers (one for INSERT, one for UPDATE), enabled, calling birth_lane.fn_birth_inspect_stud()', async () => {
+    const { rows } = await t.db.pool.query<{ tgname: string; tgtype: number; tgenabled: string; fn: string }>(
+      `select tgname::text, tgtype::int, tgenabled::text, tgfoid::regprocedure::text as fn from pg_trigger
+        where tgrelid = 'public.birth_registry'::regclass and tgname like 'trg_birth_inspect_stud%'
+        order by tgname`,
     );
     // tgtype bits: ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16.
     expect(rows).toEqual([
-      { tgtype: 1 | 2 | 4 | 16, tgenabled: 'O', fn: 'birth_lane.fn_birth_inspect_stud()' },
+      {
+        tgname: 'trg_birth_inspect_stud',
+        tgtype: 1 | 2 | 16,
+        tgenabled: 'O',
+        fn: 'birth_lane.fn_birth_inspect_stud()',
+      },
+      {
+        tgname: 'trg_birth_inspect_stud_insert',
+        tgtype: 1 | 2 | 4,
+        tgenabled: 'O',
+        fn: 'birth_lane.fn_birth_inspect_stud()',
+      },
     ]);
   });
 });
@@ -273,6 +285,44 @@ describe('UPDATE', () => {
   it('refuses an infinite stamp', async () => {
     const id = await birth(t.db.pool, 'infinity');
     await expectRefused(setStamps(id, "inspect_pen = 'infinity'"), 'stamp_not_finite', 'inspect_pen');
+  });
+
+  // The UPDATE trigger's WHEN clause skips the function on a first pass from an unstamped row; it
+  // must skip nothing the function would refuse. Every shape of that write, judged both ways.
+  it('agrees with judgeStampTransition on every first-pass write from an unstamped row (the skipped path)', async () => {
+    const values = [null, 't0', 't1', 'infinity', '-infinity'] as const;
+    const at = (value: (typeof values)[number]): string | null =>
+      value === null ? null : value === 't0' ? t0.toISOString() : value === 't1' ? t1.toISOString() : value;
+    const asDate = (value: string | null): Date | null =>
+      value === null || value.endsWith('infinity') ? null : new Date(value);
+    let compared = 0;
+    for (const pen of values)
+      for (const stamp of values)
+        for (const gate of values) {
+          if (pen === null && stamp === null && gate === null) continue;
+          const id = await birth(t.db.pool, 'first-pass');
+          const outcome = await setStamps(
+            id,
+            'inspect_pen = $2::timestamptz, inspect_stamp = $3::timestamptz, inspect_gate = $4::timestamptz',
+            [at(pen), at(stamp), at(gate)],
+          ).then(
+            () => 'allowed',
+            (error: pg.DatabaseError) => String(error.constraint).replace(/^inspect_stud\./, ''),
+          );
+          // A Date cannot hold infinity, so that verdict is the guard's own: an infinite new stamp is
+          // refused before any order rule is looked at.
+          const infinite = [pen, stamp, gate].some((value) => value === 'infinity' || value === '-infinity');
+          const none = { inspect_pen: null, inspect_stamp: null, inspect_gate: null };
+          const verdict = judgeStampTransition(none, {
+            inspect_pen: asDate(at(pen)),
+            inspect_stamp: asDate(at(stamp)),
+            inspect_gate: asDate(at(gate)),
+          });
+          const expected = infinite ? 'stamp_not_finite' : verdict.allowed ? 'allowed' : verdict.rule;
+          expect(outcome, `${pen}, ${stamp}, ${gate}`).toBe(expected);
+          compared += 1;
+        }
+    expect(compared).toBe(124);
   });
 
   it('lets unrelated updates and same-value assignments through on a stamped row', async () => {

@@ -32,7 +32,7 @@ export {
   saveRuleSet,
 } from './rules/rule-set-store.js';
 export { assertSupportedRuleSet, ruleSetSupportIssues } from './rules/rule-set-support.js';
-export { type BatchResult, producerBatchSql } from './run/batch-sql.js';
+export { type BatchInputs, type BatchResult, producerBatchSql } from './run/batch-sql.js';
 export { describeCheck, failureMessageSql } from './run/failure-message-sql.js';
 export { compileInspectBatch, INSPECT_BATCH_FUNCTION } from './run/inspect-batch-sql.js';
 export {

@@ -10,6 +10,16 @@ describe('BatchSizer', () => {
     expect(sizer.size).toBe(8000);
   });
 
+  it('grows back after one slow batch once a batch twice the size would not be slow', () => {
+    const sizer = new BatchSizer(limits);
+    sizer.record(1000, 700);
+    expect(sizer.size).toBe(500);
+    sizer.record(500, 290);
+    expect(sizer.size).toBe(1000);
+    sizer.record(1000, 310);
+    expect(sizer.size).toBe(1000);
+  });
+
   it('does not grow on a short tail batch', () => {
     const sizer = new BatchSizer(limits);
     sizer.record(10, 5);
