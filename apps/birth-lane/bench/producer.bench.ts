@@ -216,7 +216,8 @@ async function measureRound(pool: pg.Pool): Promise<RoundResult> {
  * Before each timed statement: a checkpoint, then the operating system's own writeback (`sync`),
  * so neither figure pays for writing out what came before it (the copied database, the other
  * statement's pages). Without the sync, the reference on a fresh copy took 9.7-12.1 s instead
- * of about 7 s. Where `sync` does not exist (or the server is remote) it is skipped.
+ * of about 7 s. It flushes this machine only, so it helps only a local server; where there is no
+ * `sync` command it is skipped.
  */
 async function settle(pool: pg.Pool): Promise<void> {
   await pool.query('checkpoint');

@@ -72,7 +72,9 @@ create trigger evidence_no_truncate
 -- The WHEN clause does the checking, so an honest row costs a few comparisons and no function
 -- call (a per-row plpgsql trigger cost the producer about 12 % over a field-sized backlog).
 -- currval: the default has just drawn this row's id in this session; a caller-chosen id differs
--- from it, or (nextval never called in the session) currval itself refuses the insert.
+-- from it, or (nextval never called in the session) currval itself refuses the insert (55000).
+-- Not stopped (see the contract README): an id the caller drew with nextval itself, a time within
+-- the statement's own span; an insert whose values themselves append evidence is refused.
 create or replace function birth_lane.refuse_caller_set_evidence_fields()
 returns trigger
 language plpgsql

@@ -36,6 +36,18 @@ export const contractSteps: readonly Step[] = [
       'trigger:birth_lane.evidence.evidence_no_truncate',
       'trigger:birth_lane.evidence.evidence_server_fields',
     ],
+    // Up to 9ac17c6 a per-row PL/pgSQL trigger set id, time and writer.
+    upgradesFrom: [
+      [
+        'table:birth_lane.evidence',
+        'function:birth_lane.refuse_change_to_append_only()',
+        'function:birth_lane.fn_evidence_server_set()',
+        'function:birth_lane.append_note(text,jsonb,uuid)',
+        'trigger:birth_lane.evidence.evidence_append_only',
+        'trigger:birth_lane.evidence.evidence_no_truncate',
+        'trigger:birth_lane.evidence.evidence_server_set',
+      ],
+    ],
   }),
   sqlStep({
     id: 'contract/0003_approvals',

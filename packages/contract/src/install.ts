@@ -22,19 +22,33 @@ export interface SqlStepDefinition {
   readonly footprint: readonly CatalogObjectRef[];
   /** Objects the SQL creates only if absent and may find already there (a field registry's own table). */
   readonly adopts?: readonly CatalogObjectRef[];
+  /**
+   * Complete footprints of earlier versions of this step that its SQL upgrades in place (it drops
+   * what the new shape no longer has). A database holding exactly one of them is re-applied over,
+   * not refused as a partial state.
+   */
+  readonly upgradesFrom?: readonly (readonly CatalogObjectRef[])[];
 }
 
 /**
  * Builds an install step from plain SQL. Its live re-verify expects the planned objects to be
- * either all absent (a fresh install) or all present (a re-apply of idempotent SQL); a mix means
- * the database is in a state nobody planned for, and the step refuses to run.
+ * either all absent (a fresh install), all present (a re-apply of idempotent SQL), or exactly an
+ * earlier version's objects (`upgradesFrom`); any other mix means the database is in a state
+ * nobody planned for, and the step refuses to run.
  */
 export function sqlStep(definition: SqlStepDefinition): Step {
   const footprint = definition.footprint;
-  const census = async (db: Queryable) => {
+  const census = async (db: Queryable, refs: readonly CatalogObjectRef[]) => {
     const present: string[] = [];
-    for (const ref of footprint) if (await catalogObjectExists(db, ref)) present.push(ref);
+    for (const ref of refs) if (await catalogObjectExists(db, ref)) present.push(ref);
     return present;
+  };
+  const earlierVersionPresent = async (db: Queryable) => {
+    for (const earlier of definition.upgradesFrom ?? []) {
+      const present = await census(db, earlier);
+      if (present.length === earlier.length) return earlier;
+    }
+    return null;
   };
   return {
     specificationVersion: 'v1',
@@ -46,13 +60,20 @@ export function sqlStep(definition: SqlStepDefinition): Step {
     rollback: definition.rollback,
     footprint: [...footprint, ...(definition.adopts ?? [])],
     async reverify(db) {
-      const present = await census(db);
+      const present = await census(db, footprint);
       if (present.length === 0)
         return { ok: true, observed: `none of the ${footprint.length} planned objects exist yet` };
       if (present.length === footprint.length) {
         return {
           ok: true,
           observed: `all ${footprint.length} planned objects exist; the SQL re-applies over them`,
+        };
+      }
+      const earlier = await earlierVersionPresent(db);
+      if (earlier !== null) {
+        return {
+          ok: true,
+          observed: `an earlier version of this step is installed (${earlier.length} objects); the SQL upgrades it`,
         };
       }
       const missing = footprint.filter((ref) => !present.includes(ref));

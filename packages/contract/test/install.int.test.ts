@@ -58,6 +58,55 @@ describe('installSteps', () => {
     expect(await catalogObjectExists(t.db.pool, 'table:public.half_b')).toBe(false);
   });
 
+  it('upgrades a step over exactly an earlier version of it, and still refuses any other mix', async () => {
+    await t.db.pool.query('create table public.old_a (id int); create table public.old_b (id int)');
+    const upgrade = (extra: string[] = []) =>
+      sqlStep({
+        id: 'test/0003_upgrade',
+        title: 'upgrade',
+        risk: 'low',
+        mutation: 'drop table if exists public.old_b; create table if not exists public.new_b (id int)',
+        rollback: 'drop table public.new_b',
+        footprint: ['table:public.old_a', 'table:public.new_b'],
+        upgradesFrom: [['table:public.old_a', 'table:public.old_b', ...extra]],
+      });
+    // Not the earlier version either (it would also need public.old_c): refused.
+    await expect(installSteps(t.db.pool, [upgrade(['table:public.old_c'])])).rejects.toThrow(/partial state/);
+    const result = await installSteps(t.db.pool, [upgrade()]);
+    expect(result.applied).toEqual(['test/0003_upgrade']);
+    expect(await catalogObjectExists(t.db.pool, 'table:public.new_b')).toBe(true);
+    expect(await catalogObjectExists(t.db.pool, 'table:public.old_b')).toBe(false);
+  });
+
+  // The earlier evidence log (up to 9ac17c6): a per-row PL/pgSQL trigger set id, time and writer.
+  it('upgrades the evidence log from its earlier shape to the refusing WHEN guard', async () => {
+    await installSteps(t.db.pool, contractSteps);
+    await t.db.pool.query(`
+      drop trigger evidence_server_fields on birth_lane.evidence;
+      drop function birth_lane.refuse_caller_set_evidence_fields();
+      create function birth_lane.fn_evidence_server_set() returns trigger language plpgsql as $$
+      begin
+        NEW.id := pg_catalog.nextval('birth_lane.evidence_id_seq'::pg_catalog.regclass);
+        return NEW;
+      end $$;
+      alter table birth_lane.evidence alter column id drop default;
+      create trigger evidence_server_set before insert on birth_lane.evidence
+        for each row execute function birth_lane.fn_evidence_server_set();
+      update birth_lane.applied_steps set digest = 'the earlier version' where step_id = 'contract/0002_evidence';`);
+    const result = await installSteps(t.db.pool, contractSteps);
+    expect(result.applied).toEqual(['contract/0002_evidence']);
+    expect(await catalogObjectExists(t.db.pool, 'trigger:birth_lane.evidence.evidence_server_set')).toBe(
+      false,
+    );
+    expect(await catalogObjectExists(t.db.pool, 'trigger:birth_lane.evidence.evidence_server_fields')).toBe(
+      true,
+    );
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      "select birth_lane.append_note('test.upgraded', '{}'::jsonb)::text as id",
+    );
+    expect(Number(rows[0]!.id)).toBeGreaterThan(0);
+  });
+
   it('rolls a step back when its success evidence fails', async () => {
     const liar = sqlStep({
       id: 'test/0003_liar',

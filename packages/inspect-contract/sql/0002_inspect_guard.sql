@@ -143,8 +143,9 @@ comment on function birth_lane.fn_birth_inspect_stud() is
 -- would only return NEW. A WHEN clause is evaluated in C, with its operators fixed when the trigger
 -- is created, at a fraction of a PL/pgSQL call: on a backlog pass that is about a tenth of the
 -- producer's CPU (measured: 23.8 and 23.9 CPU-seconds against 26.1 and 26.6, 1.2M rows).
--- The clauses only skip; they never refuse. Whatever they let through is judged by the function,
--- and the property test (test/guard-property.int.test.ts) runs real UPDATEs through both triggers.
+-- The clauses only skip; they never refuse. Whatever they let through is judged by the function.
+-- The property test (test/guard-property.int.test.ts) runs real UPDATEs through the UPDATE trigger,
+-- and a test writes every first-pass shape through it; the guard tests cover the INSERT trigger.
 --
 -- INSERT: only a row born with a stamp can be refused.
 drop trigger if exists trg_birth_inspect_stud_insert on public.birth_registry;

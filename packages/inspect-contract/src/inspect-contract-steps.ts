@@ -38,5 +38,9 @@ export const inspectContractSteps: readonly Step[] = [
       'trigger:public.birth_registry.trg_birth_inspect_stud',
       'trigger:public.birth_registry.trg_birth_inspect_stud_insert',
     ],
+    // Until 9ac17c6 one trigger served INSERT and UPDATE.
+    upgradesFrom: [
+      ['function:birth_lane.fn_birth_inspect_stud()', 'trigger:public.birth_registry.trg_birth_inspect_stud'],
+    ],
   }),
 ];

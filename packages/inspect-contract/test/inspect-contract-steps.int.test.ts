@@ -29,6 +29,27 @@ describe('inspectContractSteps', () => {
       for (const step of inspectContractSteps) expect((await step.reverify(t.db.pool)).ok).toBe(true);
     });
 
+    // Up to 9ac17c6 one trigger, without WHEN, served both INSERT and UPDATE.
+    it('upgrade the guard from its earlier one-trigger shape', async () => {
+      await t.db.pool.query(`
+        drop trigger trg_birth_inspect_stud on public.birth_registry;
+        drop trigger trg_birth_inspect_stud_insert on public.birth_registry;
+        create trigger trg_birth_inspect_stud before insert or update on public.birth_registry
+          for each row execute function birth_lane.fn_birth_inspect_stud();
+        update birth_lane.applied_steps set digest = 'the earlier version'
+         where step_id = 'inspect-contract/0002_inspect_guard';`);
+      const result = await installSteps(t.db.pool, [...contractSteps, ...inspectContractSteps]);
+      expect(result.applied).toEqual(['inspect-contract/0002_inspect_guard']);
+      const { rows } = await t.db.pool.query<{ tgname: string; tgtype: number }>(
+        `select tgname::text, tgtype::int from pg_trigger
+          where tgrelid = 'public.birth_registry'::regclass and tgname like 'trg_birth_inspect_stud%' order by 1`,
+      );
+      expect(rows).toEqual([
+        { tgname: 'trg_birth_inspect_stud', tgtype: 1 | 2 | 16 },
+        { tgname: 'trg_birth_inspect_stud_insert', tgtype: 1 | 2 | 4 },
+      ]);
+    });
+
     it('roll back in reverse order, leaving no object behind and the rows in place', async () => {
       await t.db.pool.query("insert into public.birth_registry (entity_code) values ('ROLLBACK-1')");
       for (const step of [...inspectContractSteps].reverse()) await t.db.pool.query(step.rollback);

@@ -14,9 +14,9 @@ describe('BatchSizer', () => {
     const sizer = new BatchSizer(limits);
     sizer.record(1000, 700);
     expect(sizer.size).toBe(500);
-    sizer.record(500, 290);
+    sizer.record(500, 240);
     expect(sizer.size).toBe(1000);
-    sizer.record(1000, 310);
+    sizer.record(1000, 260);
     expect(sizer.size).toBe(1000);
   });
 
