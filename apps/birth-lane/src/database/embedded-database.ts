@@ -179,8 +179,15 @@ async function ensureRunning(
       // Nobody runs it: start it. Two commands racing here both spawn; PostgreSQL's lock file lets
       // one win, the other's postgres exits at once, and both end up connected to the winner.
       try {
+        // Another command is creating the cluster right now: wait for it, then start or join. Not
+        // only until PG_VERSION appears: initdb writes it early and then runs PostgreSQL in
+        // single-user mode several times; a server started in between takes the data directory's
+        // lock file and that initdb fails ("lock file postmaster.pid already exists").
+        if (initdbRunning(root)) {
+          await sleep(200);
+          continue;
+        }
         if (!existsSync(resolve(dataDir, 'PG_VERSION')) && !(await initialiseOnce(root, dataDir))) {
-          // Another command is creating the cluster right now: wait for it, then start or join.
           await sleep(200);
           continue;
         }
@@ -241,6 +248,14 @@ async function initialiseOnce(root: string, dataDir: string): Promise<boolean> {
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/** Whether a live command holds the initdb lock (a lock left by a dead one is removed first). */
+function initdbRunning(root: string): boolean {
+  const lock = resolve(root, 'initdb.lock');
+  if (!existsSync(lock)) return false;
+  removeStaleInitLock(lock);
+  return existsSync(lock);
 }
 
 function removeStaleInitLock(lock: string): void {
