@@ -45,6 +45,27 @@ const openPool = (database: string) => {
 };
 const databases: string[] = [];
 
+/** Drops the scratch databases (a round's copy holds 1.2 million rows twice) and stops the server. */
+async function cleanUp(): Promise<void> {
+  for (const name of databases.reverse()) await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+  await server.stop();
+}
+
+// Ctrl-C: clean up the same way, on a fresh connection (the one in use may be busy), then exit 130.
+process.once('SIGINT', () => {
+  log('interrupted: dropping the scratch databases');
+  const cleaner = new pg.Client({ connectionString: server.url });
+  cleaner
+    .connect()
+    .then(async () => {
+      for (const name of databases) await cleaner.query(`drop database if exists ${name} with (force)`);
+      await cleaner.end();
+    })
+    .catch((error: unknown) => log(`could not drop them all: ${(error as Error).message}`))
+    .finally(() => server.stop().finally(() => process.exit(130)));
+});
+
 try {
   log(`PostgreSQL from ${server.source}; ${rounds} round(s) of ${rows.toLocaleString('en')} rows`);
   databases.push(templateName);
@@ -101,9 +122,7 @@ try {
     server: server.source,
   });
 } finally {
-  for (const name of databases.reverse()) await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
-  await server.stop();
+  await cleanUp();
 }
 
 /**
