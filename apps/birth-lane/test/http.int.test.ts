@@ -435,7 +435,16 @@ async function tcpProxy(
   };
 }
 
-describeProducerChannelConformance('HttpChannel', () => newChannel());
+describeProducerChannelConformance('HttpChannel', () => newChannel(), {
+  provokeRun: async (channel) => {
+    const response = await fetch(`${(channel as HttpChannel).url}/runs`, {
+      method: 'POST',
+      headers: jsonAuth,
+      body: '{}',
+    });
+    expect(response.status).toBe(202);
+  },
+});
 
 describe('birth-lane serve (the CLI)', () => {
   it('refuses to start without BIRTH_LANE_HTTP_TOKEN, or with a short one, exiting 64', async () => {

@@ -307,7 +307,11 @@ describe('stopping the listen channel', () => {
   });
 
   describe('conformance', () => {
-    describeProducerChannelConformance('listen', () => makeChannel(t.db.connectionString, t.db.pool));
+    describeProducerChannelConformance('listen', () => makeChannel(t.db.connectionString, t.db.pool), {
+      provokeRun: async () => {
+        await insertBirths(t.db.pool, 1);
+      },
+    });
   });
 });
 

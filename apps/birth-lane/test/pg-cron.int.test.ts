@@ -328,6 +328,7 @@ describe.skipIf(!pgCronTestsAvailable())('pg-cron on a PostgreSQL 15 cluster wit
   describeProducerChannelConformance(
     'PgCronChannel',
     () => new PgCronChannel(target, { schedule: '*/5 * * * *', batchSize: 500, timeBudgetMs: 1000 }),
+    { runsInDatabase: true },
   );
 
   it('after the channel stops, no job of the lane is left scheduled', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ProducerRunner, Queryable, RunReport } from '@birth-lane/contract';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
 import { createProducer } from '@birth-lane/inspect-producer';
@@ -317,8 +318,25 @@ describe('queue: stopping mid-job, refusals, conformance', () => {
     'queue (pg-boss worker)',
     () =>
       new QueueChannel(
-        { heartbeatIntervalMs: 200 },
+        { heartbeatIntervalMs: 200, pollingIntervalSeconds: 0.5 },
         { db: t.db.pool, connectionString: t.db.connectionString, log: silent },
       ),
+    {
+      // One job of a one-job enqueue-run, straight onto the queue the channel works.
+      provokeRun: async () => {
+        const boss = await startBoss({
+          connectionString: t.db.connectionString,
+          applicationName: 'queue-conformance',
+          log: silent,
+          supervise: false,
+        });
+        try {
+          const job = { parentRunKey: randomUUID(), chunk: 1, chunks: 1, idFrom: '1', idTo: '1' };
+          await boss.send(RUN_QUEUE, job);
+        } finally {
+          await stopBoss(boss);
+        }
+      },
+    },
   );
 });

@@ -292,13 +292,32 @@ describe('schedule: overlap and graceful stop', () => {
     );
   });
 
-  describeProducerChannelConformance('schedule (pg-boss)', () => {
-    const pool = t.db.pool;
-    return new ScheduleChannel(
-      { cron, heartbeatIntervalMs: 200 },
-      { db: pool, connectionString: t.db.connectionString, log: silent },
-    );
-  });
+  describeProducerChannelConformance(
+    'schedule (pg-boss)',
+    () => {
+      const pool = t.db.pool;
+      return new ScheduleChannel(
+        { cron, heartbeatIntervalMs: 200 },
+        { db: pool, connectionString: t.db.connectionString, log: silent },
+      );
+    },
+    {
+      // A tick, as the cron clock would send one (a real fire can be a minute away).
+      provokeRun: async () => {
+        const driver = await startBoss({
+          connectionString: t.db.connectionString,
+          applicationName: 'schedule-conformance',
+          log: silent,
+          supervise: false,
+        });
+        try {
+          await driver.send(SCHEDULE_QUEUE, { test: 'conformance' });
+        } finally {
+          await stopBoss(driver);
+        }
+      },
+    },
+  );
 });
 
 describe('birth-lane schedule (the real CLI)', () => {

@@ -17,6 +17,13 @@ export {
 } from './demo-approvers.js';
 export { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from './evidence-sink-conformance.js';
 export { describeInspectorConformance, type InspectorCase } from './inspector-conformance.js';
-export { countingRunner, describeProducerChannelConformance } from './producer-channel-conformance.js';
+export {
+  type ChannelProvocation,
+  checkNeverCallsRunner,
+  checkNothingRunsAfterStop,
+  checkRunsWhenProvoked,
+  countingRunner,
+  describeProducerChannelConformance,
+} from './producer-channel-conformance.js';
 export { describeQueryableConformance } from './queryable-conformance.js';
 export { describeStepConformance } from './step-conformance.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ProducerChannel, ProducerRunner, ProducerRunOptions } from '../ports/producer.js';
 import type { RunReport } from '../run-report.js';
@@ -32,12 +33,72 @@ export function countingRunner(): ProducerRunner & { readonly calls: ProducerRun
 }
 
 /**
- * A channel must name itself, start and stop cleanly, pass its own name to the runner, and start
- * no run after `stop` has resolved.
+ * How the kit makes a channel do its work. A channel that runs the producer through the runner
+ * says how to provoke a run (insert a birth, post a request, put a job on its queue); one whose
+ * runs happen inside the database (pg_cron) says so, and is held to never calling the runner.
+ * Without one of the two, "runs nothing after stop" would pass for a channel that never runs.
+ */
+export type ChannelProvocation =
+  | {
+      /** Makes the started channel start a run. After stop it may fail; it must not start one. */
+      readonly provokeRun: (channel: ProducerChannel) => Promise<void>;
+      /** How long a provoked run may take to reach the runner; 15 s unless given. */
+      readonly runTimeoutMs?: number;
+    }
+  | { readonly runsInDatabase: true };
+
+const QUIET_MS = 300;
+
+/** Fails unless a provoked run reaches the runner, under the channel's own name. */
+export async function checkRunsWhenProvoked(
+  channel: ProducerChannel,
+  provokeRun: (channel: ProducerChannel) => Promise<void>,
+  runTimeoutMs = 15_000,
+): Promise<void> {
+  const runner = countingRunner();
+  await channel.start(runner);
+  try {
+    await provokeRun(channel);
+    await expect.poll(() => runner.calls.length, { timeout: runTimeoutMs, interval: 50 }).toBeGreaterThan(0);
+    for (const call of runner.calls) expect(call.channel).toBe(channel.name);
+  } finally {
+    await channel.stop();
+  }
+}
+
+/** Fails if the channel starts a run once `stop` has resolved, even when provoked. */
+export async function checkNothingRunsAfterStop(
+  channel: ProducerChannel,
+  provokeRun: (channel: ProducerChannel) => Promise<void>,
+): Promise<void> {
+  const runner = countingRunner();
+  await channel.start(runner);
+  await channel.stop();
+  const callsAtStop = runner.calls.length;
+  // A stopped channel may refuse the provocation itself (its server is closed, say): that is fine.
+  await provokeRun(channel).catch(() => undefined);
+  await sleep(QUIET_MS);
+  expect(runner.calls.length).toBe(callsAtStop);
+}
+
+/** Fails if a channel whose runs happen in the database calls the runner at all. */
+export async function checkNeverCallsRunner(channel: ProducerChannel): Promise<void> {
+  const runner = countingRunner();
+  await channel.start(runner);
+  await sleep(QUIET_MS);
+  await channel.stop();
+  expect(runner.calls).toEqual([]);
+}
+
+/**
+ * A channel must name itself, run through the runner under its own name when provoked (or, if its
+ * runs happen in the database, never call the runner), start and stop cleanly, and start no run
+ * after `stop` has resolved.
  */
 export function describeProducerChannelConformance(
   name: string,
   makeChannel: () => ProducerChannel | Promise<ProducerChannel>,
+  provocation: ChannelProvocation,
 ): void {
   describe(`ProducerChannel conformance: ${name}`, () => {
     it('declares specification v1 and a known channel name', async () => {
@@ -46,15 +107,23 @@ export function describeProducerChannelConformance(
       expect(CHANNEL_NAMES).toContain(channel.name);
     });
 
-    it('starts and stops, and runs nothing after stop', async () => {
-      const channel = await makeChannel();
-      const runner = countingRunner();
-      await channel.start(runner);
-      await channel.stop();
-      for (const call of runner.calls) expect(call.channel).toBe(channel.name);
-      const callsAtStop = runner.calls.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(runner.calls.length).toBe(callsAtStop);
+    if ('runsInDatabase' in provocation) {
+      it('starts and stops, and never calls the runner (its runs happen in the database)', async () => {
+        await checkNeverCallsRunner(await makeChannel());
+      });
+      return;
+    }
+
+    it(
+      'runs through the runner under its own name when provoked',
+      async () => {
+        await checkRunsWhenProvoked(await makeChannel(), provocation.provokeRun, provocation.runTimeoutMs);
+      },
+      (provocation.runTimeoutMs ?? 15_000) + 10_000,
+    );
+
+    it('starts and stops, and runs nothing after stop, even when provoked', async () => {
+      await checkNothingRunsAfterStop(await makeChannel(), provocation.provokeRun);
     });
   });
 }
