@@ -1,14 +1,13 @@
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
-import { installActiveLane } from './install-active-lane.js';
+import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli } from './run-cli.js';
 
-const t = useTestDatabase({ setupSql: [] });
+const t = useTestDatabase({ template: activeLaneTemplate });
 
 /** One row of each story, inspected by a real `birth-lane run`. */
 beforeAll(async () => {
-  await installActiveLane(t.db);
   await t.db.pool.query(
     "insert into birth_lane.canonical_collections (collection_name) values ('minerals') on conflict do nothing",
   );

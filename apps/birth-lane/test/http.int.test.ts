@@ -11,16 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { HttpChannel } from '../src/channels/http-channel.js';
 import { createLogger } from '../src/logging/logger.js';
-import { installActiveLane } from './install-active-lane.js';
+import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli } from './run-cli.js';
 
 const TOKEN = 'http-test-token-0123456789';
 const log = createLogger({ BIRTH_LANE_LOG_LEVEL: 'silent' });
-const t = useTestDatabase({ setupSql: [] });
-
-beforeAll(async () => {
-  await installActiveLane(t.db);
-});
+const t = useTestDatabase({ template: activeLaneTemplate });
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 const jsonAuth = { ...auth, 'content-type': 'application/json' };

@@ -3,11 +3,11 @@ import { describeProducerChannelConformance } from '@birth-lane/contract/testing
 import { createProducer } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pino from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { ListenChannel, type ListenChannelOptions } from '../src/channels/listen-channel.js';
 import { dedicatedClientFactory } from '../src/database/dedicated-client.js';
-import { installActiveLane } from './install-active-lane.js';
+import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
 
 const LISTENER = 'birth-lane listen test';
@@ -103,10 +103,7 @@ async function listenerSessions(db: Queryable, applicationName = LISTENER): Prom
 }
 
 describe('the listen channel', () => {
-  const t = useTestDatabase({ setupSql: [] });
-  beforeAll(async () => {
-    await installActiveLane(t.db);
-  });
+  const t = useTestDatabase({ template: activeLaneTemplate });
 
   it('catches up on births from before it stood, then inspects trickle births within 100 ms of their commit (median)', async () => {
     const before = await insertBirths(t.db.pool, 3);
@@ -258,10 +255,7 @@ describe('the listen channel', () => {
 });
 
 describe('stopping the listen channel', () => {
-  const t = useTestDatabase({ setupSql: [] });
-  beforeAll(async () => {
-    await installActiveLane(t.db);
-  });
+  const t = useTestDatabase({ template: activeLaneTemplate });
 
   it('UNLISTENs, lets the run in flight finish its batch, starts nothing after, and says stopped', async () => {
     const backlog = await insertBirths(t.db.pool, 5000);
@@ -316,10 +310,7 @@ describe('stopping the listen channel', () => {
 });
 
 describe('birth-lane listen (the CLI)', () => {
-  const t = useTestDatabase({ setupSql: [] });
-  beforeAll(async () => {
-    await installActiveLane(t.db);
-  });
+  const t = useTestDatabase({ template: activeLaneTemplate });
 
   it('exits 64 on a bad flag', async () => {
     const result = await runCli(['listen', '--coalesce-ms', '0'], { DATABASE_URL: t.db.connectionString });

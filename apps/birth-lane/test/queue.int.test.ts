@@ -10,7 +10,7 @@ import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { QueueChannel } from '../src/channels/queue-channel.js';
 import { startBoss, stopBoss } from '../src/jobs/pg-boss.js';
 import { enqueueRun, RUN_QUEUE } from '../src/jobs/run-queue.js';
-import { installActiveLane } from './install-active-lane.js';
+import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
 
 const silent = pino({ level: 'silent' });
@@ -106,9 +106,8 @@ async function heartbeatStates(db: Queryable): Promise<string[]> {
 }
 
 describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
-  const t = useTestDatabase({ setupSql: [] });
+  const t = useTestDatabase({ template: activeLaneTemplate });
   beforeAll(async () => {
-    await installActiveLane(t.db);
     await seed(t.db.pool, 3000);
   });
 
@@ -199,9 +198,8 @@ describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
 });
 
 describe('queue: stopping mid-job, refusals, conformance', () => {
-  const t = useTestDatabase({ setupSql: [] });
+  const t = useTestDatabase({ template: activeLaneTemplate });
   beforeAll(async () => {
-    await installActiveLane(t.db);
     await seed(t.db.pool, 2000);
   });
 

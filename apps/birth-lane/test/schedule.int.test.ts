@@ -12,7 +12,7 @@ import {
   type ScheduleChannelSettings,
 } from '../src/channels/schedule-channel.js';
 import { type Boss, startBoss, stopBoss } from '../src/jobs/pg-boss.js';
-import { installActiveLane } from './install-active-lane.js';
+import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
 
 /*
@@ -110,9 +110,8 @@ async function heartbeatStates(db: Queryable, channel: string): Promise<string[]
 }
 
 describe('schedule: two instances, one run per fire', () => {
-  const t = useTestDatabase({ setupSql: [] });
+  const t = useTestDatabase({ template: activeLaneTemplate });
   beforeAll(async () => {
-    await installActiveLane(t.db);
     await seed(t.db.pool, 400);
   });
 
@@ -192,12 +191,11 @@ describe('schedule: two instances, one run per fire', () => {
 });
 
 describe('schedule: overlap and graceful stop', () => {
-  const t = useTestDatabase({ setupSql: [] });
+  const t = useTestDatabase({ template: activeLaneTemplate });
   let driver: Boss;
   // Never due while the tests run, so every fire here is one the test sends.
   const cron = '0 0 1 1 *';
   beforeAll(async () => {
-    await installActiveLane(t.db);
     driver = await startBoss({
       connectionString: t.db.connectionString,
       applicationName: 'schedule-test-clock',
@@ -321,9 +319,8 @@ describe('schedule: overlap and graceful stop', () => {
 });
 
 describe('birth-lane schedule (the real CLI)', () => {
-  const t = useTestDatabase({ setupSql: [] });
+  const t = useTestDatabase({ template: activeLaneTemplate });
   beforeAll(async () => {
-    await installActiveLane(t.db);
     await seed(t.db.pool, 50);
   });
 

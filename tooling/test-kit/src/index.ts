@@ -3,6 +3,7 @@ import './provided-context.js';
 export { withDatabase } from './database-url.js';
 export { templateName } from './names.js';
 export { serverUrl } from './server-url.js';
+export type { TemplateRecipe } from './template.js';
 export {
   createTestDatabase,
   type TestDatabase,

@@ -5,7 +5,21 @@ import { buildingTemplateName, setupSqlHash, templateName } from './names.js';
 const DUPLICATE_DATABASE = '42P04';
 
 /**
- * Makes sure the template database for `setupSql` exists on the server and returns its name.
+ * How a template is made: `key` names its content (same key, same template, kept on the server for
+ * later runs) and `build` fills a fresh database, given its URL.
+ */
+export interface TemplateRecipe {
+  readonly key: readonly string[];
+  build(connectionString: string): Promise<void>;
+}
+
+/** The recipe for a template that is `setupSql` run in order. */
+export function setupSqlRecipe(setupSql: readonly string[]): TemplateRecipe {
+  return { key: setupSql, build: (url) => runSetupSql(url, setupSql) };
+}
+
+/**
+ * Makes sure the template database for `recipe` exists on the server and returns its name.
  *
  * Templates are published atomically: built under a temporary name, then renamed. So a template
  * that exists under its final name is always complete, and a build that dies half-way leaves at
@@ -16,20 +30,20 @@ const DUPLICATE_DATABASE = '42P04';
 export async function ensureTemplate(
   maintenance: pg.Client,
   serverUrl: string,
-  setupSql: readonly string[],
+  recipe: TemplateRecipe,
 ): Promise<string> {
-  const template = templateName(setupSql);
+  const template = templateName(recipe.key);
   if (await databaseExists(maintenance, template)) return template;
 
   // Test files in parallel workers, and packages tested in parallel, ask for the same template at
   // the same moment; the lock makes all but one wait instead of building it again. It is
   // session-level so it also spans the CREATE/ALTER DATABASE statements, which cannot run in a
   // transaction, and the server drops it by itself if this process dies.
-  const lockKey = setupSqlHash(setupSql);
+  const lockKey = setupSqlHash(recipe.key);
   await maintenance.query(`SELECT pg_advisory_lock(('x' || $1)::bit(64)::bigint)`, [lockKey]);
   try {
     if (await databaseExists(maintenance, template)) return template;
-    await buildTemplate(maintenance, serverUrl, template, setupSql);
+    await buildTemplate(maintenance, serverUrl, template, recipe);
     return template;
   } finally {
     await maintenance.query(`SELECT pg_advisory_unlock(('x' || $1)::bit(64)::bigint)`, [lockKey]);
@@ -40,7 +54,7 @@ async function buildTemplate(
   maintenance: pg.Client,
   serverUrl: string,
   template: string,
-  setupSql: readonly string[],
+  recipe: TemplateRecipe,
 ): Promise<void> {
   const building = buildingTemplateName(template);
   const buildingId = pg.escapeIdentifier(building);
@@ -48,7 +62,7 @@ async function buildTemplate(
   // objects someone added, and a test database should hold what setupSql makes and nothing else.
   await maintenance.query(`CREATE DATABASE ${buildingId} TEMPLATE template0`);
   try {
-    await runSetupSql(withDatabase(serverUrl, building), setupSql);
+    await recipe.build(withDatabase(serverUrl, building));
     // Nobody may connect to a template: a connection to it makes every CREATE DATABASE ...
     // TEMPLATE fail with 55006 "source database is being accessed by other users".
     await maintenance.query(`ALTER DATABASE ${buildingId} WITH ALLOW_CONNECTIONS false`);

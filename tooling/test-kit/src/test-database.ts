@@ -3,11 +3,23 @@ import pg from 'pg';
 import { withDatabase } from './database-url.js';
 import { testDatabaseName } from './names.js';
 import { serverUrl } from './server-url.js';
-import { databaseExists, dropDatabase, ensureTemplate, isPgError } from './template.js';
+import {
+  databaseExists,
+  dropDatabase,
+  ensureTemplate,
+  isPgError,
+  setupSqlRecipe,
+  type TemplateRecipe,
+} from './template.js';
 
 export interface TestDatabaseOptions {
   /** SQL run once, in order, to build the template every test database is cloned from. */
   setupSql?: string[];
+  /**
+   * Instead of setupSql: a function that builds the template (install a lane, activate a rule set),
+   * run once per distinct `key`. The key must change whenever what `build` makes would.
+   */
+  template?: TemplateRecipe;
   /** A readable label put into the database name (handy when looking at the server). */
   name?: string;
 }
@@ -42,7 +54,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const databaseName = testDatabaseName(options.name);
 
   await withMaintenanceClient(server, async (maintenance) => {
-    const template = await ensureTemplate(maintenance, server, options.setupSql ?? []);
+    if (options.template && options.setupSql)
+      throw new Error('[test-kit] give useTestDatabase either setupSql or template, not both');
+    const template = await ensureTemplate(
+      maintenance,
+      server,
+      options.template ?? setupSqlRecipe(options.setupSql ?? []),
+    );
     await cloneDatabase(maintenance, template, databaseName);
   });
 
