@@ -25,6 +25,48 @@ async function onMaintenance<T>(work: (client: pg.Client) => Promise<T>): Promis
   }
 }
 
+describe('a template built by a function (template: { key, build })', () => {
+  // A key unique to this run, so the template is built here and not found from an earlier run.
+  const key = ['built by a function', randomUUID()];
+  let builds = 0;
+  const recipe = {
+    key,
+    async build(connectionString: string) {
+      builds += 1;
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        await client.query("CREATE TABLE made (what text); INSERT INTO made VALUES ('by build')");
+      } finally {
+        await client.end();
+      }
+    },
+  };
+
+  test('is built once per key and cloned for every database that asks for it', async () => {
+    const first = await createTestDatabase({ template: recipe });
+    const second = await createTestDatabase({ template: recipe });
+    try {
+      for (const db of [first, second]) {
+        const { rows } = await db.pool.query<{ what: string }>('SELECT what FROM made');
+        expect(rows).toEqual([{ what: 'by build' }]);
+      }
+      expect(builds).toBe(1);
+      expect(await testDatabaseExists(templateName(key))).toBe(true);
+    } finally {
+      await first.close();
+      await second.close();
+      await onMaintenance((client) => client.query(`DROP DATABASE IF EXISTS ${templateName(key)}`));
+    }
+  });
+
+  test('refuses setupSql and a template together', async () => {
+    await expect(createTestDatabase({ setupSql: [], template: recipe })).rejects.toThrow(
+      /either setupSql or template/,
+    );
+  });
+});
+
 describe('a test file database (useTestDatabase)', () => {
   const t = useTestDatabase({ setupSql: notesSetupSql, name: 'int one' });
 
