@@ -8,10 +8,10 @@ import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { QueueChannel } from '../src/channels/queue-channel.js';
-import { startBoss, stopBoss } from '../src/jobs/pg-boss.js';
 import { enqueueRun, RUN_QUEUE } from '../src/jobs/run-queue.js';
 import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
+import { withBoss } from './with-boss.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -221,18 +221,9 @@ describe('queue: stopping mid-job, refusals, conformance', () => {
   }
 
   it('on stop, finishes the batch in flight and hands the rest of the range back as a new job', async () => {
-    const boss = await startBoss({
-      connectionString: t.db.connectionString,
-      applicationName: 'queue-test',
-      log: silent,
-      supervise: false,
-    });
-    let run: Awaited<ReturnType<typeof enqueueRun>>;
-    try {
-      run = await enqueueRun(t.db.pool, boss, { chunkIds: 5000 });
-    } finally {
-      await stopBoss(boss);
-    }
+    const run = await withBoss(t.db.connectionString, 'queue-test', (boss) =>
+      enqueueRun(t.db.pool, boss, { chunkIds: 5000 }),
+    );
     expect(run.jobs).toHaveLength(1);
 
     let stopping: Promise<void> | undefined;
@@ -285,18 +276,11 @@ describe('queue: stopping mid-job, refusals, conformance', () => {
   });
 
   it('refuses to enqueue while jobs of an earlier run wait, and refuses bad flags with 64', async () => {
-    const boss = await startBoss({
-      connectionString: t.db.connectionString,
-      applicationName: 'queue-test',
-      log: silent,
-      supervise: false,
-    });
-    try {
-      // The failing rows are still uncertified, so there is work to enqueue (and no worker stands).
-      expect((await enqueueRun(t.db.pool, boss, { chunkIds: 1000 })).jobs.length).toBeGreaterThan(0);
-    } finally {
-      await stopBoss(boss);
-    }
+    // The failing rows are still uncertified, so there is work to enqueue (and no worker stands).
+    const enqueued = await withBoss(t.db.connectionString, 'queue-test', (boss) =>
+      enqueueRun(t.db.pool, boss, { chunkIds: 1000 }),
+    );
+    expect(enqueued.jobs.length).toBeGreaterThan(0);
     const env = { DATABASE_URL: t.db.connectionString };
     const before = (await runJobs(t.db.pool)).length;
     const refused = await runCli(['enqueue-run'], env);
@@ -322,18 +306,8 @@ describe('queue: stopping mid-job, refusals, conformance', () => {
     {
       // One job of a one-job enqueue-run, straight onto the queue the channel works.
       provokeRun: async () => {
-        const boss = await startBoss({
-          connectionString: t.db.connectionString,
-          applicationName: 'queue-conformance',
-          log: silent,
-          supervise: false,
-        });
-        try {
-          const job = { parentRunKey: randomUUID(), chunk: 1, chunks: 1, idFrom: '1', idTo: '1' };
-          await boss.send(RUN_QUEUE, job);
-        } finally {
-          await stopBoss(boss);
-        }
+        const job = { parentRunKey: randomUUID(), chunk: 1, chunks: 1, idFrom: '1', idTo: '1' };
+        await withBoss(t.db.connectionString, 'queue-conformance', (boss) => boss.send(RUN_QUEUE, job));
       },
     },
   );
