@@ -7,7 +7,7 @@ import { installLane } from '../src/lane/install-lane.js';
  * (an approval by the demo logins, each connected as itself), as `start` does on the embedded
  * server. Install alone leaves the default as a draft.
  */
-export async function installActiveLane(db: TestDatabase): Promise<void> {
+export async function installActiveLane(db: Pick<TestDatabase, 'pool' | 'connectionString'>): Promise<void> {
   const installed = await installLane(db.pool);
   if (!installed.ruleSet.active) {
     await activateWithDemoApprovals(db.pool, db.connectionString, installed.ruleSet.version);
