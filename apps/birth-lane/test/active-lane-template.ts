@@ -8,8 +8,8 @@ import { installActiveLane } from './install-active-lane.js';
 /**
  * A template database holding the installed lane with the default rule set activated the governed
  * way, what `installActiveLane` makes: a test file clones it instead of installing and activating
- * again (with ten suites doing so, the app's test run in CI went from 295 s to 268 s). The key
- * covers every step's SQL and the rule set, so a change to either builds a new template.
+ * again. The key covers every step's SQL and the rule set, so a change to either builds a new
+ * template.
  */
 export const activeLaneTemplate: TemplateRecipe = {
   key: [
