@@ -1,12 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '@birth-lane/tsup-config';
 
-export default defineConfig({
+export default packageConfig({
   // demo-approvers is its own entry so the app's demo can use it without loading vitest (testing/index does).
   entry: ['src/index.ts', 'src/testing/index.ts', 'src/testing/demo-approvers.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
   external: ['vitest'],
 });
