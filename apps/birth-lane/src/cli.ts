@@ -7,8 +7,9 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
-import { EXIT_CODES } from './channels/exit-codes.js';
+import { EXIT_CODES } from '@birth-lane/contract';
+import { wholeNumberFlag } from '@birth-lane/contract/cli';
+import { Command } from 'commander';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
@@ -19,16 +20,6 @@ import { registerScheduleCommand } from './commands/schedule-command.js';
 import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
 import { errorContext, explainError, stackOf } from './errors/error-boundary.js';
 import { installSignalHandlers } from './process/interrupt.js';
-
-/** A positive integer flag; the error names the flag and the rule. */
-export function positiveInteger(flag: string, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
-    }
-    return Number(value);
-  };
-}
 
 // src/cli.ts and dist/cli.js both sit one directory below the package root.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -91,7 +82,7 @@ program
   .option(
     '--rows <n>',
     'births to seed when the registry is empty',
-    positiveInteger('--rows', 5_000_000),
+    wholeNumberFlag('--rows', 1, 5_000_000),
     300_000,
   )
   .option('--json', 'print the summary as one JSON object')
@@ -123,11 +114,11 @@ program
   .command('run')
   .alias('once')
   .description('the `once` channel: one producer run, then exit (for host cron or a systemd timer)')
-  .option('--max-rows <n>', 'stop after this many rows', positiveInteger('--max-rows'))
+  .option('--max-rows <n>', 'stop after this many rows', wholeNumberFlag('--max-rows'))
   .option(
     '--batch-size <n>',
     'initial rows per batch (adapted to stay inside the statement timeout)',
-    positiveInteger('--batch-size', 50_000),
+    wholeNumberFlag('--batch-size', 1, 50_000),
   )
   .option('--json', 'print the run report as JSON')
   .action(async (options: { maxRows?: number; batchSize?: number; json?: boolean }) => {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { certifySteps } from '@birth-lane/certify-consumer';
-import { contractSteps, LANE_ROLES, quoteIdentifier, quoteLiteral } from '@birth-lane/contract';
+import { contractSteps, EXIT_CODES, LANE_ROLES, quoteIdentifier, quoteLiteral } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { runCli } from './run-cli.js';
 
 // The approvals need the contract's surfaces, and the certify consumer's for promotions.

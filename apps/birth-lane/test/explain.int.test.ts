@@ -1,6 +1,6 @@
+import { EXIT_CODES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli } from './run-cli.js';
 

@@ -1,10 +1,10 @@
 import type { ProducerRunner, ProducerRunOptions, Queryable, RunReport } from '@birth-lane/contract';
+import { EXIT_CODES } from '@birth-lane/contract';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
 import { createProducer } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { ListenChannel, type ListenChannelOptions } from '../src/channels/listen-channel.js';
 import { dedicatedClientFactory } from '../src/database/dedicated-client.js';
 import { activeLaneTemplate } from './active-lane-template.js';

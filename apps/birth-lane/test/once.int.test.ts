@@ -1,6 +1,6 @@
+import { EXIT_CODES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { installActiveLane } from './install-active-lane.js';
 import { runCli } from './run-cli.js';
 

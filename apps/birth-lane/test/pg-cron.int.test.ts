@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
+import { EXIT_CODES } from '@birth-lane/contract';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
 import { defaultRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { PgCronChannel } from '../src/channels/pg-cron-channel.js';
 import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { installLane } from '../src/lane/install-lane.js';

@@ -1,12 +1,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ruleSetHash, ruleSetSchema } from '@birth-lane/contract';
+import { EXIT_CODES, ruleSetHash, ruleSetSchema } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/testing';
 import { defaultRuleSet } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import { installLane } from '../src/lane/install-lane.js';
 import { runCli } from './run-cli.js';
 

@@ -1,11 +1,11 @@
 import type { ProducerRunner, Queryable, RunReport } from '@birth-lane/contract';
+import { EXIT_CODES } from '@birth-lane/contract';
 import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
 import { createProducer } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../src/channels/exit-codes.js';
 import {
   SCHEDULE_QUEUE,
   ScheduleChannel,

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ENTITY_CODE_PATTERN_SQL } from '@birth-lane/contract';
+import { BIRTH_NOTIFY_CHANNEL, ENTITY_CODE_PATTERN_SQL } from '@birth-lane/contract';
 import { describe, expect, it } from 'vitest';
-import { BIRTH_NOTIFY_CHANNEL } from './birth-notify-channel.js';
 import { birthSteps } from './birth-steps.js';
 
 const sql = readFileSync(new URL('../sql/0001_birth.sql', import.meta.url), 'utf8');

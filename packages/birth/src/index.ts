@@ -1,4 +1,5 @@
-export { BIRTH_NOTIFY_CHANNEL } from './birth-notify-channel.js';
+// The name is the contract's (a wire protocol between this block and the producer channels).
+export { BIRTH_NOTIFY_CHANNEL } from '@birth-lane/contract';
 export { birthSteps, MINT_BIRTH_SIGNATURE } from './birth-steps.js';
 export {
   type BirthTriggerFabricSql,

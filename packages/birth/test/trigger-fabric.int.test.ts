@@ -1,9 +1,15 @@
-import { contractSteps, LANE_ROLES, quoteLiteral, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import {
+  BIRTH_NOTIFY_CHANNEL,
+  contractSteps,
+  LANE_ROLES,
+  quoteLiteral,
+  SQLSTATE,
+  sqlStateOf,
+} from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIRTH_NOTIFY_CHANNEL } from '../src/birth-notify-channel.js';
 import { birthSteps } from '../src/birth-steps.js';
 import { birthTriggerFabricSql, birthTriggerSql } from '../src/birth-trigger.js';
 import { mintBirth, mintBirths } from '../src/mint-births.js';

@@ -53,6 +53,7 @@ export {
   NOTE_TOPIC_PATTERN,
   RESERVED_NOTE_TOPIC_PATTERN,
 } from './evidence.js';
+export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 export {
   GATE_MODES,
   GATE_SETTINGS,
@@ -90,6 +91,7 @@ export {
   sqlStep,
   stepDigest,
 } from './install.js';
+export { BIRTH_NOTIFY_CHANNEL } from './notify-channel.js';
 export { parseOrThrow, toIssues } from './parse.js';
 export type { ApprovalDecision, ApprovalGate } from './ports/approval-gate.js';
 export type {
@@ -143,9 +145,14 @@ export {
   type InspectableField,
   type InspectableRow,
   inspectableFieldSchema,
+  isRegistryIdText,
+  MAX_REGISTRY_ID,
   type ParsedBirthInput,
   REGISTRY_COLUMNS,
+  REGISTRY_TABLE,
+  type RegistryId,
   type RowId,
+  registryIdSchema,
   rowIdSchema,
 } from './registry-row.js';
 export {
@@ -174,12 +181,21 @@ export {
   runOutcomeSchema,
   runReportSchema,
 } from './run-report.js';
+export { type ChannelLogger, silentLogger } from './runtime/channel-logger.js';
+export {
+  type ChannelDependencies,
+  type ChannelFactory,
+  parseChannelSettings,
+} from './runtime/channel-settings.js';
+export { DeadlineError, withDeadline } from './runtime/deadline.js';
+export { type HeartbeatOptions, type HeartbeatWriter, startHeartbeat } from './runtime/heartbeat-writer.js';
 export {
   assertNoCreatableSearchPath,
   type CreatableSchema,
   findCreatableSchemasOnSearchPath,
   schemasOnSearchPath,
 } from './search-path-guard.js';
+export { BEAT_HEARTBEAT_SQL } from './sql/beat-heartbeat.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-identifier.js';
 export { SQLSTATE, type SqlState } from './sqlstate.js';
 export {

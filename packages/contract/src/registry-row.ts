@@ -13,11 +13,40 @@ export const governanceRoleSchema = z.enum(GOVERNANCE_ROLES, {
 });
 export type GovernanceRole = z.infer<typeof governanceRoleSchema>;
 
-/** Registry ids are bigint in PostgreSQL; they travel as decimal strings so no precision is lost. */
-export const rowIdSchema = z
-  .union([z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a positive integer'), z.number().int().positive()])
+/**
+ * The registry table, schema-qualified and ready for SQL text. Blocks that build SQL at run time
+ * use this one name; the blocks' numbered SQL files spell it out the same way.
+ */
+export const REGISTRY_TABLE = 'public.birth_registry';
+
+/** The largest PostgreSQL bigint: a registry id above it cannot exist and would fail in SQL as a cast error. */
+export const MAX_REGISTRY_ID = 9223372036854775807n;
+const REGISTRY_ID_RULE = `must be a positive whole number no larger than ${MAX_REGISTRY_ID} (a bigint registry id)`;
+
+/** True when `text` is a registry id: a decimal from 1 to the bigint maximum, without sign or leading zeros. */
+export function isRegistryIdText(text: string): boolean {
+  return /^[1-9][0-9]{0,18}$/.test(text) && BigInt(text) <= MAX_REGISTRY_ID;
+}
+
+/**
+ * The one registry-id schema: ids are bigint in PostgreSQL and travel as decimal strings so no
+ * precision is lost. Numbers are accepted only while exact (safe integers).
+ */
+export const registryIdSchema = z
+  .union([
+    z.string().refine(isRegistryIdText, { message: REGISTRY_ID_RULE, params: { rule: 'registry_id' } }),
+    z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER, 'must be a safe integer; send larger ids as strings'),
+  ])
   .transform(String);
-export type RowId = z.output<typeof rowIdSchema>;
+export type RegistryId = z.output<typeof registryIdSchema>;
+
+/** The name the evidence and row schemas use; the same schema. */
+export const rowIdSchema = registryIdSchema;
+export type RowId = RegistryId;
 
 export const entityCodeSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })

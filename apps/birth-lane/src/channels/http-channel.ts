@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import {
   type Database,
   DatabaseError,
+  type HeartbeatWriter,
   type ProducerChannel,
   type ProducerRunner,
+  startHeartbeat,
   ValidationError,
   withTransaction,
 } from '@birth-lane/contract';
 import { z } from 'zod';
-import { type HeartbeatWriter, startHeartbeat } from '../heartbeat/heartbeat-writer.js';
 import { bearerTokenMatches } from '../http/bearer-token.js';
 import { readBody, sendError, sendJson } from '../http/http-io.js';
 import { type HttpRun, RunHistory, runResource } from '../http/run-history.js';

@@ -1,13 +1,14 @@
 import { BIRTH_NOTIFY_CHANNEL } from '@birth-lane/birth';
 import {
+  type HeartbeatWriter,
   type ProducerChannel,
   type ProducerRunner,
   type Queryable,
   quoteIdentifier,
   type RunReport,
+  startHeartbeat,
 } from '@birth-lane/contract';
 import type pg from 'pg';
-import { type HeartbeatWriter, startHeartbeat } from '../heartbeat/heartbeat-writer.js';
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from './backoff.js';
 import { type ListenWork, PendingBirths } from './pending-births.js';

@@ -2,7 +2,7 @@ import type { ProducerChannel, ProducerRunner, RunReport } from '@birth-lane/con
 
 /**
  * The `once` channel: one run, then done. Host cron or a systemd timer decides when; the exit
- * code (see exit-codes.ts) tells them how it went. SIGTERM stops it after the batch in flight.
+ * code (EXIT_CODES in the contract) tells them how it went. SIGTERM stops it after the batch in flight.
  */
 export class OnceChannel implements ProducerChannel {
   readonly specificationVersion = 'v1' as const;

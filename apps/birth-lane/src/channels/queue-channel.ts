@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Database,
+  type HeartbeatWriter,
   PostgresEvidenceSink,
   type ProducerChannel,
   type ProducerRunner,
   type ProducerRunOptions,
   parseOrThrow,
   type RunReport,
+  startHeartbeat,
   withTransaction,
 } from '@birth-lane/contract';
 import { z } from 'zod';
-import { type HeartbeatWriter, startHeartbeat } from '../heartbeat/heartbeat-writer.js';
 import { type Boss, type BossJob, ensureQueue, onConnection, startBoss, stopBoss } from '../jobs/pg-boss.js';
 import {
   RUN_JOB_BUDGET_SECONDS,

@@ -1,12 +1,13 @@
 import {
+  type HeartbeatWriter,
   type ProducerChannel,
   type ProducerRunner,
   parseOrThrow,
   type Queryable,
   type RunReport,
+  startHeartbeat,
 } from '@birth-lane/contract';
 import { z } from 'zod';
-import { type HeartbeatWriter, startHeartbeat } from '../heartbeat/heartbeat-writer.js';
 import { cronExpressionIssue, timeZoneIssue } from '../jobs/cron-expression.js';
 import { type Boss, type BossJob, ensureQueue, startBoss, stopBoss } from '../jobs/pg-boss.js';
 import type { Logger } from '../logging/logger.js';

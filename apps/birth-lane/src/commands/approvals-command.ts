@@ -2,6 +2,7 @@ import { DEFAULT_REFILE_LIMIT, refilePromotionRequests } from '@birth-lane/certi
 import {
   type ApprovalStatus,
   BirthLaneError,
+  EXIT_CODES,
   PostgresApprovalGate,
   type Queryable,
   SQLSTATE,
@@ -9,7 +10,6 @@ import {
   ValidationError,
 } from '@birth-lane/contract';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../channels/exit-codes.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import {

@@ -4,11 +4,11 @@ import {
   type ApproverRole,
   approverRoleSchema,
   BirthLaneError,
+  EXIT_CODES,
   quoteIdentifier,
   ValidationError,
 } from '@birth-lane/contract';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../channels/exit-codes.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 

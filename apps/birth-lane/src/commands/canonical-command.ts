@@ -1,7 +1,6 @@
 import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
-import { BirthLaneError, type Database, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import { BirthLaneError, type Database, EXIT_CODES, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../channels/exit-codes.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 

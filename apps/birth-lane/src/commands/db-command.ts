@@ -66,7 +66,7 @@ export function registerDbCommand(program: Command): void {
       const { config, embedded } = await load();
       const state = embedded.embeddedState(config.BIRTH_LANE_DATA_DIR);
       if (!state.running || state.url === null) {
-        const { CliError } = await import('../errors/cli-error.js');
+        const { CliError } = await import('@birth-lane/contract/cli');
         throw new CliError(
           'unavailable',
           'the embedded PostgreSQL is not running: `birth-lane db start` keeps it up, then `birth-lane db url`.',
@@ -80,7 +80,7 @@ async function load() {
   const [{ loadConfig }, embedded, { CliError }] = await Promise.all([
     import('../config.js'),
     import('../database/embedded-database.js'),
-    import('../errors/cli-error.js'),
+    import('@birth-lane/contract/cli'),
   ]);
   const config = loadConfig();
   if (config.DATABASE_URL) {

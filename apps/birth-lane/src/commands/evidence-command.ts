@@ -1,7 +1,6 @@
+import { CliError, wholeNumberFlag } from '@birth-lane/contract/cli';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CliError } from '../errors/cli-error.js';
 import { errorContext } from '../errors/error-boundary.js';
-import { wholeNumberFlag } from './flags.js';
 
 /**
  * Reading the evidence after the run, from any shell: `runs`, `failures`, `explain`. Each works

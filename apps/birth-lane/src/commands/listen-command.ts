@@ -1,7 +1,7 @@
+import { wholeNumberFlag as wholeNumber } from '@birth-lane/contract/cli';
 import type { Command } from 'commander';
 import type { AppConfig } from '../config.js';
 import { errorContext } from '../errors/error-boundary.js';
-import { wholeNumberFlag as wholeNumber } from './flags.js';
 
 export interface ListenCommandOptions {
   readonly coalesceMs: number;

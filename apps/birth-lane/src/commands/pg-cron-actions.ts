@@ -1,7 +1,6 @@
 /** The pg-cron commands' work, loaded only when one of them runs. */
-import { BirthLaneError } from '@birth-lane/contract';
+import { BirthLaneError, EXIT_CODES } from '@birth-lane/contract';
 import pg from 'pg';
-import { EXIT_CODES } from '../channels/exit-codes.js';
 import { PgCronChannel } from '../channels/pg-cron-channel.js';
 import { type AppConfig, loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';

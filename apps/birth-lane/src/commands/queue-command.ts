@@ -1,9 +1,9 @@
+import { secondsFlag, wholeNumberFlag } from '@birth-lane/contract/cli';
 import type { Command } from 'commander';
 import type { AppConfig } from '../config.js';
 import { errorContext } from '../errors/error-boundary.js';
 import type { EnqueuedRun } from '../jobs/run-queue.js';
 import { RUN_QUEUE } from '../jobs/run-queue-name.js';
-import { secondsFlag, wholeNumberFlag } from './flags.js';
 
 export interface WorkerCommandOptions {
   readonly teamSize: number;

@@ -4,6 +4,7 @@ import {
   type Check,
   canonicalJson,
   type Database,
+  EXIT_CODES,
   INSPECT_STAGES,
   type RuleSet,
   ruleSetHash,
@@ -25,7 +26,6 @@ import {
   saveRuleSet,
 } from '@birth-lane/inspect-producer';
 import type { Command } from 'commander';
-import { EXIT_CODES } from '../channels/exit-codes.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import { activationSteps } from '../lane/install-lane.js';

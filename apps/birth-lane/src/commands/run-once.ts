@@ -1,5 +1,5 @@
+import { EXIT_CODES, exitCodeFor } from '@birth-lane/contract';
 import { createProducer } from '@birth-lane/inspect-producer';
-import { EXIT_CODES, exitCodeFor } from '../channels/exit-codes.js';
 import { OnceChannel } from '../channels/once-channel.js';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';

@@ -1,8 +1,8 @@
+import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AppConfig } from '../config.js';
 import { errorContext } from '../errors/error-boundary.js';
 import { cronExpressionIssue, timeZoneIssue } from '../jobs/cron-expression.js';
-import { wholeNumberFlag } from './flags.js';
 
 export interface ScheduleCommandOptions {
   readonly cron: string;

@@ -1,11 +1,11 @@
 import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
+import { EXIT_CODES, exitCodeFor } from '@birth-lane/contract';
+import { CliError, quoteRole } from '@birth-lane/contract/cli';
 import { runProducer } from '@birth-lane/inspect-producer';
 import type pg from 'pg';
-import { EXIT_CODES, exitCodeFor } from '../channels/exit-codes.js';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
-import { CliError, quoteRole } from '../errors/cli-error.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';

@@ -13,6 +13,7 @@ import {
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BirthLaneError } from '@birth-lane/contract';
+import { CliError } from '@birth-lane/contract/cli';
 import {
   embeddedBinaryDir,
   isSpawnAccessError,
@@ -20,7 +21,6 @@ import {
   postgresUserAccessProblem,
 } from '@birth-lane/embedded-postgres';
 import pg from 'pg';
-import { CliError } from '../errors/cli-error.js';
 import { isAlive, otherUsers, releaseEmbeddedLeaseSync, takeEmbeddedLease } from './embedded-lease.js';
 import { LANE_SESSION_OPTIONS } from './session-options.js';
 

@@ -1,8 +1,9 @@
 import type { Database } from '@birth-lane/contract';
+import { CliError } from '@birth-lane/contract/cli';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
-import { CliError, describeServer } from '../errors/cli-error.js';
 import { errorContext, sqlStateIn, systemErrorCodeIn } from '../errors/error-boundary.js';
+import { describeServer } from './describe-server.js';
 import { openEmbeddedDatabase } from './embedded-database.js';
 import { LANE_SESSION_OPTIONS } from './session-options.js';
 

@@ -1,7 +1,7 @@
-import { BirthLaneError, ValidationError } from '@birth-lane/contract';
+import { BirthLaneError, EXIT_CODES, ValidationError } from '@birth-lane/contract';
+import { CliError } from '@birth-lane/contract/cli';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../channels/exit-codes.js';
-import { CliError, describeServer, hidePassword } from './cli-error.js';
+import { describeServer, hidePassword } from '../database/describe-server.js';
 import { explainError } from './error-boundary.js';
 
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });

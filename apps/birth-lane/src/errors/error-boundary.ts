@@ -1,5 +1,5 @@
-import { EXIT_CODES } from '../channels/exit-codes.js';
-import { CliError, quoteRole } from './cli-error.js';
+import { EXIT_CODES } from '@birth-lane/contract';
+import { CliError, quoteRole } from '@birth-lane/contract/cli';
 
 /** What the lane's roles are for, so a missing privilege can be answered with one GRANT. */
 export type LaneRoleNeed = 'birth_lane_reader' | 'birth_lane_producer' | 'owner';

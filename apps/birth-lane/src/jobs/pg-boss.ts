@@ -1,7 +1,7 @@
 import { DatabaseError, type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import { CliError, quoteRole } from '@birth-lane/contract/cli';
 import PgBoss from 'pg-boss';
 import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
-import { CliError, quoteRole } from '../errors/cli-error.js';
 import { sqlStateIn } from '../errors/error-boundary.js';
 import type { Logger } from '../logging/logger.js';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '@birth-lane/contract';
-import { CliError, quoteRole } from '../errors/cli-error.js';
+import { CliError, quoteRole } from '@birth-lane/contract/cli';
 
 /**
  * Before a reading command does anything: is the lane installed here, and may this login read it?

@@ -26,4 +26,5 @@ export {
   describeProducerChannelConformance,
 } from './producer-channel-conformance.js';
 export { describeQueryableConformance } from './queryable-conformance.js';
+export { runReportFixture } from './run-report-fixture.js';
 export { describeStepConformance } from './step-conformance.js';

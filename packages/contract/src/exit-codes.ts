@@ -1,4 +1,4 @@
-import type { RunOutcome } from '@birth-lane/contract';
+import type { RunOutcome } from './run-report.js';
 
 /**
  * Exit codes of every command, for people, host cron and systemd timers. Distinct codes let an

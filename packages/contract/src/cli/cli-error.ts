@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '../channels/exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
 const MARKER = Symbol.for('birth-lane.error.CliError');
 
@@ -7,7 +7,8 @@ export type CliErrorKind = 'unavailable' | 'noPermission' | 'usage' | 'internal'
 
 /**
  * An error the command line explains to a person: the message already names the cause and the fix,
- * so the error boundary prints it as it is (no stack trace unless --debug).
+ * so the error boundary prints it as it is (no stack trace unless --debug). Any package's command
+ * may throw it; the marker makes it recognisable across copies of this package.
  */
 export class CliError extends Error {
   readonly kind: CliErrorKind;
@@ -25,30 +26,6 @@ export class CliError extends Error {
 
   static isInstance(value: unknown): value is CliError {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
-  }
-}
-
-/** `user@host:port/database` of a connection string, never its password; for messages. */
-export function describeServer(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
-    const port = parsed.port || '5432';
-    const database = parsed.pathname.replace(/^\//, '') || '(default database)';
-    return `${user}${parsed.hostname || 'localhost'}:${port}/${database}`;
-  } catch {
-    return '(unparsable DATABASE_URL)';
-  }
-}
-
-/** A connection string with its password replaced by `***`, for messages. */
-export function hidePassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable DATABASE_URL)';
   }
 }
 

@@ -1,0 +1,7 @@
+/**
+ * `@birth-lane/contract/cli`: what every package's commands share (the error a person reads, the
+ * flag parsers). Its own entry so that library users who never build a command line do not load
+ * commander.
+ */
+export { CliError, type CliErrorKind, quoteRole } from './cli-error.js';
+export { registryIdFlag, secondsFlag, wholeNumberFlag } from './flags.js';
