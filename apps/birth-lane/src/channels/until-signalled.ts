@@ -1,5 +1,4 @@
-import type { ProducerChannel, ProducerRunner } from '@birth-lane/contract';
-import type { Logger } from '../logging/logger.js';
+import type { ChannelLogger, ProducerChannel, ProducerRunner } from '@birth-lane/contract';
 import { untilStopRequested } from '../process/interrupt.js';
 
 /**
@@ -9,16 +8,16 @@ import { untilStopRequested } from '../process/interrupt.js';
 export async function runUntilSignalled(
   channel: ProducerChannel,
   runner: ProducerRunner,
-  log: Logger,
+  log: ChannelLogger,
 ): Promise<void> {
   // The process-wide handlers (process/interrupt.ts) turn the first SIGTERM/SIGINT into a stop
   // request; a second SIGTERM (systemd and Kubernetes send one to every process of the group)
   // does not kill the process mid-batch.
   const stopped = untilStopRequested();
   await channel.start(runner);
-  log.info('channel standing');
+  log.info({}, 'channel standing');
   const signal = await stopped;
   log.info({ signal }, 'stopping channel');
   await channel.stop();
-  log.info('channel stopped');
+  log.info({}, 'channel stopped');
 }

@@ -1,8 +1,5 @@
 import { EXIT_CODES } from '@birth-lane/contract';
-import { CliError, quoteRole } from '@birth-lane/contract/cli';
-
-/** What the lane's roles are for, so a missing privilege can be answered with one GRANT. */
-export type LaneRoleNeed = 'birth_lane_reader' | 'birth_lane_producer' | 'owner';
+import { CliError, type LaneRoleNeed, quoteRole } from '@birth-lane/contract/cli';
 
 /**
  * Filled in as a command goes (the role it needs, the login it connected as), so the boundary can

@@ -1,7 +1,14 @@
 /**
  * `@birth-lane/contract/cli`: what every package's commands share (the error a person reads, the
- * flag parsers). Its own entry so that library users who never build a command line do not load
- * commander.
+ * flag parsers, the host port the app implements). Its own entry so that library users who never
+ * build a command line do not load commander.
  */
 export { CliError, type CliErrorKind, quoteRole } from './cli-error.js';
+export type {
+  CommandHost,
+  HostDatabase,
+  HostSettings,
+  LaneRoleNeed,
+  StandingOutput,
+} from './command-host.js';
 export { registryIdFlag, secondsFlag, wholeNumberFlag } from './flags.js';

@@ -1,0 +1,53 @@
+import type { CommandHost } from '@birth-lane/contract/cli';
+import pino from 'pino';
+import { loadConfig } from './config.js';
+import { errorContext } from './errors/error-boundary.js';
+import { createLogger } from './logging/logger.js';
+
+/**
+ * The app's side of the contract's CommandHost: what a package's commands get from the app. Each
+ * member loads its modules when called, so registering a package's command loads only commander.
+ */
+export const commandHost: CommandHost = {
+  settings() {
+    const config = loadConfig();
+    return {
+      httpToken: config.BIRTH_LANE_HTTP_TOKEN,
+      statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
+    };
+  },
+  async openDatabase() {
+    const { openDatabase } = await import('./database/open-database.js');
+    return openDatabase(loadConfig());
+  },
+  async createProducer(db) {
+    const { createProducer } = await import('@birth-lane/inspect-producer');
+    const config = loadConfig();
+    return createProducer(db, {
+      concurrency: config.BIRTH_LANE_CONCURRENCY,
+      statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
+    });
+  },
+  standingOutput({ json, bindings }) {
+    const config = loadConfig();
+    if (!json) return { log: createLogger(config, bindings), report: () => undefined };
+    // Under --json, stdout carries only the run reports (one per line, for jq or a collector);
+    // the logs move to stderr so the two never mix.
+    const log = pino(
+      { level: config.BIRTH_LANE_LOG_LEVEL, base: { app: 'birth-lane', pid: process.pid, ...bindings } },
+      pino.destination({ fd: 2, sync: true }),
+    );
+    return {
+      log,
+      report: (report, job) =>
+        process.stdout.write(`${JSON.stringify(job ? { ...report, ...job } : report)}\n`),
+    };
+  },
+  async runUntilSignalled(channel, runner, log) {
+    const { runUntilSignalled } = await import('./channels/until-signalled.js');
+    await runUntilSignalled(channel, runner, log);
+  },
+  needsRole(role) {
+    errorContext.needs = role;
+  },
+};
