@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { Command } from 'commander';
+import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
@@ -153,6 +154,8 @@ program
 registerEvidenceCommands(program);
 // The embedded database, kept up for psql: db start|stop|status|url.
 registerDbCommand(program);
+// A channel from another package, named by configuration (docs/replacing-a-block.md).
+registerChannelCommand(program);
 
 // Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
 registerScheduleCommand(program);

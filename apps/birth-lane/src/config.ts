@@ -18,6 +18,9 @@ const environmentSchema = z.strictObject({
   BIRTH_LANE_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BIRTH_LANE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BIRTH_LANE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** `birth-lane channel`: the package name or path of a channel module, and its settings as JSON. */
+  BIRTH_LANE_CHANNEL_MODULE: z.string().min(1).optional(),
+  BIRTH_LANE_CHANNEL_SETTINGS: z.string().min(1).optional(),
 });
 export type AppConfig = z.output<typeof environmentSchema>;
 

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { ProducerChannel, ProducerRunner, ProducerRunOptions } from '../ports/producer.js';
 import type { RunReport } from '../run-report.js';
 import { CHANNEL_NAMES } from '../run-report.js';
+import { runReportFixture } from './run-report-fixture.js';
 
 /** A runner that only counts calls, for checking a channel's lifecycle (not the producer's work). */
 export function countingRunner(): ProducerRunner & { readonly calls: ProducerRunOptions[] } {
@@ -14,20 +14,14 @@ export function countingRunner(): ProducerRunner & { readonly calls: ProducerRun
     async run(options): Promise<RunReport> {
       calls.push(options);
       const now = new Date();
-      return {
-        runId: randomUUID(),
-        ruleSetVersion: '1.0.0',
-        ruleSetHash: 'b'.repeat(64),
+      return runReportFixture({
         channel: options.channel,
-        outcome: 'completed',
         startedAt: now,
         endedAt: now,
         scanned: 0,
         passed: { pen: 0, stamp: 0, gate: 0 },
         failed: { pen: 0, stamp: 0, gate: 0 },
-        skipped: 0,
-        ambiguous: 0,
-      };
+      });
     },
   };
 }

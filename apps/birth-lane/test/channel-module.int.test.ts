@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { EXIT_CODES } from '@birth-lane/contract';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { describe, expect, it } from 'vitest';
+import { activeLaneTemplate } from './active-lane-template.js';
+import { runCli, startCli } from './run-cli.js';
+
+const t = useTestDatabase({ template: activeLaneTemplate, name: 'channel-module' });
+
+// The example package, as a user's own channel would be named: by path here (the repository runs
+// its sources), by package name in a project that installed it (docs/replacing-a-block.md).
+const EXAMPLE = fileURLToPath(new URL('../../../examples/interval-channel/src/index.ts', import.meta.url));
+
+describe('birth-lane channel: a channel from another package, wired by configuration', () => {
+  it('runs the example interval channel from BIRTH_LANE_CHANNEL_MODULE and inspects the births', async () => {
+    await t.db.pool.query(
+      `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, name, description, status)
+       values ('ENT-101', 'fauna', 'SP-MAMMAL', 'dot://a', 'A cat', 'A small domesticated mammal.', 'active'),
+              ('bad code', 'fauna', 'SP-MAMMAL', 'dot://b', 'A dog', 'A loyal domesticated mammal.', 'active')`,
+    );
+    const cli = startCli(['channel'], {
+      DATABASE_URL: t.db.connectionString,
+      BIRTH_LANE_CHANNEL_MODULE: EXAMPLE,
+      BIRTH_LANE_CHANNEL_SETTINGS: '{"everyMs":100}',
+    });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (
+              await t.db.pool.query(
+                `select count(*)::int as n from public.birth_registry where inspect_pen is not null`,
+              )
+            ).rows[0].n,
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(1);
+    } finally {
+      const exit = await cli.stop();
+      expect(exit.code, `${exit.stdout}\n${exit.stderr}`).toBe(0);
+    }
+    const { rows: certified } = await t.db.pool.query(
+      'select entity_code from public.birth_registry where certified order by id',
+    );
+    expect(certified.map((row) => row.entity_code)).toEqual(['ENT-101']);
+    const { rows: reports } = await t.db.pool.query(
+      `select count(*)::int as n from birth_lane.evidence where kind = 'run_report' and payload->'report'->>'channel' = 'schedule'`,
+    );
+    expect(reports[0].n).toBeGreaterThan(0);
+    const { rows: beats } = await t.db.pool.query(
+      'select channel, state from birth_lane.producer_heartbeats',
+    );
+    expect(beats).toEqual([{ channel: 'schedule', state: 'stopped' }]);
+  });
+
+  it('exits 64 naming the settings field the module refuses', async () => {
+    const result = await runCli(['channel', '--module', EXAMPLE, '--settings', '{"everyMs":1}'], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/everyMs/);
+  });
+
+  it('exits 64 when the module cannot be found or is not a channel module', async () => {
+    const missing = await runCli(['channel', '--module', '@acme/no-such-channel'], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(missing.code).toBe(EXIT_CODES.usage);
+    expect(missing.stderr).toMatch(/cannot find the channel module "@acme\/no-such-channel"/);
+    const notChannel = await runCli(
+      ['channel', '--module', fileURLToPath(import.meta.url).replace(/test\/.*$/, 'src/config.ts')],
+      {
+        DATABASE_URL: t.db.connectionString,
+      },
+    );
+    expect(notChannel.code).toBe(EXIT_CODES.usage);
+    expect(notChannel.stderr).toMatch(/channelModule/);
+  });
+});
