@@ -25,7 +25,9 @@ for (const { path, pkg } of bounded) {
     for (const dependency of Object.keys(pkg[field] ?? {})) {
       if (!workspaceNames.has(dependency)) continue;
       if (pkg.name === CONTRACT || dependency !== CONTRACT) {
-        breaches.push(`${path}: ${pkg.name} -> ${dependency} (${field}); a block may depend only on ${CONTRACT}`);
+        breaches.push(
+          `${path}: ${pkg.name} -> ${dependency} (${field}); a block may depend only on ${CONTRACT}`,
+        );
       }
     }
   }
