@@ -70,19 +70,26 @@ export const createHttpChannel = ((
       onError: (error) => log.warn({ err: error }, 'heartbeat write failed'),
     });
     desk = new RunDesk({ runner, history: new RunHistory(settings.keepRuns), metrics, heartbeat, log });
+    const standDown = async () => {
+      lifecycle = 'stopped';
+      await heartbeat?.stop();
+    };
+    // A plugin that fails to load leaves no heartbeat claiming the channel stands.
     const app = await buildHttpServer(settings, {
       db: dependencies.db,
       logger: log,
       desk,
       metrics,
       plugins: dependencies.plugins,
+    }).catch(async (error: unknown) => {
+      await standDown();
+      throw error;
     });
     try {
       await app.listen({ port: settings.port, host: settings.host });
     } catch (error) {
-      lifecycle = 'stopped';
       await app.close().catch(() => undefined);
-      await heartbeat.stop();
+      await standDown();
       throw new ValidationError(
         '--host/--port',
         [

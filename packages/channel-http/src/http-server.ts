@@ -52,7 +52,6 @@ export async function buildHttpServer(
     logController: new LogController({ disableRequestLogging: true }),
     // Allow lists exactly the methods routed; HEAD is not one of them.
     exposeHeadRoutes: false,
-    bodyLimit: settings.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A path whose percent-encoding does not decode never reaches a route or a hook.
     frameworkErrors: (error, request, reply) => {

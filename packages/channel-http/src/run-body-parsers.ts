@@ -11,13 +11,14 @@ function refused(issue: ValidationIssue): ValidationError {
 /**
  * The body parsers of the agent API's scope (a plugin added beside it keeps fastify's defaults).
  * An empty body means "no bounds" whatever its type; a non-empty one must be JSON. A refusal is a
- * ValidationError, answered 400 with the problem like any other; a body past the limit never
- * reaches a parser (fastify answers 413 from its content-length, or as soon as it grows past it).
+ * ValidationError, answered 400 with the problem like any other. A body past the route's
+ * `bodyLimit` never reaches a parser: fastify answers 413 from its content-length, or as soon as
+ * it grows past the limit.
  */
-export function useRunBodyParsers(app: FastifyInstance, bodyLimit: number): void {
+export function useRunBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string', bodyLimit }, (request, body, done) => {
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, {});
     parseJson(request, text, (error, value) => {
@@ -31,7 +32,7 @@ export function useRunBodyParsers(app: FastifyInstance, bodyLimit: number): void
       );
     });
   });
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     if (String(body).trim() === '') return done(null, {});
     const contentType = request.headers['content-type'];
     done(

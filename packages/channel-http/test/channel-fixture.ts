@@ -31,18 +31,29 @@ export function newChannel(
   );
 }
 
-/** A runner that holds its run until the signal aborts, so "a run is in flight" is deterministic. */
-export function heldRunner(): ProducerRunner & { calls: ProducerRunOptions[]; finishedAt: number | null } {
+/**
+ * A runner whose run stays in flight until its signal aborts and the test calls `release()` (the
+ * batch in flight ending), so "a run is in flight" and "the stop waits for it" are deterministic.
+ */
+export function heldRunner(): ProducerRunner & {
+  calls: ProducerRunOptions[];
+  finishedAt: number | null;
+  release(): void;
+} {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const runner = {
     specificationVersion: 'v1' as const,
     calls: [] as ProducerRunOptions[],
     finishedAt: null as number | null,
+    release,
     async run(options: ProducerRunOptions): Promise<RunReport> {
       runner.calls.push(options);
       const startedAt = new Date();
       await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve()));
-      // The batch in flight takes a moment to end after the abort.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await released;
       runner.finishedAt = performance.now();
       return runReportFixture({
         runId: randomUUID(),

@@ -227,6 +227,7 @@ describe('one run at a time', () => {
       expect(await running.json()).toMatchObject({ id: runId, status: 'running', endedAt: null });
       expect(runner.calls).toHaveLength(1);
     } finally {
+      runner.release();
       await channel.stop();
     }
   });

@@ -39,6 +39,10 @@ describe('a graceful stop', () => {
     await expect.poll(async () => (await latestHttpHeartbeat(t.db))?.state).toBe('running');
 
     const stopping = channel.stop();
+    let stopped = false;
+    void stopping.then(() => {
+      stopped = true;
+    });
     // While the run in flight ends, new requests are still answered, and told the truth.
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(503);
@@ -52,9 +56,12 @@ describe('a graceful stop', () => {
     });
     expect((await latestHttpHeartbeat(t.db))?.state).toBe('stopping');
 
-    await stopping;
     expect(runner.calls[0]!.signal?.aborted).toBe(true);
-    // stop() resolved only after the run had ended, and the stopped beat came after the run's own.
+    // The run's batch in flight has not ended yet: neither has the stop.
+    expect(stopped).toBe(false);
+    runner.release();
+    await stopping;
+    // The stopped beat came after the run's own.
     expect(runner.finishedAt).not.toBeNull();
     expect(await latestHttpHeartbeat(t.db)).toMatchObject({ state: 'stopped' });
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
@@ -112,5 +119,16 @@ describe('start', () => {
     await channel.start(countingRunner());
     await expect(channel.start(countingRunner())).rejects.toThrow(/cannot start when standing/);
     await channel.stop();
+  });
+});
+
+describe('start with a plugin that fails to load', () => {
+  it('rejects with the plugin error and records the channel stopped, not standing', async () => {
+    const broken: HttpRoutePlugin = async () => {
+      throw new Error('the console could not load its assets');
+    };
+    const channel = newChannel(t, {}, { plugins: [broken] });
+    await expect(channel.start(countingRunner())).rejects.toThrow('the console could not load its assets');
+    expect((await latestHttpHeartbeat(t.db))?.state).toBe('stopped');
   });
 });

@@ -14,7 +14,7 @@ import type { HttpRoutePlugin } from './route-context.js';
  */
 export const agentApiRoutes: HttpRoutePlugin = async (app, { desk, settings }) => {
   app.setValidatorCompiler(zodValidatorCompiler);
-  useRunBodyParsers(app, settings.maxBodyBytes);
+  useRunBodyParsers(app);
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     // Fastify marks a validator's error with the part of the request it came from.
@@ -34,8 +34,7 @@ export const agentApiRoutes: HttpRoutePlugin = async (app, { desk, settings }) =
       });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // The rest of the body is never read, so the connection cannot carry another request.
-      reply.header('connection', 'close');
+      // Fastify closes the connection itself: the rest of the body is never read.
       return sendError(reply, 413, {
         error: 'body_too_large',
         message: `The request body must be at most ${settings.maxBodyBytes} bytes.`,
