@@ -7,13 +7,14 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
+import { httpCommand } from '@birth-lane/channel-http/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { Command } from 'commander';
+import { commandHost } from './command-host.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
-import { registerHttpCommand } from './commands/http-command.js';
 import { registerListenCommand } from './commands/listen-command.js';
 import { registerPgCronCommand } from './commands/pg-cron-command.js';
 import { registerQueueCommand } from './commands/queue-command.js';
@@ -162,7 +163,8 @@ registerScheduleCommand(program);
 registerQueueCommand(program);
 registerPgCronCommand(program);
 registerListenCommand(program);
-registerHttpCommand(program);
+// addCommand does not pass the program's settings down (output, exit override): copy them.
+program.addCommand(httpCommand(commandHost).copyInheritedSettings(program));
 
 // Governance: approvals, approvers, rules, canonical, each loaded only when run.
 for (const [name, group] of Object.entries(LAZY_GROUPS)) {

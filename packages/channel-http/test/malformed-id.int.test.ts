@@ -3,22 +3,14 @@ import { request } from 'node:http';
 import { countingRunner } from '@birth-lane/contract/testing';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpChannel } from '../src/channels/http-channel.js';
-import { laneSteps } from '../src/lane/lane-steps.js';
-import { createLogger } from '../src/logging/logger.js';
+import type { HttpChannel } from '../src/index.js';
+import { contractSetupSql, newChannel, TOKEN } from './channel-fixture.js';
 
-const TOKEN = 'http-test-token-0123456789';
-const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'http-ids' });
+const t = useTestDatabase({ setupSql: contractSetupSql, name: 'http-ids' });
 let channel: HttpChannel;
 
 beforeAll(async () => {
-  channel = new HttpChannel({
-    port: 0,
-    host: '127.0.0.1',
-    token: TOKEN,
-    db: t.db.pool,
-    log: createLogger({ BIRTH_LANE_LOG_LEVEL: 'silent' }),
-  });
+  channel = newChannel(t);
   await channel.start(countingRunner());
 });
 afterAll(async () => {
@@ -26,7 +18,7 @@ afterAll(async () => {
 });
 
 /** A raw GET, so the path reaches the server exactly as written (fetch would normalise it). */
-function get(path: string): Promise<number> {
+function get(path: string): Promise<{ status: number; error: string }> {
   const url = new URL(channel.url);
   return new Promise((resolve, reject) => {
     const sent = request(
@@ -38,8 +30,13 @@ function get(path: string): Promise<number> {
         headers: { authorization: `Bearer ${TOKEN}` },
       },
       (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
+        let body = '';
+        response.on('data', (chunk: Buffer) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, error: (JSON.parse(body) as { error: string }).error }),
+        );
       },
     );
     sent.on('error', reject);
@@ -51,9 +48,6 @@ describe('GET /runs/:id with a malformed id', () => {
   it.each([
     'not-a-uuid',
     '%00',
-    '%ZZ',
-    '%E2%80%AE',
-    '%C0%AF',
     'x'.repeat(8000),
     '00000000-0000-0000-0000-00000000000g',
     `{${randomUUID()}}`,
@@ -61,12 +55,20 @@ describe('GET /runs/:id with a malformed id', () => {
     "1'%20or%20'1'='1",
     '..%2F..%2Fetc',
     '%F0%9F%90%88',
-  ])('answers 400, not 500: %s', async (id) => {
-    expect(await get(`/runs/${id}`)).toBe(400);
+    '%E2%80%AE',
+  ])('answers 400 invalid_id, not 500: %s', async (id) => {
+    expect(await get(`/runs/${id}`)).toEqual({ status: 400, error: 'invalid_id' });
   });
 
+  it.each(['%ZZ', '%C0%AF', '%E0%A4%A'])(
+    'answers 400 invalid_url when the percent-encoding does not decode: %s',
+    async (id) => {
+      expect(await get(`/runs/${id}`)).toEqual({ status: 400, error: 'invalid_url' });
+    },
+  );
+
   it('answers 404 for a well-formed unknown id, in either case', async () => {
-    expect(await get(`/runs/${randomUUID()}`)).toBe(404);
-    expect(await get(`/runs/${randomUUID().toUpperCase()}`)).toBe(404);
+    expect((await get(`/runs/${randomUUID()}`)).status).toBe(404);
+    expect((await get(`/runs/${randomUUID().toUpperCase()}`)).status).toBe(404);
   });
 });
