@@ -7,15 +7,17 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
+import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { Command } from 'commander';
+import { commandHost } from './command-host.js';
+import { addPackageCommand } from './commands/add-package-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerHttpCommand } from './commands/http-command.js';
 import { registerListenCommand } from './commands/listen-command.js';
-import { registerPgCronCommand } from './commands/pg-cron-command.js';
 import { registerQueueCommand } from './commands/queue-command.js';
 import { registerScheduleCommand } from './commands/schedule-command.js';
 import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
@@ -160,7 +162,7 @@ registerChannelCommand(program);
 // Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
 registerScheduleCommand(program);
 registerQueueCommand(program);
-registerPgCronCommand(program);
+addPackageCommand(program, pgCronCommand(commandHost));
 registerListenCommand(program);
 registerHttpCommand(program);
 
