@@ -46,7 +46,7 @@ describe.skipIf(!pgCronTestsAvailable())(
         await installLane(db);
         await db.query(SEED_THREE_BIRTHS);
       }
-      // lane_two's rule set is activated by the test that schedules its job, after it is refused.
+      // lane_two's rule set is activated once the test that finds it missing has run.
       await saveAndActivate(lane, cluster.url(LANE), defaultRuleSet);
       const { rows } = await lane.query("select extversion from pg_extension where extname = 'pg_cron'");
       const [major, minor] = pgCronVersion(rows[0].extversion)!;
@@ -95,6 +95,40 @@ describe.skipIf(!pgCronTestsAvailable())(
       expect((refused as Error).message).toMatch(
         /No usable active rule set in database "lane_two": no rule set is active .* Nothing was scheduled\./,
       );
+      expect(await cronJobs()).toEqual([]);
+      expect(await pgCronFootprint(otherLane)).toBe(0);
+    });
+
+    it('refuses a schedule pg_cron cannot run and a time budget that cannot fit the statement timeout, changing nothing', async () => {
+      // lane_two has an active rule set from here on, and nothing of the channel yet.
+      await saveAndActivate(otherLane, cluster!.url(OTHER_LANE), defaultRuleSet);
+      const issuesOf = async (settings: Record<string, unknown>) => {
+        const error = await channelFor(otherLane, OTHER_LANE, settings)
+          .start(unusedRunner)
+          .catch((refused: unknown) => refused);
+        if (!ValidationError.isInstance(error)) throw error;
+        return error.issues;
+      };
+      expect(await issuesOf({ timeBudgetMs: 4500 })).toEqual([
+        expect.objectContaining({
+          field: 'timeBudgetMs',
+          rule: 'inside_statement_timeout',
+          message: expect.stringMatching(/4500 ms .* statement_timeout of 5000 ms/),
+        }),
+      ]);
+      // pg_cron's own parser judges the schedule (in a rolled-back transaction) before any step runs.
+      expect(await issuesOf({ schedule: '61 * * * *' })).toEqual([
+        expect.objectContaining({
+          field: 'schedule',
+          rule: 'cron_schedule',
+          message: expect.stringMatching(/pg_cron .* rejected '61 \* \* \* \*'/),
+        }),
+      ]);
+      if (schedule === '* * * * *') {
+        expect(await issuesOf({ schedule: '5 seconds' })).toEqual([
+          expect.objectContaining({ field: 'schedule', rule: 'pg_cron_version' }),
+        ]);
+      }
       expect(await cronJobs()).toEqual([]);
       expect(await pgCronFootprint(otherLane)).toBe(0);
     });
@@ -172,37 +206,6 @@ describe.skipIf(!pgCronTestsAvailable())(
       });
       expect(status.jobRuns.some((run) => run.status === 'succeeded')).toBe(true);
     }, 120_000);
-
-    it('refuses a schedule pg_cron cannot run and a time budget that cannot fit the statement timeout, changing nothing', async () => {
-      const before = await cronJobs();
-      const issuesOf = async (settings: Record<string, unknown>) => {
-        const error = await channelFor(lane, LANE, settings)
-          .start(unusedRunner)
-          .catch((refused: unknown) => refused);
-        if (!ValidationError.isInstance(error)) throw error;
-        return error.issues;
-      };
-      expect(await issuesOf({ timeBudgetMs: 4500 })).toEqual([
-        expect.objectContaining({
-          field: 'timeBudgetMs',
-          rule: 'inside_statement_timeout',
-          message: expect.stringMatching(/4500 ms .* statement_timeout of 5000 ms/),
-        }),
-      ]);
-      expect(await issuesOf({ schedule: '61 * * * *' })).toEqual([
-        expect.objectContaining({
-          field: 'schedule',
-          rule: 'cron_schedule',
-          message: expect.stringMatching(/pg_cron .* rejected '61 \* \* \* \*'/),
-        }),
-      ]);
-      if (schedule === '* * * * *') {
-        expect(await issuesOf({ schedule: '5 seconds' })).toEqual([
-          expect.objectContaining({ field: 'schedule', rule: 'pg_cron_version' }),
-        ]);
-      }
-      expect(await cronJobs()).toEqual(before);
-    });
 
     it('start is idempotent, and the job follows an approved activation with no reinstall', async () => {
       const again = channelFor(lane, LANE);
