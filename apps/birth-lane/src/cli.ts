@@ -8,15 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { httpCommand } from '@birth-lane/channel-http/cli';
+import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { Command } from 'commander';
 import { commandHost } from './command-host.js';
+import { addPackageCommand } from './commands/add-package-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerListenCommand } from './commands/listen-command.js';
-import { registerPgCronCommand } from './commands/pg-cron-command.js';
 import { registerQueueCommand } from './commands/queue-command.js';
 import { registerScheduleCommand } from './commands/schedule-command.js';
 import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
@@ -161,10 +162,10 @@ registerChannelCommand(program);
 // Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
 registerScheduleCommand(program);
 registerQueueCommand(program);
-registerPgCronCommand(program);
+addPackageCommand(program, pgCronCommand(commandHost));
 registerListenCommand(program);
 // addCommand does not pass the program's settings down (output, exit override): copy them.
-program.addCommand(httpCommand(commandHost).copyInheritedSettings(program));
+addPackageCommand(program, httpCommand(commandHost));
 
 // Governance: approvals, approvers, rules, canonical, each loaded only when run.
 for (const [name, group] of Object.entries(LAZY_GROUPS)) {

@@ -2,8 +2,10 @@ import './provided-context.js';
 
 export { withDatabase } from './database-url.js';
 export { templateName } from './names.js';
+export { PG_CRON_LIBRARY, pgCronTestsAvailable, startPgCronCluster } from './pg-cron-cluster.js';
 export { serverUrl } from './server-url.js';
 export type { TemplateRecipe } from './template.js';
+export { postgresBinDir, startTemporaryCluster, type TemporaryCluster } from './temporary-cluster.js';
 export {
   createTestDatabase,
   type TestDatabase,
