@@ -16,9 +16,19 @@ export const commandHost: CommandHost = {
       statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
     };
   },
-  async openDatabase() {
-    const { openDatabase } = await import('./database/open-database.js');
-    return openDatabase(loadConfig());
+  async openDatabase(options) {
+    const [{ openDatabase }, { LANE_SESSION_OPTIONS }] = await Promise.all([
+      import('./database/open-database.js'),
+      import('./database/session-options.js'),
+    ]);
+    const database = await openDatabase(loadConfig(), options);
+    return {
+      pool: database.pool,
+      url: database.url,
+      sessionOptions: LANE_SESSION_OPTIONS,
+      source: database.source,
+      close: () => database.close(),
+    };
   },
   async createProducer(db) {
     const { createProducer } = await import('@birth-lane/inspect-producer');

@@ -12,6 +12,11 @@ export interface HostDatabase {
    * a LISTEN session). Never print it: it may hold a password.
    */
   readonly url: string;
+  /**
+   * The libpq `options` every session of the app starts with (the lane's hardened search_path),
+   * for the sessions such a library opens itself; pass them on as `pg`'s `options`.
+   */
+  readonly sessionOptions?: string;
   /** Where the server came from, for people: `DATABASE_URL` or the embedded data directory. */
   readonly source: string;
   close(): Promise<void>;
@@ -45,8 +50,11 @@ export interface HostSettings {
 export interface CommandHost {
   /** The app's settings, read and checked (a bad variable is reported by name here). */
   settings(): HostSettings;
-  /** Opens the app's one database (DATABASE_URL, else the embedded PostgreSQL). */
-  openDatabase(): Promise<HostDatabase>;
+  /**
+   * Opens the app's one database (DATABASE_URL, else the embedded PostgreSQL). `poolSize` is for a
+   * command that knows how many connections it holds at once (a worker's team); else the app's.
+   */
+  openDatabase(options?: { readonly poolSize?: number }): Promise<HostDatabase>;
   /** The producer block, wired to `db` the way the app runs it (concurrency, statement timeout). */
   createProducer(db: Database): Promise<ProducerRunner>;
   /** Logs for a standing command; with `json`, stdout carries only run reports and logs go to stderr. */

@@ -3,6 +3,9 @@
  * flag parsers, the host port the app implements). Its own entry so that library users who never
  * build a command line do not load commander.
  */
+
+// The exit codes a command line answers with (also on the main entry), for commands that load only this one.
+export { EXIT_CODES } from '../exit-codes.js';
 export { CliError, type CliErrorKind, quoteRole } from './cli-error.js';
 export type {
   CommandHost,
