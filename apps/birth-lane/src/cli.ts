@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { httpCommand } from '@birth-lane/channel-http/cli';
+import { enqueueRunCommand, scheduleCommand, workerCommand } from '@birth-lane/channel-pg-boss/cli';
 import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
@@ -18,8 +19,6 @@ import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
 import { registerListenCommand } from './commands/listen-command.js';
-import { registerQueueCommand } from './commands/queue-command.js';
-import { registerScheduleCommand } from './commands/schedule-command.js';
 import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
 import { errorContext, explainError, stackOf } from './errors/error-boundary.js';
 import { installSignalHandlers } from './process/interrupt.js';
@@ -160,8 +159,9 @@ registerDbCommand(program);
 registerChannelCommand(program);
 
 // Standing channels: each registers its own command (see src/commands/<channel>-command.ts).
-registerScheduleCommand(program);
-registerQueueCommand(program);
+addPackageCommand(program, scheduleCommand(commandHost));
+addPackageCommand(program, enqueueRunCommand(commandHost));
+addPackageCommand(program, workerCommand(commandHost));
 addPackageCommand(program, pgCronCommand(commandHost));
 registerListenCommand(program);
 // addCommand does not pass the program's settings down (output, exit override): copy them.

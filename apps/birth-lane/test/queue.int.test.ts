@@ -1,19 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import type { ProducerRunner, Queryable, RunReport } from '@birth-lane/contract';
+import { RUN_QUEUE } from '@birth-lane/channel-pg-boss';
+import type { Queryable, RunReport } from '@birth-lane/contract';
 import { EXIT_CODES } from '@birth-lane/contract';
-import { describeProducerChannelConformance } from '@birth-lane/contract/testing';
-import { createProducer } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import pg from 'pg';
-import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QueueChannel } from '../src/channels/queue-channel.js';
-import { enqueueRun, RUN_QUEUE } from '../src/jobs/run-queue.js';
 import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
-import { withBoss } from './with-boss.js';
 
-const silent = pino({ level: 'silent' });
+/*
+ * The queue channel's own behaviour (the exact hand-back of a stopped job's range, enqueue-run's
+ * refusal while jobs wait, failed jobs, pg-boss's schema permissions) is tested in
+ * @birth-lane/channel-pg-boss. Here: that the app composes it, through the real binary, with the
+ * real producer on an installed lane.
+ */
 
 /** `count` births; every 5th lacks a name (fails STAMP), every 23rd is observed (out of scope). */
 async function seed(db: Queryable, count: number): Promise<void> {
@@ -25,18 +23,6 @@ async function seed(db: Queryable, count: number): Promise<void> {
        from generate_series(1, $1::int) as g`,
     [count],
   );
-}
-
-async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function runJobs(db: Queryable) {
@@ -115,10 +101,15 @@ describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
     const env = { DATABASE_URL: t.db.connectionString };
     const workers = [0, 1].map(() => startCli(['worker', '--json', '--poll-seconds', '0.5'], env));
     try {
-      // Both stand before there is work, so both get a share of it.
+      // Both stand before there is work, so both get a share of it. Meanwhile: a bad flag is a usage error.
+      const badChunk = runCli(['enqueue-run', '--chunk-ids', '0'], env);
       await Promise.all(
         workers.map((worker) => worker.waitFor(({ stderr }) => stderr.includes('"msg":"worker standing"'))),
       );
+      expect(await badChunk).toMatchObject({
+        code: EXIT_CODES.usage,
+        stderr: expect.stringMatching(/--chunk-ids must be a whole number from 1/),
+      });
 
       const enqueued = await runCli(['enqueue-run', '--chunk-ids', '100', '--json'], env);
       expect(enqueued.code).toBe(0);
@@ -148,14 +139,14 @@ describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
         });
       });
 
-      await waitFor('every job to complete', async () => {
-        const jobs = await runJobs(t.db.pool);
-        return jobs.length === 30 && jobs.every((job) => job.state === 'completed');
-      });
-      await waitFor('both workers to print their reports', () => {
-        const lines = workers.flatMap((worker) => worker.output().stdout.trim().split('\n').filter(Boolean));
-        return lines.length === 30;
-      });
+      await expect
+        .poll(async () => (await runJobs(t.db.pool)).filter((job) => job.state === 'completed').length, {
+          timeout: 30_000,
+        })
+        .toBe(30);
+      await expect
+        .poll(() => workers.flatMap((worker) => worker.output().stdout.trim().split('\n').filter(Boolean)))
+        .toHaveLength(30);
 
       const printed = workers.map((worker) =>
         worker
@@ -195,120 +186,4 @@ describe('queue: enqueue-run and two worker processes (the real CLI)', () => {
     }
     expect(await heartbeatStates(t.db.pool)).toEqual(['stopped', 'stopped']);
   });
-});
-
-describe('queue: stopping mid-job, refusals, conformance', () => {
-  const t = useTestDatabase({ template: activeLaneTemplate });
-  beforeAll(async () => {
-    await seed(t.db.pool, 2000);
-  });
-
-  function worker(wrap?: (runner: ProducerRunner) => ProducerRunner) {
-    const pool = new pg.Pool({ connectionString: t.db.connectionString, max: 4 });
-    const inner = createProducer(pool, { concurrency: 1 });
-    const channel = new QueueChannel(
-      { teamSize: 1, batchSize: 100, pollingIntervalSeconds: 0.5, heartbeatIntervalMs: 200 },
-      { db: pool, connectionString: t.db.connectionString, log: silent },
-    );
-    return {
-      channel,
-      start: () => channel.start(wrap ? wrap(inner) : inner),
-      async stop() {
-        await channel.stop();
-        await pool.end();
-      },
-    };
-  }
-
-  it('on stop, finishes the batch in flight and hands the rest of the range back as a new job', async () => {
-    const run = await withBoss(t.db.connectionString, 'queue-test', (boss) =>
-      enqueueRun(t.db.pool, boss, { chunkIds: 5000 }),
-    );
-    expect(run.jobs).toHaveLength(1);
-
-    let stopping: Promise<void> | undefined;
-    const first = worker((inner) => ({
-      specificationVersion: 'v1',
-      // Stop the worker the moment the first batch has committed, as SIGTERM would.
-      run: (options) =>
-        inner.run({
-          ...options,
-          onProgress: (progress) => {
-            options.onProgress?.(progress);
-            stopping ??= first.channel.stop();
-          },
-        }),
-    }));
-    try {
-      await first.start();
-      await waitFor('the stop to begin', () => stopping !== undefined);
-      await stopping;
-    } finally {
-      await first.stop();
-    }
-    const afterStop = await runJobs(t.db.pool);
-    expect(afterStop).toHaveLength(2);
-    const [original, rest] = afterStop as [(typeof afterStop)[0], (typeof afterStop)[0]];
-    expect(original).toMatchObject({
-      id: run.jobs[0]!.jobId,
-      state: 'completed',
-      output: { outcome: 'stopped', scanned: 96, handedBackAs: rest.id },
-    });
-    // The first batch took ids 1..100; the rest of the range is exactly what follows.
-    expect(rest).toMatchObject({
-      state: 'created',
-      data: { parentRunKey: run.parentRunKey, idFrom: '101', idTo: '2000' },
-    });
-
-    const second = worker();
-    try {
-      await second.start();
-      await waitFor('the handed-back job to complete', async () =>
-        (await runJobs(t.db.pool)).every((job) => job.state === 'completed'),
-      );
-    } finally {
-      await second.stop();
-    }
-    const reports = await queueReports(t.db.pool);
-    expect(reports.map((report) => report.outcome)).toEqual(['stopped', 'completed']);
-    await expectEveryGovernedRowJudgedOnce(t.db.pool, reports);
-    expect(await heartbeatStates(t.db.pool)).toEqual(['stopped', 'stopped']);
-  });
-
-  it('refuses to enqueue while jobs of an earlier run wait, and refuses bad flags with 64', async () => {
-    // The failing rows are still uncertified, so there is work to enqueue (and no worker stands).
-    const enqueued = await withBoss(t.db.connectionString, 'queue-test', (boss) =>
-      enqueueRun(t.db.pool, boss, { chunkIds: 1000 }),
-    );
-    expect(enqueued.jobs.length).toBeGreaterThan(0);
-    const env = { DATABASE_URL: t.db.connectionString };
-    const before = (await runJobs(t.db.pool)).length;
-    const refused = await runCli(['enqueue-run'], env);
-    expect(refused.code).toBe(EXIT_CODES.failed);
-    expect(refused.stderr).toMatch(/job\(s\) of an earlier enqueue-run still wait or run/);
-    expect((await runJobs(t.db.pool)).length).toBe(before);
-
-    const badChunk = await runCli(['enqueue-run', '--chunk-ids', '0'], env);
-    expect(badChunk.code).toBe(EXIT_CODES.usage);
-    expect(badChunk.stderr).toMatch(/--chunk-ids must be a whole number from 1/);
-    const badTeam = await runCli(['worker', '--team-size', 'many'], env);
-    expect(badTeam.code).toBe(EXIT_CODES.usage);
-    expect(badTeam.stderr).toMatch(/--team-size must be a whole number from 1 to 64/);
-  });
-
-  describeProducerChannelConformance(
-    'queue (pg-boss worker)',
-    () =>
-      new QueueChannel(
-        { heartbeatIntervalMs: 200, pollingIntervalSeconds: 0.5 },
-        { db: t.db.pool, connectionString: t.db.connectionString, log: silent },
-      ),
-    {
-      // One job of a one-job enqueue-run, straight onto the queue the channel works.
-      provokeRun: async () => {
-        const job = { parentRunKey: randomUUID(), chunk: 1, chunks: 1, idFrom: '1', idTo: '1' };
-        await withBoss(t.db.connectionString, 'queue-conformance', (boss) => boss.send(RUN_QUEUE, job));
-      },
-    },
-  );
 });

@@ -1,9 +1,12 @@
-import { DatabaseError, type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
-import { CliError, quoteRole } from '@birth-lane/contract/cli';
+import {
+  type ChannelLogger,
+  DatabaseError,
+  type Queryable,
+  SQLSTATE,
+  sqlStateOf,
+} from '@birth-lane/contract';
 import PgBoss from 'pg-boss';
-import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
-import { sqlStateIn } from '../errors/error-boundary.js';
-import type { Logger } from '../logging/logger.js';
+import { pgBossPermissionError } from './pg-boss-permission-error.js';
 
 /**
  * The pg-boss wiring shared by the schedule and queue channels: one way to create, start and stop
@@ -17,12 +20,21 @@ export type Boss = PgBoss;
 export type BossJob<T = object> = PgBoss.Job<T>;
 export type BossQueueOptions = Omit<PgBoss.Queue, 'name'>;
 
-export interface BossSettings {
-  /** The connection string of the app's pool (openDatabase's `url`); pg-boss opens its own small pool. */
+/** How pg-boss reaches the database: it opens a small pool of its own. */
+export interface PgBossConnection {
+  /** A connection string with credentials (the app's `HostDatabase.url`). Never logged. */
   readonly connectionString: string;
+  /**
+   * libpq `options` for pg-boss's sessions, e.g. the app's hardened search_path
+   * (`-c search_path=pg_catalog,pg_temp`); pg-boss names its own schema in every statement.
+   */
+  readonly sessionOptions?: string;
+}
+
+export interface BossSettings extends PgBossConnection {
   /** Shown in pg_stat_activity, so an operator can tell a schedule's sessions from a worker's. */
   readonly applicationName: string;
-  readonly log: Logger;
+  readonly logger: ChannelLogger;
   /** Connections pg-boss may open: its workers' fetch loops, completions and maintenance. */
   readonly maxConnections?: number;
   /** Take part in pg-boss's maintenance (expiring jobs of dead workers, archiving); standing processes do. */
@@ -48,9 +60,8 @@ export interface BossSettings {
 export async function startBoss(settings: BossSettings): Promise<Boss> {
   const boss = new PgBoss({
     connectionString: settings.connectionString,
-    // pg-boss hands its config to pg.Pool: its sessions get the lane's search_path too (pg-boss
-    // names its own schema in every statement).
-    ...({ options: LANE_SESSION_OPTIONS } as object),
+    // pg-boss hands its config to pg.Pool, so its sessions start with these options too.
+    ...((settings.sessionOptions === undefined ? {} : { options: settings.sessionOptions }) as object),
     schema: PGBOSS_SCHEMA,
     application_name: settings.applicationName,
     max: settings.maxConnections ?? 4,
@@ -65,25 +76,15 @@ export async function startBoss(settings: BossSettings): Promise<Boss> {
       : { cronWorkerIntervalSeconds: settings.cron.workerIntervalSeconds }),
   });
   // Without a listener an 'error' event would crash the process; pg-boss retries on its own.
-  boss.on('error', (error: Error) => settings.log.error({ err: error }, 'pg-boss reported an error'));
+  boss.on('error', (error: Error) => settings.logger.error({ err: error }, 'pg-boss reported an error'));
   try {
     await boss.start();
   } catch (error) {
     // stop() is a no-op for a boss that never started, but its pool may be open already.
     const db = boss.getDb() as PgBoss.Db & { opened?: boolean; close?: () => Promise<void> };
     if (db.opened) await db.close?.().catch(() => undefined);
-    if (sqlStateIn(error) === SQLSTATE.insufficientPrivilege) {
-      // The exact GRANT for a person to paste, from the connection string (never its password).
-      const url = new URL(settings.connectionString);
-      const login = url.username ? quoteRole(decodeURIComponent(url.username)) : '<your login>';
-      const database = url.pathname.replace(/^\//, '') || '<database>';
-      throw new CliError(
-        'noPermission',
-        `pg-boss may not create or use its schema "${PGBOSS_SCHEMA}" (SQLSTATE 42501). As the database owner, either\n` +
-          `  grant create on database ${quoteRole(decodeURIComponent(database))} to ${login};   -- pg-boss creates "${PGBOSS_SCHEMA}" itself\n` +
-          `or create it for that login:\n  create schema ${PGBOSS_SCHEMA} authorization ${login};`,
-        { cause: error },
-      );
+    if (sqlStateOf(error) === SQLSTATE.insufficientPrivilege) {
+      throw pgBossPermissionError(settings.connectionString, PGBOSS_SCHEMA, error);
     }
     throw new DatabaseError(
       `Could not start pg-boss in schema "${PGBOSS_SCHEMA}": ${error instanceof Error ? error.message : String(error)}. ` +
@@ -101,6 +102,16 @@ export async function startBoss(settings: BossSettings): Promise<Boss> {
  */
 export async function stopBoss(boss: Boss, options: { timeoutMs?: number } = {}): Promise<void> {
   await boss.stop({ graceful: true, wait: true, timeout: options.timeoutMs ?? 30_000 });
+}
+
+/** Runs `work` with a short-lived pg-boss (no maintenance, no clock), then stops it. */
+export async function withBoss<T>(settings: BossSettings, work: (boss: Boss) => Promise<T>): Promise<T> {
+  const boss = await startBoss({ supervise: false, ...settings });
+  try {
+    return await work(boss);
+  } finally {
+    await stopBoss(boss);
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planIdRanges, runJobSchema } from './run-queue.js';
+import { planIdRanges } from './id-ranges.js';
 
 describe('planIdRanges', () => {
   it('splits a span into consecutive ranges of at most chunkIds ids', () => {
@@ -43,25 +42,5 @@ describe('planIdRanges', () => {
         },
       ),
     );
-  });
-});
-
-describe('runJobSchema', () => {
-  const job = { parentRunKey: randomUUID(), chunk: 1, chunks: 2, idFrom: '10', idTo: '20' };
-
-  it('accepts an id-range job', () => {
-    expect(runJobSchema.parse(job)).toEqual(job);
-  });
-
-  it.each([
-    [{ ...job, idTo: '9' }, 'idTo'],
-    [{ ...job, idFrom: '0' }, 'idFrom'],
-    [{ ...job, idFrom: 10 }, 'idFrom'],
-    [{ ...job, parentRunKey: 'x' }, 'parentRunKey'],
-    [{ ...job, extra: true }, ''],
-  ])('refuses %o naming %s', (input, field) => {
-    const result = runJobSchema.safeParse(input);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.some((issue) => issue.path.join('.') === field)).toBe(true);
   });
 });

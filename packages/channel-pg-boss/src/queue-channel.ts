@@ -1,60 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ChannelDependencies,
+  type ChannelFactory,
   type Database,
   type HeartbeatWriter,
   PostgresEvidenceSink,
   type ProducerChannel,
   type ProducerRunner,
   type ProducerRunOptions,
-  parseOrThrow,
+  parseChannelSettings,
   type RunReport,
   startHeartbeat,
   withTransaction,
 } from '@birth-lane/contract';
-import { z } from 'zod';
-import { type Boss, type BossJob, ensureQueue, onConnection, startBoss, stopBoss } from '../jobs/pg-boss.js';
+import { boundLogger } from './bound-logger.js';
 import {
-  RUN_JOB_BUDGET_SECONDS,
-  RUN_QUEUE,
-  RUN_QUEUE_OPTIONS,
-  type RunJob,
-  runJobSchema,
-} from '../jobs/run-queue.js';
-import type { Logger } from '../logging/logger.js';
+  type Boss,
+  type BossJob,
+  ensureQueue,
+  onConnection,
+  type PgBossConnection,
+  startBoss,
+  stopBoss,
+} from './pg-boss-client.js';
+import {
+  type ParsedQueueChannelSettings,
+  type QueueChannelSettings,
+  queueChannelSettingsSchema,
+} from './queue-settings.js';
+import { type RunJob, runJobSchema } from './run-job.js';
+import { RUN_QUEUE, RUN_QUEUE_OPTIONS } from './run-queue.js';
 import { runSummary } from './run-summary.js';
+import { type Settlement, settlementFor } from './settlement.js';
 
-const settingsSchema = z.strictObject({
-  /** Jobs this process runs at once (one pg-boss fetch loop each). */
-  teamSize: z.number().int().min(1).max(64).default(1),
-  batchSize: z.number().int().positive().max(50_000).optional(),
-  /** A job's run stops itself after this long and hands the rest of its range back. */
-  runBudgetSeconds: z.number().int().min(1).max(RUN_JOB_BUDGET_SECONDS).default(RUN_JOB_BUDGET_SECONDS),
-  /** How often each idle fetch loop asks for a job. */
-  pollingIntervalSeconds: z.number().min(0.5).max(600).default(2),
-  heartbeatIntervalMs: z.number().int().min(100).optional(),
-  /** How long stop() waits for the jobs in flight to finish their batch and settle. */
-  stopTimeoutMs: z.number().int().min(1000).default(30_000),
-});
-export type QueueChannelSettings = z.input<typeof settingsSchema>;
-
-export interface QueueChannelDependencies {
+export interface QueueChannelDependencies extends ChannelDependencies, PgBossConnection {
   /** The app's pool: heartbeat, evidence notes, and the transactions that settle jobs. */
   readonly db: Database;
-  /** pg-boss opens its own pool on this (openDatabase's `url`). */
-  readonly connectionString: string;
-  readonly log: Logger;
   /** Called with each job's run report once the job is settled, with the job and, when the rest of its range was handed back, the new job's id. */
   readonly onReport?: (
     report: RunReport,
     job: { readonly jobId: string; readonly handedBackAs?: string },
   ) => void;
 }
-
-type Settlement =
-  | { readonly kind: 'complete' }
-  /** The run stopped early: the rest of the range, from `idFrom`, goes back on the queue as a new job. */
-  | { readonly kind: 'hand_back'; readonly idFrom: string }
-  | { readonly kind: 'fail'; readonly reason: string };
 
 /**
  * The `queue` channel (`birth-lane worker`): takes id-range jobs from a pg-boss queue and runs the
@@ -69,7 +56,7 @@ type Settlement =
 export class QueueChannel implements ProducerChannel {
   readonly specificationVersion = 'v1' as const;
   readonly name = 'queue' as const;
-  readonly settings: z.output<typeof settingsSchema>;
+  readonly settings: ParsedQueueChannelSettings;
   readonly #abort = new AbortController();
   #boss: Boss | null = null;
   #heartbeat: HeartbeatWriter | null = null;
@@ -80,21 +67,22 @@ export class QueueChannel implements ProducerChannel {
     settings: QueueChannelSettings,
     private readonly dependencies: QueueChannelDependencies,
   ) {
-    this.settings = parseOrThrow(settingsSchema, settings, 'queue worker options');
+    this.settings = parseChannelSettings('queue', queueChannelSettingsSchema, settings);
   }
 
   async start(runner: ProducerRunner): Promise<void> {
     if (this.#stopping) return;
-    const { log } = this.dependencies;
-    this.#heartbeat = await startHeartbeat(this.dependencies.db, this.name, {
+    const { logger } = this.dependencies;
+    this.#heartbeat = startHeartbeat(this.dependencies.db, this.name, {
       intervalMs: this.settings.heartbeatIntervalMs,
-      onError: (error) => log.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
+      onError: (error) => logger.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
     });
     try {
       const boss = await startBoss({
         connectionString: this.dependencies.connectionString,
+        sessionOptions: this.dependencies.sessionOptions,
         applicationName: 'birth-lane-worker',
-        log,
+        logger,
         maxConnections: this.settings.teamSize + 2,
       });
       this.#boss = boss;
@@ -119,7 +107,7 @@ export class QueueChannel implements ProducerChannel {
           },
         );
       }
-      log.info({ queue: RUN_QUEUE, teamSize: this.settings.teamSize }, 'worker standing');
+      logger.info({ queue: RUN_QUEUE, teamSize: this.settings.teamSize }, 'worker standing');
     } catch (error) {
       await this.stop();
       throw error;
@@ -138,10 +126,10 @@ export class QueueChannel implements ProducerChannel {
   }
 
   async #take(boss: Boss, runner: ProducerRunner, job: BossJob<unknown>): Promise<void> {
-    const log = this.dependencies.log.child({ jobId: job.id });
+    const logger = boundLogger(this.dependencies.logger, { jobId: job.id });
     const parsed = runJobSchema.safeParse(job.data);
     if (!parsed.success) {
-      log.error({ data: job.data, issues: parsed.error.issues }, 'job is not an id-range job; failed');
+      logger.error({ data: job.data, issues: parsed.error.issues }, 'job is not an id-range job; failed');
       await boss.fail(RUN_QUEUE, job.id, { message: 'not an id-range job', issues: parsed.error.issues });
       return;
     }
@@ -149,11 +137,11 @@ export class QueueChannel implements ProducerChannel {
     if (this.#stopping) {
       // Fetched in the instant between stop() and pg-boss ending its fetch loops: give it back whole.
       await this.#settle(boss, job.id, data, null, { kind: 'hand_back', idFrom: data.idFrom });
-      log.info({ idFrom: data.idFrom, idTo: data.idTo }, 'job handed back untouched: stopping');
+      logger.info({ idFrom: data.idFrom, idTo: data.idTo }, 'job handed back untouched: stopping');
       return;
     }
 
-    log.info(
+    logger.info(
       {
         parentRunKey: data.parentRunKey,
         chunk: `${data.chunk}/${data.chunks}`,
@@ -184,7 +172,7 @@ export class QueueChannel implements ProducerChannel {
       };
       report = await runner.run(options);
     } catch (error) {
-      log.error({ err: error }, 'run failed; the job will be retried');
+      logger.error({ err: error }, 'run failed; the job will be retried');
       await boss.fail(RUN_QUEUE, job.id, { message: error instanceof Error ? error.message : String(error) });
       return;
     } finally {
@@ -192,7 +180,7 @@ export class QueueChannel implements ProducerChannel {
       await this.#beat(report?.runId);
     }
 
-    log.info({ report }, `job run ${report.outcome}`);
+    logger.info({ report }, `job run ${report.outcome}`);
     const handedBackAs = await this.#settle(boss, job.id, data, report, settlementFor(report, data, lastId));
     this.dependencies.onReport?.(report, { jobId: job.id, ...(handedBackAs ? { handedBackAs } : {}) });
   }
@@ -238,23 +226,12 @@ export class QueueChannel implements ProducerChannel {
 
   async #beat(runId?: string): Promise<void> {
     const state = this.#stopping ? 'stopping' : this.#inFlight > 0 ? 'running' : 'idle';
-    await this.#heartbeat
-      ?.set(state, runId)
-      .catch((error: unknown) => this.dependencies.log.warn({ err: error }, 'heartbeat failed'));
+    await this.#heartbeat?.set(state, runId);
   }
 }
 
-/** What to do with a job once its run has reported. */
-export function settlementFor(report: RunReport, job: RunJob, lastId: string | null): Settlement {
-  switch (report.outcome) {
-    case 'completed':
-      return { kind: 'complete' };
-    case 'stopped': {
-      const next = lastId === null ? BigInt(job.idFrom) : BigInt(lastId) + 1n;
-      return next > BigInt(job.idTo) ? { kind: 'complete' } : { kind: 'hand_back', idFrom: next.toString() };
-    }
-    case 'source_recovery_required':
-    case 'failed':
-      return { kind: 'fail', reason: report.detail ?? report.outcome };
-  }
-}
+/** The queue channel (a worker) as a contract ChannelFactory: settings checked here, each problem naming its field. */
+export const createQueueChannel: ChannelFactory<QueueChannelSettings, QueueChannelDependencies> = (
+  settings,
+  dependencies,
+) => new QueueChannel(settings, dependencies);

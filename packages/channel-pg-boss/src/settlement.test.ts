@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { RunReport } from '@birth-lane/contract';
+import { runReportFixture } from '@birth-lane/contract/testing';
 import { describe, expect, it } from 'vitest';
-import { settlementFor } from './queue-channel.js';
+import { settlementFor } from './settlement.js';
 
 const job = { parentRunKey: randomUUID(), chunk: 2, chunks: 3, idFrom: '100', idTo: '199' };
-const report = (outcome: RunReport['outcome'], detail?: string): RunReport => ({
-  runId: randomUUID(),
-  ruleSetVersion: '1.0.0',
-  ruleSetHash: 'c'.repeat(64),
-  channel: 'queue',
-  outcome,
-  startedAt: new Date(),
-  endedAt: new Date(),
-  scanned: 0,
-  passed: { pen: 0, stamp: 0, gate: 0 },
-  failed: { pen: 0, stamp: 0, gate: 0 },
-  skipped: 0,
-  ambiguous: 0,
-  ...(detail ? { detail } : {}),
-});
+const report = (outcome: RunReport['outcome'], detail?: string): RunReport =>
+  runReportFixture({
+    channel: 'queue',
+    outcome,
+    scanned: 0,
+    passed: { pen: 0, stamp: 0, gate: 0 },
+    failed: { pen: 0, stamp: 0, gate: 0 },
+    ...(detail ? { detail } : {}),
+  });
 
 describe('settlementFor', () => {
   it('completes a job whose run visited its whole range', () => {
