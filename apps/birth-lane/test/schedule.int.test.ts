@@ -36,7 +36,8 @@ describe('birth-lane schedule (the real CLI)', () => {
     await seed(t.db.pool, 50);
   });
 
-  it('refuses an expression pg-boss cannot fire with exit 64, naming the flag and why', async () => {
+  it("refuses an expression pg-boss cannot fire with exit 64, in the app's words", async () => {
+    // The package's commands get the program's conventions (exit codes, error output) from the app.
     const result = await runCli(['schedule', '--cron', '61 * * * *'], {
       DATABASE_URL: t.db.connectionString,
     });

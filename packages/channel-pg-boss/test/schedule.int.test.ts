@@ -108,7 +108,7 @@ describe('schedule channel: one run per fire', () => {
       async run(options) {
         const span = { began: Date.now(), ended: Number.POSITIVE_INFINITY };
         spans.push(span);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await new Promise((resolve) => setTimeout(resolve, 700));
         span.ended = Date.now();
         return walkingRunner(t.db.pool, []).run({ ...options, idTo: '0' });
       },
