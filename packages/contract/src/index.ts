@@ -102,10 +102,10 @@ export type {
   StoredEvidence,
 } from './ports/evidence-sink.js';
 export type { Inspector } from './ports/inspector.js';
+export type { ListenHandlers, ListenPort, ListenSession } from './ports/listen-port.js';
 export type { ProducerChannel, ProducerRunner, ProducerRunOptions } from './ports/producer.js';
 export {
   type Database,
-  type Listenable,
   type PooledConnection,
   QUERYABLE_SPECIFICATION_VERSION,
   type Queryable,

@@ -27,14 +27,6 @@ export interface Database extends Queryable {
   connect(): Promise<PooledConnection>;
 }
 
-/**
- * A database that can also LISTEN. `pg` has no such method; the app adapts a dedicated client.
- * The returned function stops listening.
- */
-export interface Listenable {
-  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
-}
-
 export const QUERYABLE_SPECIFICATION_VERSION = 'v1' as const;
 
 /**

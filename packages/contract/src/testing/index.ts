@@ -18,6 +18,14 @@ export {
 export { describeEvidenceSinkConformance, forgedEvidenceOfEachKind } from './evidence-sink-conformance.js';
 export { describeInspectorConformance, type InspectorCase } from './inspector-conformance.js';
 export {
+  checkListenPortCloseStopsDelivery,
+  checkListenPortDelivers,
+  checkListenPortPingRejectsWhenDead,
+  checkListenPortReportsLostOnce,
+  describeListenPortConformance,
+  type ListenPortConformanceSetup,
+} from './listen-port-conformance.js';
+export {
   type ChannelProvocation,
   checkNeverCallsRunner,
   checkNothingRunsAfterStop,

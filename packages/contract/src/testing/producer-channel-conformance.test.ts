@@ -50,6 +50,16 @@ describe('the channel conformance checks catch', () => {
     ).rejects.toThrow();
   });
 
+  it('a channel that runs once at start (a catch-up) but not when provoked', async () => {
+    const catchingUp = new FakeChannel('listen', { silent: true });
+    const start = catchingUp.start.bind(catchingUp);
+    catchingUp.start = async (runner) => {
+      await start(runner);
+      await runner.run({ channel: 'listen' });
+    };
+    await expect(checkRunsWhenProvoked(catchingUp, provoke, 300)).rejects.toThrow();
+  });
+
   it('a channel that runs under another channel name', async () => {
     await expect(
       checkRunsWhenProvoked(new FakeChannel('listen', { runsAs: 'http' }), provoke, 300),
