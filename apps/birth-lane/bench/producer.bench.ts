@@ -13,13 +13,13 @@
 import { execFileSync } from 'node:child_process';
 import { installSteps } from '@birth-lane/contract';
 import { defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
+import { printBenchReport } from '@birth-lane/test-kit/bench-report';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
 import { LANE_SESSION_OPTIONS } from '../src/database/session-options.js';
 import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 import { FIELD_ROWS, seedRegistry } from '../src/seed/seed-registry.js';
-import { printBenchReport } from './bench-report.js';
 
 const rows = wholeNumberFromEnv('BENCH_ROWS', FIELD_ROWS, 1000);
 const rounds = wholeNumberFromEnv('BENCH_ROUNDS', 3, 1);
