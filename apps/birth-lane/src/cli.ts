@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { httpCommand } from '@birth-lane/channel-http/cli';
+import { listenCommand } from '@birth-lane/channel-listen/cli';
 import { enqueueRunCommand, scheduleCommand, workerCommand } from '@birth-lane/channel-pg-boss/cli';
 import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
@@ -18,7 +19,6 @@ import { addPackageCommand } from './commands/add-package-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerEvidenceCommands } from './commands/evidence-command.js';
-import { registerListenCommand } from './commands/listen-command.js';
 import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
 import { errorContext, explainError, stackOf } from './errors/error-boundary.js';
 import { installSignalHandlers } from './process/interrupt.js';
@@ -163,7 +163,7 @@ addPackageCommand(program, scheduleCommand(commandHost));
 addPackageCommand(program, enqueueRunCommand(commandHost));
 addPackageCommand(program, workerCommand(commandHost));
 addPackageCommand(program, pgCronCommand(commandHost));
-registerListenCommand(program);
+addPackageCommand(program, listenCommand(commandHost));
 // addCommand does not pass the program's settings down (output, exit override): copy them.
 addPackageCommand(program, httpCommand(commandHost));
 

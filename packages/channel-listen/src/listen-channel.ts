@@ -1,45 +1,24 @@
-import { BIRTH_NOTIFY_CHANNEL } from '@birth-lane/birth';
 import {
+  BIRTH_NOTIFY_CHANNEL,
+  type ChannelDependencies,
+  type ChannelLogger,
   type HeartbeatWriter,
+  type ListenPort,
+  type ListenSession,
   type ProducerChannel,
   type ProducerRunner,
-  type Queryable,
-  quoteIdentifier,
   type RunReport,
+  registryIdSchema,
   startHeartbeat,
+  withDeadline,
 } from '@birth-lane/contract';
-import type pg from 'pg';
-import type { Logger } from '../logging/logger.js';
 import { Backoff } from './backoff.js';
+import type { ListenChannelSettings } from './listen-settings.js';
 import { type ListenWork, PendingBirths } from './pending-births.js';
 
-export interface ListenChannelOptions {
-  /**
-   * Opens a NEW, connected session for LISTEN. Never a pooled one: a LISTEN belongs to its
-   * session, and a pool would hand that session to other work or close it when idle.
-   */
-  readonly connect: () => Promise<pg.Client>;
-  /** Where the heartbeat is written (the app's pool). */
-  readonly db: Queryable;
-  readonly log: Logger;
-  /**
-   * How long the first announcement waits for more before a run starts. Small: births of one
-   * transaction arrive together anyway, and a trickle birth should be inspected at once.
-   */
-  readonly coalesceMs?: number;
-  /** Initial rows per batch of each run (the producer adapts it). */
-  readonly batchSize?: number;
-  /** Reconnect (and failed-run retry) backoff. */
-  readonly retryInitialMs?: number;
-  readonly retryMaxMs?: number;
-  /** A silent TCP cut never ends the session by itself; a periodic ping on the listener does. */
-  readonly pingIntervalMs?: number;
-  readonly pingTimeoutMs?: number;
-  readonly heartbeatIntervalMs?: number;
-  /** The heartbeat says `idle` only after this long without a run, so a busy trickle does not flap it. */
-  readonly idleAfterMs?: number;
-  /** How often a summary of the runs is logged at info (each routine run is logged at debug). */
-  readonly summaryIntervalMs?: number;
+export interface ListenChannelDependencies extends ChannelDependencies {
+  /** Opens the dedicated sessions the channel LISTENs on (`pgListenPort` over `pg`). */
+  readonly listen: ListenPort;
 }
 
 export interface ListenStats {
@@ -52,23 +31,10 @@ export interface ListenStats {
   readonly lastReport: RunReport | null;
 }
 
-const DEFAULTS = {
-  coalesceMs: 5,
-  retryInitialMs: 100,
-  retryMaxMs: 30_000,
-  pingIntervalMs: 10_000,
-  pingTimeoutMs: 5_000,
-  heartbeatIntervalMs: 5_000,
-  idleAfterMs: 1_000,
-  summaryIntervalMs: 60_000,
-};
-const ID_PAYLOAD = /^[0-9]{1,19}$/;
-const LISTEN_SQL = `listen ${quoteIdentifier(BIRTH_NOTIFY_CHANNEL)}`;
-const UNLISTEN_SQL = `unlisten ${quoteIdentifier(BIRTH_NOTIFY_CHANNEL)}`;
-
 /**
  * The `listen` channel: inspects births as they are announced (the birth block's
- * `pg_notify('birth_lane_birth', id)` on every registry insert), on one dedicated session.
+ * `pg_notify(BIRTH_NOTIFY_CHANNEL, id)` on every registry insert), on one session of its own
+ * opened through the contract's ListenPort, so it never touches a driver.
  *
  *  - Coalescing: at most one run is in flight; announcements that arrive meanwhile are folded
  *    into one id range, and the next run covers all of it. A trickle birth waits only
@@ -76,8 +42,8 @@ const UNLISTEN_SQL = `unlisten ${quoteIdentifier(BIRTH_NOTIFY_CHANNEL)}`;
  *  - Catch-up: at start, and after every reconnect, one run over everything uncertified, so
  *    births announced while nobody listened are inspected too. LISTEN is issued first, so no
  *    birth falls between the catch-up and the first announcement.
- *  - A lost session (error, end, or a ping that fails) is reopened with backoff; a failed run is
- *    retried with backoff over the same work.
+ *  - A lost session (the port reports it, or a ping fails) is reopened with backoff; a failed run
+ *    is retried with backoff over the same work.
  *  - stop(): UNLISTEN, the run in flight finishes its batch (its report says `stopped`), and the
  *    heartbeat says `stopped`.
  */
@@ -85,9 +51,9 @@ export class ListenChannel implements ProducerChannel {
   readonly specificationVersion = 'v1' as const;
   readonly name = 'listen' as const;
 
-  readonly #options: ListenChannelOptions;
-  readonly #tuning: typeof DEFAULTS;
-  readonly #log: Logger;
+  readonly #settings: ListenChannelSettings;
+  readonly #dependencies: ListenChannelDependencies;
+  readonly #log: ChannelLogger;
   readonly #pending = new PendingBirths();
   readonly #abort = new AbortController();
   readonly #reconnectBackoff: Backoff;
@@ -95,9 +61,8 @@ export class ListenChannel implements ProducerChannel {
   #runner: ProducerRunner | null = null;
   #starting: Promise<void> | null = null;
   #reconnecting: Promise<void> | null = null;
-  #client: pg.Client | null = null;
+  #session: ListenSession | null = null;
   #heartbeat: HeartbeatWriter | null = null;
-  #beats: Promise<void> = Promise.resolve();
   #beatState: 'idle' | 'running' | 'stopping' | null = null;
   #inFlight: Promise<void> | null = null;
   #runTimer: NodeJS.Timeout | null = null;
@@ -111,21 +76,13 @@ export class ListenChannel implements ProducerChannel {
   #stats = { runs: 0, announced: 0, reconnects: 0, lastReport: null as RunReport | null };
   #window = { runs: 0, announced: 0, scanned: 0, slowestMs: 0 };
 
-  constructor(options: ListenChannelOptions) {
-    this.#options = options;
-    this.#log = options.log;
-    this.#tuning = {
-      coalesceMs: options.coalesceMs ?? DEFAULTS.coalesceMs,
-      retryInitialMs: options.retryInitialMs ?? DEFAULTS.retryInitialMs,
-      retryMaxMs: options.retryMaxMs ?? DEFAULTS.retryMaxMs,
-      pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
-      pingTimeoutMs: options.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
-      idleAfterMs: options.idleAfterMs ?? DEFAULTS.idleAfterMs,
-      summaryIntervalMs: options.summaryIntervalMs ?? DEFAULTS.summaryIntervalMs,
-    };
-    this.#reconnectBackoff = new Backoff(this.#tuning.retryInitialMs, this.#tuning.retryMaxMs);
-    this.#runBackoff = new Backoff(this.#tuning.retryInitialMs, this.#tuning.retryMaxMs);
+  /** Takes settings already checked by `listenChannelSettingsSchema`; `createListenChannel` checks them. */
+  constructor(settings: ListenChannelSettings, dependencies: ListenChannelDependencies) {
+    this.#settings = settings;
+    this.#dependencies = dependencies;
+    this.#log = dependencies.logger;
+    this.#reconnectBackoff = new Backoff(settings.retryInitialMs, settings.retryMaxMs);
+    this.#runBackoff = new Backoff(settings.retryInitialMs, settings.retryMaxMs);
   }
 
   get stats(): ListenStats {
@@ -150,14 +107,13 @@ export class ListenChannel implements ProducerChannel {
 
   async #start(runner: ProducerRunner): Promise<void> {
     this.#runner = runner;
-    this.#heartbeat = await startHeartbeat(this.#options.db, this.name, {
-      intervalMs: this.#tuning.heartbeatIntervalMs,
+    this.#heartbeat = startHeartbeat(this.#dependencies.db, this.name, {
+      intervalMs: this.#settings.heartbeatIntervalMs,
       onError: (error) => this.#log.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
     });
     this.#beatState = 'idle';
-    if (this.#stopping) return;
     await this.#listen();
-    this.#summaryTimer = setInterval(() => this.#logSummary(), this.#tuning.summaryIntervalMs);
+    this.#summaryTimer = setInterval(() => this.#logSummary(), this.#settings.summaryIntervalMs);
     this.#summaryTimer.unref();
   }
 
@@ -168,7 +124,7 @@ export class ListenChannel implements ProducerChannel {
 
   async #shutdown(): Promise<void> {
     this.#stopping = true;
-    // A start or a reconnect under way sees #stopping and gives its session back; wait for it.
+    // A start or a reconnect under way finishes opening its session; this closes it below.
     await this.#starting?.catch(() => undefined);
     await this.#reconnecting;
     for (const timer of [this.#runTimer, this.#reconnectTimer, this.#idleTimer])
@@ -178,45 +134,35 @@ export class ListenChannel implements ProducerChannel {
     if (this.#heartbeat) this.#beat('stopping');
     // The producer stops after the batch in flight; the rows of that batch are finished, not cut.
     this.#abort.abort();
-    const client = this.#client;
-    this.#client = null;
-    if (client) {
-      try {
-        await withTimeout(client.query(UNLISTEN_SQL), this.#tuning.pingTimeoutMs, 'UNLISTEN');
-      } catch (error) {
-        this.#log.warn({ err: error }, 'UNLISTEN failed; closing the session anyway');
-      }
-      await this.#close(client);
-    }
+    const session = this.#session;
+    this.#session = null;
+    // The port ends the session even when UNLISTEN fails, and bounds both.
+    await session
+      ?.close()
+      .catch((error: unknown) =>
+        this.#log.warn({ err: error }, 'UNLISTEN failed; the session is closed anyway'),
+      );
     await this.#inFlight;
-    await this.#beats;
-    if (this.#heartbeat) {
-      await this.#heartbeat
-        .stop()
-        .catch((error: unknown) => this.#log.warn({ err: error }, 'could not record the stopped heartbeat'));
-    }
+    // The writer is ordered: `stopped` lands after every state set before it.
+    await this.#heartbeat?.stop();
     this.#logSummary();
     this.#log.info({ ...this.stats, lastReport: undefined }, 'listen channel stopped');
   }
 
   /** Opens a session, LISTENs, and owes a catch-up over everything uncertified. */
   async #listen(): Promise<void> {
-    const client = await this.#options.connect();
-    client.on('notification', (message) => this.#announced(message.channel, message.payload));
-    client.on('error', (error) => this.#lost(client, error));
-    client.on('end', () => this.#lost(client, new Error('the session ended')));
-    try {
-      await withTimeout(client.query(LISTEN_SQL), this.#tuning.pingTimeoutMs, 'LISTEN');
-    } catch (error) {
-      await this.#close(client);
-      throw error;
-    }
-    if (this.#stopping) {
-      await this.#close(client);
-      return;
-    }
-    this.#client = client;
-    this.#pingTimer = setInterval(() => void this.#ping(client), this.#tuning.pingIntervalMs);
+    // The port reports a loss only once open has resolved (before, open rejects instead).
+    let session: ListenSession | undefined;
+    session = await this.#dependencies.listen.open(BIRTH_NOTIFY_CHANNEL, {
+      onNotification: (payload) => this.#announced(payload),
+      onLost: (error) => {
+        if (session) this.#lost(session, error);
+      },
+    });
+    // A stop asked for meanwhile waits for this open (#starting, #reconnecting) and then closes it.
+    this.#session = session;
+    const listening = session;
+    this.#pingTimer = setInterval(() => void this.#ping(listening), this.#settings.pingIntervalMs);
     this.#pingTimer.unref();
     this.#log.info(
       { notifyChannel: BIRTH_NOTIFY_CHANNEL },
@@ -226,31 +172,30 @@ export class ListenChannel implements ProducerChannel {
     this.#schedule(0);
   }
 
-  #announced(channel: string, payload: string | undefined): void {
-    if (channel !== BIRTH_NOTIFY_CHANNEL || this.#stopping) return;
-    if (payload === undefined || !ID_PAYLOAD.test(payload)) {
+  #announced(payload: string): void {
+    if (!registryIdSchema.safeParse(payload).success) {
       this.#log.warn({ payload }, 'ignored an announcement whose payload is not a registry id');
       return;
     }
     this.#stats.announced += 1;
     this.#window.announced += 1;
     this.#pending.add(BigInt(payload));
-    this.#schedule(this.#tuning.coalesceMs);
+    this.#schedule(this.#settings.coalesceMs);
   }
 
-  async #ping(client: pg.Client): Promise<void> {
+  async #ping(session: ListenSession): Promise<void> {
     try {
-      await withTimeout(client.query('select 1'), this.#tuning.pingTimeoutMs, 'ping');
+      await withDeadline(session.ping(), this.#settings.pingTimeoutMs, 'ping');
     } catch (error) {
-      this.#lost(client, error);
+      this.#lost(session, error);
     }
   }
 
-  #lost(client: pg.Client, error: unknown): void {
-    if (this.#client !== client) return; // already handled, or stopping
-    this.#client = null;
+  #lost(session: ListenSession, error: unknown): void {
+    if (this.#session !== session) return; // already handled, or stopping
+    this.#session = null;
     clearInterval(this.#pingTimer ?? undefined);
-    void this.#close(client);
+    void session.close().catch(() => undefined);
     if (this.#stopping) return;
     this.#log.warn({ err: error }, 'lost the listening session; reconnecting');
     this.#reconnectLater();
@@ -315,7 +260,7 @@ export class ListenChannel implements ProducerChannel {
         channel: this.name,
         signal: this.#abort.signal,
         ...scope,
-        ...(this.#options.batchSize ? { batchSize: this.#options.batchSize } : {}),
+        ...(this.#settings.batchSize ? { batchSize: this.#settings.batchSize } : {}),
       });
       const elapsedMs = Math.round(performance.now() - began);
       this.#stats.lastReport = report;
@@ -361,27 +306,15 @@ export class ListenChannel implements ProducerChannel {
 
   #idleSoon(): void {
     clearTimeout(this.#idleTimer ?? undefined);
-    this.#idleTimer = setTimeout(() => this.#beat('idle'), this.#tuning.idleAfterMs);
+    this.#idleTimer = setTimeout(() => this.#beat('idle'), this.#settings.idleAfterMs);
     this.#idleTimer.unref();
   }
 
-  /** Heartbeat writes are chained so an older state can never land after a newer one. */
+  /** Records a state change (the writer orders the writes and reports failures to onError). */
   #beat(state: 'idle' | 'running' | 'stopping'): void {
     if (state === this.#beatState) return;
     this.#beatState = state;
-    const heartbeat = this.#heartbeat;
-    const runId = this.#stats.lastReport?.runId;
-    if (!heartbeat) return;
-    this.#beats = this.#beats
-      .then(() => heartbeat.set(state, runId))
-      .catch((error: unknown) => this.#log.warn({ err: error, state }, 'could not record the heartbeat'));
-  }
-
-  async #close(client: pg.Client): Promise<void> {
-    client.removeAllListeners();
-    // A closing session may still report an error; it must not crash the process.
-    client.on('error', () => undefined);
-    await client.end().catch(() => undefined);
+    void this.#heartbeat?.set(state, this.#stats.lastReport?.runId);
   }
 
   #logSummary(): void {
@@ -397,17 +330,5 @@ export class ListenChannel implements ProducerChannel {
       'listen summary since the last one',
     );
     this.#window = { runs: 0, announced: 0, scanned: 0, slowestMs: 0 };
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,9 +1,10 @@
 /**
- * `pnpm bench:listen`: the listen channel (`birth-lane listen`, a real child process) under a
- * steady stream of births, as minted births would arrive: small transactions at a fixed pace.
- * Measures, per birth, the time from its insert's COMMIT to `certified = true`. Not part of the
- * tests. Uses DATABASE_URL if set, else an embedded PostgreSQL. Prints a human table and a last
- * JSON line.
+ * `pnpm bench:listen`: the listen channel as the app runs it (`birth-lane listen` from this
+ * repository, a real child process, with the real producer) under a steady stream of births, as
+ * minted births would arrive: small transactions at a fixed pace. Measures, per birth, the time
+ * from its insert's COMMIT to `certified = true`. Not part of the tests. Uses DATABASE_URL if set
+ * (a superuser: the bench creates a scratch database and demo logins there), else an embedded
+ * PostgreSQL. Prints a human table and a last JSON line.
  *
  *   BENCH_SECONDS=60 BENCH_RATE=200 pnpm bench:listen
  *   BENCH_COALESCE_MS=100 pnpm bench:listen   # the listener's --coalesce-ms (default 5): fewer runs, later
@@ -15,18 +16,21 @@
  * server's own view (certified_at, the start of the certifying batch transaction, minus the
  * insert's clock_timestamp()) is printed as a lower bound next to it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
+import { printBenchReport } from '@birth-lane/test-kit/bench-report';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
-import { LANE_SESSION_OPTIONS } from '../src/database/session-options.js';
-import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
-import { installLane } from '../src/lane/install-lane.js';
-import { printBenchReport } from './bench-report.js';
 
 const seconds = wholeNumber('BENCH_SECONDS', 60, 1, 3600);
 const rate = wholeNumber('BENCH_RATE', 200, 20, 20_000);
 const coalesceMs = wholeNumber('BENCH_COALESCE_MS', 5, 1, 10_000);
+/** The repository's `./birth-lane`, as a user runs it: it execs node itself, so signals reach the CLI. */
+const BIRTH_LANE = fileURLToPath(new URL('../../../birth-lane', import.meta.url));
+// The lane's hardening on the bench's own sessions too (the app's LANE_SESSION_OPTIONS).
+const SESSION_OPTIONS = '-c search_path=pg_catalog,pg_temp';
 const TICK_MS = 50;
 const POLL_MS = 5;
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -37,24 +41,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 const server = await startTestServer();
 const databaseName = `birth_lane_bench_listen_${Date.now()}`;
-const admin = new pg.Client({ connectionString: server.url, options: LANE_SESSION_OPTIONS });
+const admin = new pg.Client({ connectionString: server.url, options: SESSION_OPTIONS });
 await admin.connect();
 await admin.query(`create database ${databaseName}`);
 const url = new URL(server.url);
 url.pathname = `/${databaseName}`;
 const databaseUrl = url.toString();
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, options: LANE_SESSION_OPTIONS });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 6, options: SESSION_OPTIONS });
 // An idle session cut off while the scratch database is dropped must not end the bench.
 pool.on('error', (error) => log(`an idle session ended: ${error.message}`));
 let child: ChildProcess | null = null;
 
 try {
   log(`PostgreSQL from ${server.source}; database ${databaseName}`);
-  const installed = await installLane(pool);
-  if (!installed.ruleSet.active)
-    await activateWithDemoApprovals(pool, databaseUrl, installed.ruleSet.version);
+  await installActiveLane(pool, databaseUrl);
   // A few births from before the listener stood, so its catch-up has something to do.
-  await insertBirths(pool, 0, 100);
+  const beforeListener = await insertBirths(pool, 0, 100);
 
   const listener = startListener(databaseUrl);
   child = listener.child;
@@ -67,7 +69,7 @@ try {
   let lastSeen = 0;
 
   // The poller: one session, every POLL_MS, asks which outstanding births are certified.
-  const poller = new pg.Client({ connectionString: databaseUrl, options: LANE_SESSION_OPTIONS });
+  const poller = new pg.Client({ connectionString: databaseUrl, options: SESSION_OPTIONS });
   await poller.connect();
   let generating = true;
   const generationStart = performance.now();
@@ -135,11 +137,14 @@ try {
   const serverLatencies = serverSide
     .filter((row) => row.certified_at !== null)
     .map((row) => row.certified_at!.getTime() - insertedAtServer.get(row.id)!.getTime());
+  const benchBirths = [...beforeListener.map((row) => row.id), ...insertedAtServer.keys()];
   const { rows: facts } = await pool.query<{ runs: number; version: string; uncertified: number }>(
     `select (select count(*)::int from birth_lane.evidence
               where kind = 'run_report' and payload->'report'->>'channel' = 'listen') as runs,
-            (select count(*)::int from public.birth_registry where not certified) as uncertified,
+            (select count(*)::int from public.birth_registry
+              where id = any($1::bigint[]) and not certified) as uncertified,
             current_setting('server_version') as version`,
+    [benchBirths],
   );
   const sorted = [...latencies].sort((a, b) => a - b);
   const sortedServer = [...serverLatencies].sort((a, b) => a - b);
@@ -177,6 +182,43 @@ try {
   await server.stop();
 }
 
+/**
+ * Installs the lane with `birth-lane install` and activates its default rule set the governed way,
+ * as `start` does on the embedded server: an approval by short-lived demo logins (a scratch
+ * database only), then `birth-lane rules activate` as the owner.
+ */
+async function installActiveLane(pool: pg.Pool, databaseUrl: string): Promise<void> {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '/tmp',
+    DATABASE_URL: databaseUrl,
+  };
+  const run = promisify(execFile);
+  const { stdout } = await run(BIRTH_LANE, ['install', '--json'], { env });
+  const { ruleSet } = JSON.parse(stdout) as { ruleSet: { version: string; hash: string; active: boolean } };
+  if (ruleSet.active) return;
+  const approvalId = await approveWithDemoLogins(
+    pool,
+    (login, password) => connectAs(databaseUrl, login, password),
+    {
+      action: 'rule_set_activation',
+      scope: { version: ruleSet.version, hash: ruleSet.hash },
+      reason: `bench: activate rule set ${ruleSet.version}`,
+    },
+  );
+  await run(BIRTH_LANE, ['rules', 'activate', ruleSet.version, '--approval', approvalId], { env });
+}
+
+/** A session logged in as `login` (the demo logins have passwords). */
+async function connectAs(databaseUrl: string, login: string, password: string): Promise<pg.Client> {
+  const url = new URL(databaseUrl);
+  url.username = encodeURIComponent(login);
+  url.password = encodeURIComponent(password);
+  const client = new pg.Client({ connectionString: url.toString(), options: SESSION_OPTIONS });
+  await client.connect();
+  return client;
+}
+
 /** Inserts `count` births that pass every default check, in one transaction (autocommit). */
 async function insertBirths(db: pg.Pool, first: number, count: number) {
   const { rows } = await db.query<{ id: string; inserted_at: Date }>(
@@ -192,10 +234,7 @@ async function insertBirths(db: pg.Pool, first: number, count: number) {
 
 /** Starts `birth-lane listen` as its own process (as systemd would) and waits for its catch-up. */
 function startListener(databaseUrl: string) {
-  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  const args = ['--conditions=@birth-lane/source', cli, 'listen', '--coalesce-ms', String(coalesceMs)];
-  const listener = spawn(tsx, args, {
+  const listener = spawn(BIRTH_LANE, ['listen', '--coalesce-ms', String(coalesceMs)], {
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
