@@ -7,12 +7,14 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
+import { canonicalCommand, refilePromotionsCommand } from '@birth-lane/certify-consumer/cli';
 import { httpCommand } from '@birth-lane/channel-http/cli';
 import { listenCommand } from '@birth-lane/channel-listen/cli';
 import { enqueueRunCommand, scheduleCommand, workerCommand } from '@birth-lane/channel-pg-boss/cli';
 import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
-import { wholeNumberFlag } from '@birth-lane/contract/cli';
+import { approvalsCommand, approversCommand, wholeNumberFlag } from '@birth-lane/contract/cli';
+import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { Command } from 'commander';
 import { commandHost } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -28,7 +30,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-/** The program and its conventions; also the host a lazily loaded command group registers into. */
+/** The program and its conventions. */
 function createProgram(): Command {
   return new Command('birth-lane')
     .description('Inspect and certify the births of a PostgreSQL entity registry, safely.')
@@ -41,32 +43,6 @@ function createProgram(): Command {
     })
     .exitOverride();
 }
-
-/**
- * Command groups whose modules load their dependencies at import (the governance commands): the
- * top-level help lists them from here, and only the group being run is imported, then parses its
- * own arguments (help included). `lazy-groups.test.ts` checks these descriptions match the groups'.
- */
-export const LAZY_GROUPS = {
-  approvals: {
-    description: 'approval requests and votes (S1): propose, vote as your own login, show, list',
-    load: async () => (await import('./commands/approvals-command.js')).registerApprovalsCommand,
-  },
-  approvers: {
-    description: 'who may vote on approvals, and in which role (database role memberships)',
-    load: async () => (await import('./commands/approvers-command.js')).registerApproversCommand,
-  },
-  rules: {
-    description:
-      'versioned rule sets: list, show, check a file (with a preview), save, activate (approval), diff',
-    load: async () => (await import('./commands/rules-command.js')).registerRulesCommand,
-  },
-  canonical: {
-    description:
-      'canonical (kernel) collections: rows there are promoted with an approval, never auto-certified',
-    load: async () => (await import('./commands/canonical-command.js')).registerCanonicalCommand,
-  },
-} as const satisfies Record<string, { description: string; load: () => Promise<(program: Command) => void> }>;
 
 const program = createProgram();
 program.addHelpText(
@@ -167,24 +143,16 @@ addPackageCommand(program, listenCommand(commandHost));
 // addCommand does not pass the program's settings down (output, exit override): copy them.
 addPackageCommand(program, httpCommand(commandHost));
 
-// Governance: approvals, approvers, rules, canonical, each loaded only when run.
-for (const [name, group] of Object.entries(LAZY_GROUPS)) {
-  program
-    .command(name)
-    .description(group.description)
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[arguments...]')
-    .action(async () => {
-      const register = await group.load();
-      const real = createProgram();
-      register(real);
-      // Everything after the group's name, as typed (flags, subcommands, --help).
-      const rest = process.argv.slice(process.argv.indexOf(name) + 1);
-      await real.parseAsync([name, ...rest], { from: 'user' });
-    });
-}
+// Governance, from the blocks that own what it governs: the contract's approval gate, the
+// producer's rule sets, the certify consumer's canonical collections (and its re-filing of lapsed
+// promotion requests, under `approvals`).
+addPackageCommand(
+  program,
+  approvalsCommand(commandHost, { extraSubcommands: [refilePromotionsCommand(commandHost)] }),
+);
+addPackageCommand(program, approversCommand(commandHost));
+addPackageCommand(program, rulesCommand(commandHost));
+addPackageCommand(program, canonicalCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

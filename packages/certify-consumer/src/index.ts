@@ -18,4 +18,5 @@ export {
 } from './certify-objects.js';
 export { certifySteps } from './certify-steps.js';
 export { type PromoteInput, promote, promotionErrorFrom, promotionScope } from './promote.js';
-export { DEFAULT_REFILE_LIMIT, refilePromotionRequests } from './refile-promotions.js';
+export { DEFAULT_REFILE_LIMIT } from './refile-limit.js';
+export { refilePromotionRequests } from './refile-promotions.js';

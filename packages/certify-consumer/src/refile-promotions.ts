@@ -1,7 +1,5 @@
 import { BirthLaneError, DatabaseError, type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
-
-/** Most rows one call re-files by default (`birth_lane.refile_promotion_requests`). */
-export const DEFAULT_REFILE_LIMIT = 1000;
+import { DEFAULT_REFILE_LIMIT } from './refile-limit.js';
 
 /**
  * Files a fresh promotion request for every canonical row that is ready for one but has no open

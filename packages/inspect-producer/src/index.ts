@@ -1,11 +1,13 @@
 export { createProducer } from './producer.js';
 export { PRODUCER_PROCEDURE, ruleSetSteps } from './rule-set-steps.js';
+export { activationSteps } from './rules/activation-steps.js';
 export {
   type CompileOptions,
   compileCheckFailsSql,
   compileStageFailuresSql,
   compileStagePassesSql,
 } from './rules/compile-sql.js';
+export { loadCompiledRuleSet } from './rules/compiled-rule-set.js';
 export { defaultRuleSet } from './rules/default-rule-set.js';
 export {
   checkFailureMessage,

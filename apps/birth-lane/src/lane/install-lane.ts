@@ -1,5 +1,10 @@
 import { type Database, type InstallResult, installSteps, ruleSetHash } from '@birth-lane/contract';
-import { defaultRuleSet, loadActiveRuleSet, saveRuleSet } from '@birth-lane/inspect-producer';
+import {
+  activationSteps,
+  defaultRuleSet,
+  loadActiveRuleSet,
+  saveRuleSet,
+} from '@birth-lane/inspect-producer';
 import { laneSteps } from './lane-steps.js';
 
 export interface LaneRuleSet {
@@ -42,14 +47,4 @@ export async function installLane(
     ruleSet: { version, hash, active: false },
     nextSteps: activationSteps(version, hash),
   };
-}
-
-/** The governed way to activate a stored rule set, as commands a person runs. */
-export function activationSteps(version: string, hash: string): string[] {
-  const scope = JSON.stringify({ version, hash });
-  return [
-    `birth-lane approvals request --action rule_set_activation --scope '${scope}' --risk high --reason "activate rule set ${version}"   (as a login holding birth_lane_governance; prints the request id)`,
-    'birth-lane approvals vote <id> --approve   (as a president login and two ai_council logins, each its own)',
-    `birth-lane rules activate ${version} --approval <id>   (as the lane owner)`,
-  ];
 }

@@ -1,11 +1,15 @@
 /**
  * `@birth-lane/contract/cli`: what every package's commands share (the error a person reads, the
- * flag parsers, the host port the app implements). Its own entry so that library users who never
- * build a command line do not load commander.
+ * flag parsers, the host port the app implements), and the contract's own command groups
+ * (`approvals`, `approvers`). Its own entry so that library users who never build a command line
+ * do not load commander; importing it loads commander and no command's work (each action imports
+ * its modules when it runs).
  */
 
 // The exit codes a command line answers with (also on the main entry), for commands that load only this one.
 export { EXIT_CODES } from '../exit-codes.js';
+export { type ApprovalsCommandOptions, approvalsCommand } from './approvals-command.js';
+export { approversCommand } from './approvers-command.js';
 export { CliError, type CliErrorKind, quoteRole } from './cli-error.js';
 export type {
   CommandHost,
@@ -15,3 +19,4 @@ export type {
   StandingOutput,
 } from './command-host.js';
 export { registryIdFlag, secondsFlag, wholeNumberFlag } from './flags.js';
+export { withDatabase } from './with-database.js';

@@ -3,11 +3,11 @@ import {
   type ApproverRole,
   approvalRequestInputSchema,
   approverRoleSchema,
-  parseOrThrow,
-  rowIdSchema,
-  ValidationError,
   type VoteDecision,
-} from '@birth-lane/contract';
+} from '../approval.js';
+import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../parse.js';
+import { rowIdSchema } from '../registry-row.js';
 
 /** The flag each field of an approval request comes from, so an error names what the user typed. */
 const REQUEST_FLAGS: Record<string, string> = {
