@@ -1,8 +1,11 @@
+import { createRequire } from 'node:module';
 import type { CommandHost } from '@birth-lane/contract/cli';
-import pino from 'pino';
 import { loadConfig } from './config.js';
 import { errorContext } from './errors/error-boundary.js';
-import { createLogger } from './logging/logger.js';
+
+// cli.ts imports this host to register the packages' commands, so it must not load pino (about
+// 150 ms) for `--help` or `status`; standingOutput is synchronous, so it requires pino when called.
+const requireWhenCalled = createRequire(import.meta.url);
 
 /**
  * The app's side of the contract's CommandHost: what a package's commands get from the app. Each
@@ -40,13 +43,15 @@ export const commandHost: CommandHost = {
   },
   standingOutput({ json, bindings }) {
     const config = loadConfig();
-    if (!json) return { log: createLogger(config, bindings), report: () => undefined };
-    // Under --json, stdout carries only the run reports (one per line, for jq or a collector);
-    // the logs move to stderr so the two never mix.
-    const log = pino(
-      { level: config.BIRTH_LANE_LOG_LEVEL, base: { app: 'birth-lane', pid: process.pid, ...bindings } },
-      pino.destination({ fd: 2, sync: true }),
-    );
+    const pino = requireWhenCalled('pino') as typeof import('pino');
+    const options = {
+      level: config.BIRTH_LANE_LOG_LEVEL,
+      base: { app: 'birth-lane', pid: process.pid, ...bindings },
+    };
+    // Logs are JSON lines on stdout (createLogger's shape), except under --json: then stdout
+    // carries only the run reports (one per line, for jq or a collector) and the logs move to stderr.
+    if (!json) return { log: pino(options), report: () => undefined };
+    const log = pino(options, pino.destination({ fd: 2, sync: true }));
     return {
       log,
       report: (report, job) =>
