@@ -1,6 +1,7 @@
 import './provided-context.js';
 
 export { withDatabase } from './database-url.js';
+export { modulesLoadedBy } from './modules-loaded.js';
 export { templateName } from './names.js';
 export { PG_CRON_LIBRARY, pgCronTestsAvailable, startPgCronCluster } from './pg-cron-cluster.js';
 export { serverUrl } from './server-url.js';
