@@ -1,15 +1,25 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { activeLaneTemplate } from './active-lane-template.js';
 import { runCli, startCli } from './run-cli.js';
 
 const t = useTestDatabase({ template: activeLaneTemplate, name: 'channel-module' });
 
-// The example package, as a user's own channel would be named: by path here (the repository runs
-// its sources), by package name in a project that installed it (docs/replacing-a-block.md).
-const EXAMPLE = fileURLToPath(new URL('../../../examples/interval-channel/src/index.ts', import.meta.url));
+// The example package, built to JavaScript as a user's package would be (the binary may be the
+// built one, which cannot load TypeScript), named by path; by package name in a project that
+// installed it (docs/replacing-a-block.md).
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/interval-channel/', import.meta.url));
+const EXAMPLE = `${EXAMPLE_DIR}dist/index.js`;
+
+beforeAll(() => {
+  execFileSync(`${EXAMPLE_DIR}node_modules/.bin/tsup`, ['--no-dts', '--silent'], {
+    cwd: EXAMPLE_DIR,
+    stdio: 'pipe',
+  });
+}, 60_000);
 
 describe('birth-lane channel: a channel from another package, wired by configuration', () => {
   it('runs the example interval channel from BIRTH_LANE_CHANNEL_MODULE and inspects the births', async () => {
