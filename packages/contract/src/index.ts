@@ -130,6 +130,20 @@ export {
   proofVerdictSchema,
 } from './proof.js';
 export {
+  type FailureFilter,
+  type FailureOnRecord,
+  type FailuresOnRecord,
+  readFailures,
+} from './reading/failures-on-record.js';
+export {
+  explainRow,
+  judge,
+  type MalformedRecord,
+  type RowStory,
+  type RowVerdict,
+} from './reading/row-story.js';
+export { type RunsOnRecord, readRuns } from './reading/runs-on-record.js';
+export {
   type BirthInput,
   type BirthRow,
   birthInputSchema,
@@ -206,5 +220,20 @@ export {
   type StampMapping,
   stampMappingSchema,
 } from './stamp-mapping.js';
+export { type BacklogByCause, readBacklogByCause } from './status/backlog-by-cause.js';
+export {
+  type GateSettingsOnRecord,
+  type MalformedSetting,
+  readGateSettings,
+} from './status/gate-settings.js';
+export { type PendingPromotions, readPendingPromotions } from './status/pending-promotions.js';
+export { type RegistryCounts, readRegistryCounts } from './status/registry-counts.js';
+export {
+  type MalformedHeartbeat,
+  readStandingProducers,
+  type StandingProducer,
+  type StandingProducersOnRecord,
+} from './status/standing-producers.js';
+export { type FailingCheck, readTopFailingChecks } from './status/top-failing-checks.js';
 export { describeMalformedEvidence, type EvidenceRow, sortEvidenceRows } from './stored-evidence.js';
 export { type CheckFailure, checkFailureSchema, type StageVerdict, stageVerdictSchema } from './verdict.js';

@@ -8,6 +8,7 @@
 
 // The exit codes a command line answers with (also on the main entry), for commands that load only this one.
 export { EXIT_CODES } from '../exit-codes.js';
+export type { ActiveRuleSetSource } from './active-rule-set-source.js';
 export { type ApprovalsCommandOptions, approvalsCommand } from './approvals-command.js';
 export { approversCommand } from './approvers-command.js';
 export { CliError, type CliErrorKind, quoteRole } from './cli-error.js';
@@ -18,5 +19,22 @@ export type {
   LaneRoleNeed,
   StandingOutput,
 } from './command-host.js';
+export {
+  type ErrorContext,
+  type ExplainedError,
+  explainError,
+  sqlStateIn,
+  stackOf,
+  systemErrorCodeIn,
+} from './error-boundary.js';
+export { explainCommand } from './explain-command.js';
+export { failuresCommand } from './failures-command.js';
 export { registryIdFlag, secondsFlag, wholeNumberFlag } from './flags.js';
+export { failuresCsv, formatFailures } from './format-failures.js';
+export { formatRuns } from './format-runs.js';
+export { formatStory } from './format-story.js';
+export { groupDigits } from './group-digits.js';
+export { requireLaneReadable } from './require-lane-readable.js';
+export { runsCommand } from './runs-command.js';
 export { withDatabase } from './with-database.js';
+export { withLaneReader } from './with-lane-reader.js';

@@ -1,0 +1,17 @@
+/**
+ * The facts a lane-wide reading needs from blocks other than the contract, met only through the
+ * SQL functions those blocks install for every query (never their TypeScript):
+ *  - the inspect contract's `birth_lane.inspect_state` / `inspect_reason`, plain immutable SQL
+ *    functions generated from its rule table, which the planner inlines into the calling query;
+ *  - the certify consumer's `birth_lane.canonical_collection_list()`, the canonical collections'
+ *    keys compiled into a function body.
+ * Each takes the SQL of a registry row's alias (`r`), never a value.
+ */
+export const inspectStateOf = (row: string) =>
+  `birth_lane.inspect_state(${row}.inspect_pen, ${row}.inspect_stamp, ${row}.inspect_gate)`;
+
+export const inspectReasonOf = (row: string) =>
+  `birth_lane.inspect_reason(${row}.inspect_pen, ${row}.inspect_stamp, ${row}.inspect_gate)`;
+
+export const isCanonicalRow = (row: string) =>
+  `coalesce(${row}.collection_name = any (birth_lane.canonical_collection_list()), false)`;
