@@ -13,16 +13,24 @@ import { listenCommand } from '@birth-lane/channel-listen/cli';
 import { enqueueRunCommand, scheduleCommand, workerCommand } from '@birth-lane/channel-pg-boss/cli';
 import { pgCronCommand } from '@birth-lane/channel-pg-cron/cli';
 import { EXIT_CODES } from '@birth-lane/contract';
-import { approvalsCommand, approversCommand, wholeNumberFlag } from '@birth-lane/contract/cli';
+import {
+  approvalsCommand,
+  approversCommand,
+  explainCommand,
+  explainError,
+  failuresCommand,
+  runsCommand,
+  stackOf,
+  wholeNumberFlag,
+} from '@birth-lane/contract/cli';
+import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { Command } from 'commander';
 import { commandHost } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
-import { registerEvidenceCommands } from './commands/evidence-command.js';
-import { releaseEmbeddedLeaseSync } from './database/embedded-lease.js';
-import { errorContext, explainError, stackOf } from './errors/error-boundary.js';
+import { errorContext } from './errors/error-boundary.js';
 import { installSignalHandlers } from './process/interrupt.js';
 
 // src/cli.ts and dist/cli.js both sit one directory below the package root.
@@ -128,7 +136,9 @@ program
   });
 
 // Reading the evidence after the run: runs, failures, explain.
-registerEvidenceCommands(program);
+addPackageCommand(program, runsCommand(commandHost));
+addPackageCommand(program, failuresCommand(commandHost));
+addPackageCommand(program, explainCommand(commandHost));
 // The embedded database, kept up for psql: db start|stop|status|url.
 registerDbCommand(program);
 // A channel from another package, named by configuration (docs/replacing-a-block.md).

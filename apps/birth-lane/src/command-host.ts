@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { CommandHost } from '@birth-lane/contract/cli';
+import type { ActiveRuleSetSource, CommandHost } from '@birth-lane/contract/cli';
 import { loadConfig } from './config.js';
 import { errorContext } from './errors/error-boundary.js';
 
@@ -11,7 +11,7 @@ const requireWhenCalled = createRequire(import.meta.url);
  * The app's side of the contract's CommandHost: what a package's commands get from the app. Each
  * member loads its modules when called, so registering a package's command loads only commander.
  */
-export const commandHost: CommandHost = {
+export const commandHost: CommandHost & ActiveRuleSetSource = {
   settings() {
     const config = loadConfig();
     return {
@@ -64,5 +64,10 @@ export const commandHost: CommandHost = {
   },
   needsRole(role) {
     errorContext.needs = role;
+  },
+  async activeRuleSetHash(db) {
+    const { loadActiveRuleSet } = await import('@birth-lane/inspect-producer');
+    const active = await loadActiveRuleSet(db);
+    return active.ok ? active.hash : null;
   },
 };

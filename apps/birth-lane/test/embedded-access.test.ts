@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { BirthLaneError } from '@birth-lane/contract';
 import { firstClosedFolder } from '@birth-lane/embedded-postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openEmbeddedDatabase } from '../src/database/embedded-database.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/database/open-database.js';
 
 // A folder only its owner may enter, as /root is: the OS user "postgres" cannot reach inside.
 const closed = mkdtempSync(join(tmpdir(), 'bl-closed-'));
@@ -20,7 +21,12 @@ describe('embedded PostgreSQL in a folder the postgres user cannot enter', () =>
   it.runIf(process.getuid?.() === 0)(
     'the app says which folder and what to do instead of spawn EACCES (as root)',
     async () => {
-      const error = await openEmbeddedDatabase(join(closed, 'data'), 1).catch((caught: unknown) => caught);
+      const config = {
+        ...loadConfig({}),
+        BIRTH_LANE_DATA_DIR: join(closed, 'data'),
+        BIRTH_LANE_EMBEDDED_PORT: 1,
+      };
+      const error = await openDatabase(config).catch((caught: unknown) => caught);
       expect(BirthLaneError.isInstance(error) && error.code).toBe('CONFIGURATION_INVALID');
       const message = (error as Error).message;
       expect(message).toContain(`cannot enter ${closed}`);

@@ -16,11 +16,12 @@ export function registerDbCommand(program: Command): void {
     .description('start the embedded PostgreSQL (or join the running one) and keep it up until `db stop`')
     .option('--json', 'print the state as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { config, embedded } = await load();
-      const state = await embedded.keepEmbeddedUp(
-        config.BIRTH_LANE_DATA_DIR,
-        config.BIRTH_LANE_EMBEDDED_PORT,
-      );
+      const { config, embedded, asLaneError } = await load();
+      const state = await embedded
+        .keepEmbeddedUp(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT)
+        .catch((error: unknown) => {
+          throw asLaneError(error);
+        });
       print(
         options.json,
         state,
@@ -77,10 +78,11 @@ export function registerDbCommand(program: Command): void {
 }
 
 async function load() {
-  const [{ loadConfig }, embedded, { CliError }] = await Promise.all([
+  const [{ loadConfig }, embedded, { CliError }, { asLaneError }] = await Promise.all([
     import('../config.js'),
-    import('../database/embedded-database.js'),
+    import('@birth-lane/embedded-postgres/database'),
     import('@birth-lane/contract/cli'),
+    import('../database/open-database.js'),
   ]);
   const config = loadConfig();
   if (config.DATABASE_URL) {
@@ -89,7 +91,7 @@ async function load() {
       '`birth-lane db` manages the embedded PostgreSQL only, and DATABASE_URL is set: that server is yours (psql "$DATABASE_URL").',
     );
   }
-  return { config, embedded };
+  return { config, embedded, asLaneError };
 }
 
 function print(json: boolean | undefined, value: unknown, text: string): void {

@@ -1,5 +1,5 @@
 import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
-import { EXIT_CODES, exitCodeFor } from '@birth-lane/contract';
+import { EXIT_CODES, exitCodeFor, REGISTRY_TABLE, readTopFailingChecks } from '@birth-lane/contract';
 import { CliError, quoteRole } from '@birth-lane/contract/cli';
 import { runProducer } from '@birth-lane/inspect-producer';
 import type pg from 'pg';
@@ -12,7 +12,6 @@ import { installLane } from '../lane/install-lane.js';
 import { stopRequested } from '../process/interrupt.js';
 import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
-import { topFailingChecks } from '../status/top-failures.js';
 import { progressBar } from './progress-bar.js';
 
 export interface StartOptions {
@@ -100,7 +99,7 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
         ? await promoteWithDemoApprovals(database.pool, database.url)
         : null;
     const after = await laneStatus(database.pool);
-    const failing = await topFailingChecks(database.pool, { runId: report.runId });
+    const failing = await readTopFailingChecks(database.pool, { runId: report.runId });
     const seconds = (performance.now() - began) / 1000;
     const certifiedByThisRun = Math.max(0, after.registry.certified - before.registry.certified);
 
@@ -206,23 +205,21 @@ async function seedingPlan(
   const { rows } = await db.query<{ login: string; superuser: boolean; registry: boolean }>(
     `select session_user as login,
             (select rolsuper from pg_roles where rolname = session_user) as superuser,
-            to_regclass('public.birth_registry') is not null as registry`,
+            to_regclass('${REGISTRY_TABLE}') is not null as registry`,
   );
   const { login, superuser, registry } = rows[0]!;
   if (!registry) return { needsSeeding: true, superuser, login };
   const state = await seedState(db);
   if (state && !state.complete) return { needsSeeding: true, superuser, login };
   const { rows: any } = await db.query<{ some: boolean }>(
-    'select exists (select 1 from public.birth_registry) as some',
+    `select exists (select 1 from ${REGISTRY_TABLE}) as some`,
   );
   return { needsSeeding: !any[0]!.some, superuser, login };
 }
 
 async function seed(db: pg.Pool, rows: number, say: (line: string) => void): Promise<'done' | 'stopped'> {
   const state = await seedState(db);
-  const { rows: counted } = await db.query<{ n: number }>(
-    'select count(*)::int as n from public.birth_registry',
-  );
+  const { rows: counted } = await db.query<{ n: number }>(`select count(*)::int as n from ${REGISTRY_TABLE}`);
   const present = counted[0]!.n;
   if (present > 0 && (state === null || state.complete)) {
     say(`registry      ${present.toLocaleString('en')} rows already there; not seeding`);

@@ -1,6 +1,6 @@
+import { requireLaneReadable } from '@birth-lane/contract/cli';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
-import { requireLaneReadable } from '../lane/require-lane.js';
 import { formatStatus } from '../status/format-status.js';
 import { laneStatus } from '../status/lane-status.js';
 

@@ -1,10 +1,10 @@
-import type { Database } from '@birth-lane/contract';
-import { CliError } from '@birth-lane/contract/cli';
+import { BirthLaneError, type Database } from '@birth-lane/contract';
+import { CliError, sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';
+import { EmbeddedDatabaseError, openEmbeddedDatabase } from '@birth-lane/embedded-postgres/database';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
-import { errorContext, sqlStateIn, systemErrorCodeIn } from '../errors/error-boundary.js';
+import { errorContext } from '../errors/error-boundary.js';
 import { describeServer } from './describe-server.js';
-import { openEmbeddedDatabase } from './embedded-database.js';
 import { LANE_SESSION_OPTIONS } from './session-options.js';
 
 export interface OpenDatabase {
@@ -45,7 +45,12 @@ export async function openDatabase(
       close: () => pool.end(),
     };
   }
-  const embedded = await openEmbeddedDatabase(config.BIRTH_LANE_DATA_DIR, config.BIRTH_LANE_EMBEDDED_PORT);
+  const embedded = await openEmbeddedDatabase(
+    config.BIRTH_LANE_DATA_DIR,
+    config.BIRTH_LANE_EMBEDDED_PORT,
+  ).catch((error: unknown) => {
+    throw asLaneError(error);
+  });
   const pool = new pg.Pool({ connectionString: embedded.url, max, options: LANE_SESSION_OPTIONS });
   pool.on('error', onIdleError);
   try {
@@ -65,6 +70,17 @@ export async function openDatabase(
       await embedded.release();
     },
   };
+}
+
+/**
+ * The embedded server's own errors as the boundary classifies them: a folder the user must change
+ * is a configuration error (64), a server that does not start is unavailable (69).
+ */
+export function asLaneError(error: unknown): unknown {
+  if (!(error instanceof EmbeddedDatabaseError)) return error;
+  return error.kind === 'configuration'
+    ? new BirthLaneError('CONFIGURATION_INVALID', error.message, { cause: error })
+    : new CliError('unavailable', error.message, { cause: error });
 }
 
 // Connection refusals matched by SQLSTATE (PostgreSQL answered) or by its absence (it did not).

@@ -1,5 +1,5 @@
 import { promote } from '@birth-lane/certify-consumer';
-import type { Database, Queryable } from '@birth-lane/contract';
+import { type Database, type Queryable, REGISTRY_TABLE } from '@birth-lane/contract';
 import { voteWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { connectAs } from './demo-activation.js';
 
@@ -38,7 +38,7 @@ async function openPromotionRequests(db: Queryable): Promise<{ requestId: string
   const { rows } = await db.query<{ request_id: string; row_id: string }>(
     `select request.id::text as request_id, registry.id::text as row_id
        from birth_lane.approval_requests request
-       join public.birth_registry registry on registry.id = (request.scope ->> 'rowId')::bigint
+       join ${REGISTRY_TABLE} registry on registry.id = (request.scope ->> 'rowId')::bigint
       where request.action = 'promotion'
         and request.proposer = 'birth_lane.certify_consumer'
         and request.expires_at > now()

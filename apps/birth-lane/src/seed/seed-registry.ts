@@ -1,4 +1,4 @@
-import type { Queryable } from '@birth-lane/contract';
+import { type Queryable, REGISTRY_TABLE } from '@birth-lane/contract';
 import type { PoolClient } from 'pg';
 
 /** The demo's canonical collection: `start` configures it, and the seed puts a few hundred rows in it. */
@@ -106,10 +106,10 @@ export async function seedRegistry(
     }
     if (through < target) return { seededThrough: through, targetRows: target, resumedFrom, complete: false };
     await client.query(
-      "select setval('public.birth_registry_id_seq', (select max(id) from public.birth_registry))",
+      `select setval(pg_get_serial_sequence('${REGISTRY_TABLE}', 'id'), (select max(id) from ${REGISTRY_TABLE}))`,
     );
     // The producer's partial index and the planner need fresh statistics after a bulk load.
-    await client.query('vacuum analyze public.birth_registry');
+    await client.query(`vacuum analyze ${REGISTRY_TABLE}`);
     await client.query('update birth_lane.demo_seed set completed_at = now()');
     return { seededThrough: target, targetRows: target, resumedFrom, complete: true };
   } finally {
@@ -118,7 +118,7 @@ export async function seedRegistry(
 }
 
 const SEED_SQL = `
-insert into public.birth_registry
+insert into ${REGISTRY_TABLE}
   (id, entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status,
    inspect_pen, inspect_stamp, inspect_gate, certified, certified_at)
 select i,

@@ -1,8 +1,6 @@
 import { describeMalformedEvidence } from '@birth-lane/contract';
+import { groupDigits as number } from '@birth-lane/contract/cli';
 import type { LaneStatus } from './lane-status.js';
-
-/** 1,234,567: by hand, because the first toLocaleString loads ICU data (tens of ms at start-up). */
-export const number = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `birth-lane status` for people. */
 export function formatStatus(status: LaneStatus): string {
@@ -71,6 +69,12 @@ export function formatStatus(status: LaneStatus): string {
     );
   if (status.malformedEvidence.length > 0)
     lines.push(`evidence      ${describeMalformedEvidence(status.malformedEvidence)}`);
+  for (const bad of status.gate.malformed ?? [])
+    lines.push(`gate setting  ${bad.setting} = '${bad.value}' is read as unset: it ${bad.problem}`);
+  for (const bad of status.malformedHeartbeats ?? [])
+    lines.push(
+      `heartbeat     ${bad.instanceId} skipped, it does not match the heartbeat schema: ${bad.problem}`,
+    );
   lines.push('more          birth-lane runs · birth-lane failures · birth-lane explain <entity_code>');
   return lines.join('\n');
 }

@@ -12,17 +12,11 @@ import {
 } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BirthLaneError } from '@birth-lane/contract';
-import { CliError } from '@birth-lane/contract/cli';
-import {
-  embeddedBinaryDir,
-  isSpawnAccessError,
-  loadEmbeddedPostgres,
-  postgresUserAccessProblem,
-} from '@birth-lane/embedded-postgres';
 import pg from 'pg';
+import { EmbeddedDatabaseError } from './embedded-database-error.js';
 import { isAlive, otherUsers, releaseEmbeddedLeaseSync, takeEmbeddedLease } from './embedded-lease.js';
-import { LANE_SESSION_OPTIONS } from './session-options.js';
+import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
+import { embeddedBinaryDir, isSpawnAccessError, postgresUserAccessProblem } from './postgres-user-access.js';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -50,13 +44,15 @@ const urlFor = (port: number) => `postgres://postgres:${PASSWORD}@127.0.0.1:${po
 
 /**
  * A project-local PostgreSQL from the binaries the embedded-postgres package ships, for machines
- * with nothing installed. It belongs to the lane, not to one command:
+ * with nothing installed (the birth-lane app's database when DATABASE_URL is unset). It belongs to
+ * the project, not to one command:
  *  - it runs detached, in its own process group, so a Ctrl-C in the terminal reaches the command
  *    (which stops after its batch and writes its report) and never the database;
  *  - a command that finds it running (PostgreSQL's own postmaster.pid in the data directory, its
  *    pid alive and the server answering) connects to it instead of starting a second one;
  *  - it stops when the last command using it ends, unless `birth-lane db start` keeps it up.
  * As root, PostgreSQL runs as the OS user `postgres`, which must reach the directory.
+ * Failures it can explain are EmbeddedDatabaseErrors (the kind says what the user can do).
  */
 export async function openEmbeddedDatabase(dataRoot: string, port: number): Promise<EmbeddedDatabase> {
   const root = resolve(dataRoot);
@@ -67,7 +63,7 @@ export async function openEmbeddedDatabase(dataRoot: string, port: number): Prom
     [{ what: 'the data directory', path: root, fix: 'set BIRTH_LANE_DATA_DIR to a folder it can reach' }],
     UNREACHABLE_OTHERWISE,
   );
-  if (problem) throw new BirthLaneError('CONFIGURATION_INVALID', problem);
+  if (problem) throw new EmbeddedDatabaseError('configuration', problem);
   takeEmbeddedLease(root);
   try {
     const { url, startedHere } = await ensureRunning(root, dataDir, port);
@@ -138,12 +134,9 @@ function readPostmaster(dataDir: string): { pid: number; port: number } | null {
   }
 }
 
+// A probe: `select 1` resolves no name, so the session's search_path does not matter here.
 async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 2000,
-    options: LANE_SESSION_OPTIONS,
-  });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -206,7 +199,7 @@ async function ensureRunning(
     }
     await sleep(100);
   }
-  throw new CliError(
+  throw new EmbeddedDatabaseError(
     'unavailable',
     `the embedded PostgreSQL in ${dataDir} did not start within 60 s; its log is ${resolve(root, 'postgres.log')}`,
   );
@@ -214,8 +207,8 @@ async function ensureRunning(
 
 function explainSpawnError(error: unknown): unknown {
   if (!isSpawnAccessError(error)) return error;
-  return new BirthLaneError(
-    'CONFIGURATION_INVALID',
+  return new EmbeddedDatabaseError(
+    'configuration',
     `Embedded PostgreSQL cannot start (${(error as Error).message}): the OS user "postgres" cannot run or reach ` +
       `a file it needs. Move the clone to a folder others can enter (not /root), set TMPDIR and ` +
       `BIRTH_LANE_DATA_DIR to folders it can reach, or ${UNREACHABLE_OTHERWISE.toLowerCase()}`,
@@ -289,7 +282,10 @@ async function initialise(dataDir: string): Promise<void> {
 async function spawnServer(root: string, dataDir: string, port: number, onError: (error: Error) => void) {
   const binaries = await embeddedBinaryDir();
   if (binaries === null)
-    throw new CliError('unavailable', 'the embedded PostgreSQL binaries for this platform are not installed');
+    throw new EmbeddedDatabaseError(
+      'unavailable',
+      'the embedded PostgreSQL binaries for this platform are not installed',
+    );
   const postgres = join(binaries, 'postgres');
   const log = openSync(resolve(root, 'postgres.log'), 'a');
   const ids = process.getuid?.() === 0 ? postgresUser() : {};
@@ -335,3 +331,5 @@ async function stopServer(dataDir: string): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export { EmbeddedDatabaseError, type EmbeddedDatabaseErrorKind } from './embedded-database-error.js';
