@@ -1,4 +1,4 @@
-import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+import { REGISTRY_TABLE, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
 // Directly under src/ so `../sql/` resolves from both src/ and dist/.
 const SQL_DIR = new URL('../sql/', import.meta.url);
@@ -15,12 +15,12 @@ export const birthSteps: readonly Step[] = [
     risk: 'medium',
     prerequisites: ['contract/0004_roles'],
     mutation: readSqlFile(SQL_DIR, '0001_birth.sql'),
-    rollback: `drop trigger if exists trg_birth_announce on public.birth_registry;
+    rollback: `drop trigger if exists trg_birth_announce on ${REGISTRY_TABLE};
 drop function if exists birth_lane.fn_birth_announce();
 drop function if exists ${MINT_BIRTH_SIGNATURE};
 drop function if exists birth_lane.mint_births(jsonb);
 revoke select (collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
-  on public.birth_registry from birth_lane_birth;`,
+  on ${REGISTRY_TABLE} from birth_lane_birth;`,
     footprint: [
       `function:${MINT_BIRTH_SIGNATURE}`,
       'function:birth_lane.mint_births(jsonb)',

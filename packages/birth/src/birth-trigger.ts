@@ -2,6 +2,7 @@ import {
   GOVERNANCE_ROLES,
   quoteIdentifier,
   quoteLiteral,
+  REGISTRY_TABLE,
   ValidationError,
   type ValidationIssue,
 } from '@birth-lane/contract';
@@ -230,7 +231,7 @@ begin
 end;
 `;
   const tag = dollarTagFor(body);
-  const createSql = `-- Birth trigger: every row inserted into ${table} mints its identity root in public.birth_registry.
+  const createSql = `-- Birth trigger: every row inserted into ${table} mints its identity root in ${REGISTRY_TABLE}.
 create or replace function ${fn}()
 returns trigger
 language plpgsql

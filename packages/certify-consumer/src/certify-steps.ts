@@ -1,4 +1,4 @@
-import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+import { REGISTRY_TABLE, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -13,12 +13,12 @@ export const certifySteps: readonly Step[] = [
     prerequisites: ['contract/0004_roles'],
     mutation: readSqlFile(SQL_DIR, '0001_certify_consumer.sql'),
     rollback: [
-      'drop trigger if exists trg_birth_certified_insert_guard on public.birth_registry;',
-      'drop trigger if exists trg_birth_auto_certify on public.birth_registry;',
+      `drop trigger if exists trg_birth_certified_insert_guard on ${REGISTRY_TABLE};`,
+      `drop trigger if exists trg_birth_auto_certify on ${REGISTRY_TABLE};`,
       'drop function if exists birth_lane.refile_promotion_requests(integer);',
       'drop function if exists birth_lane.promote(bigint, bigint);',
       'drop function if exists birth_lane.fn_birth_auto_certify();',
-      'drop function if exists birth_lane.file_promotion_request(public.birth_registry);',
+      `drop function if exists birth_lane.file_promotion_request(${REGISTRY_TABLE});`,
       'drop function if exists birth_lane.promotion_pass_active(bigint);',
       'drop table if exists birth_lane.promotion_in_progress;',
       'drop table if exists birth_lane.canonical_collections;',

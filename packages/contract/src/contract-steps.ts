@@ -1,5 +1,6 @@
 import { readSqlFile, sqlStep } from './install.js';
 import type { Step } from './ports/step.js';
+import { REGISTRY_TABLE } from './registry-row.js';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -95,8 +96,7 @@ export const contractSteps: readonly Step[] = [
     prerequisites: ['contract/0003_approvals'],
     mutation: readSqlFile(SQL_DIR, '0004_roles.sql'),
     // Roles are cluster-wide and may be granted to login roles by then: the rollback revokes, never drops.
-    rollback:
-      'revoke all on public.birth_registry, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader, birth_lane_president, birth_lane_ai_council, birth_lane_approver;',
+    rollback: `revoke all on ${REGISTRY_TABLE}, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader, birth_lane_president, birth_lane_ai_council, birth_lane_approver;`,
     footprint: [
       'role:birth_lane_birth',
       'role:birth_lane_producer',

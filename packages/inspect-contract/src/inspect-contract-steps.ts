@@ -1,4 +1,4 @@
-import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+import { REGISTRY_TABLE, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -30,8 +30,8 @@ export const inspectContractSteps: readonly Step[] = [
     prerequisites: ['inspect-contract/0001_inspect_stud'],
     mutation: readSqlFile(SQL_DIR, '0002_inspect_guard.sql'),
     rollback:
-      'drop trigger if exists trg_birth_inspect_stud on public.birth_registry;\n' +
-      'drop trigger if exists trg_birth_inspect_stud_insert on public.birth_registry;\n' +
+      `drop trigger if exists trg_birth_inspect_stud on ${REGISTRY_TABLE};\n` +
+      `drop trigger if exists trg_birth_inspect_stud_insert on ${REGISTRY_TABLE};\n` +
       'drop function if exists birth_lane.fn_birth_inspect_stud();',
     footprint: [
       'function:birth_lane.fn_birth_inspect_stud()',

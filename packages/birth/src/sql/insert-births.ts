@@ -1,3 +1,5 @@
+import { REGISTRY_TABLE } from '@birth-lane/contract';
+
 /**
  * Mints a batch in one statement through birth_lane.mint_births (SECURITY DEFINER: the birth role
  * has no INSERT on the registry). `$1` is a JSON array of inputs, each carrying its position `i`;
@@ -16,7 +18,7 @@ from birth_lane.mint_births($1::jsonb)`;
 export const SELECT_BIRTHS_BY_CODE_SQL = `
 select id::text as existing_id, entity_code, collection_name, dot_origin, governance_role, species_code,
        born_at, name, description, status
-from public.birth_registry
+from ${REGISTRY_TABLE}
 where entity_code = any($1::text[])`;
 
 export interface StoredBirthFields {

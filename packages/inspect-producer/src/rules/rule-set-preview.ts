@@ -1,4 +1,4 @@
-import type { Database, InspectStage, RuleSet } from '@birth-lane/contract';
+import { type Database, type InspectStage, REGISTRY_TABLE, type RuleSet } from '@birth-lane/contract';
 import { compileStageFailuresSql } from './compile-sql.js';
 
 export interface RuleSetPreview {
@@ -30,7 +30,7 @@ export async function previewRuleSet(
   const sql = `
 with judged as materialized (
   select ${failures('pen')} as pen, ${failures('stamp')} as stamp, ${failures('gate')} as gate
-    from public.birth_registry r
+    from ${REGISTRY_TABLE} r
    where r.certified = false and r.governance_role = 'governed'
 ),
 counted as (

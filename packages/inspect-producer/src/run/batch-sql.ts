@@ -1,4 +1,4 @@
-import type { RuleSet } from '@birth-lane/contract';
+import { REGISTRY_TABLE, type RuleSet } from '@birth-lane/contract';
 import { compileStageFailuresSql } from '../rules/compile-sql.js';
 import { failureMessageSql } from './failure-message-sql.js';
 
@@ -63,7 +63,7 @@ export function producerBatchSql(ruleSet: RuleSet, inputs: BatchInputs = PARAMET
 with candidate as (
   select r.ctid as row_ctid, r.id, r.entity_code, r.collection_name, r.species_code, r.dot_origin, r.born_at, r.name,
          r.description, r.status, r.governance_role, r.inspect_pen, r.inspect_stamp, r.inspect_gate
-    from public.birth_registry r
+    from ${REGISTRY_TABLE} r
    where r.certified = false
      -- Both bounds as plain comparisons (no "is null or"), so a plan made once serves every batch
      -- with an index range, including a chunk's last batch, which must not scan on past its end.
@@ -109,7 +109,7 @@ verdict as not materialized (
     from judged j
 ),
 stamped as (
-  update public.birth_registry r
+  update ${REGISTRY_TABLE} r
      set inspect_pen = case when v.pen_new then ${now} else r.inspect_pen end,
          inspect_stamp = case when v.stamp_new then ${now} else r.inspect_stamp end,
          inspect_gate = case when v.gate_new then ${now} else r.inspect_gate end

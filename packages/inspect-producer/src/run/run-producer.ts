@@ -2,6 +2,7 @@ import {
   type Database,
   DatabaseError,
   type ProducerRunOptions,
+  REGISTRY_TABLE,
   type RunReport,
   runReportSchema,
   SQLSTATE,
@@ -112,7 +113,7 @@ export async function runProducer(db: Database, options: RunProducerOptions): Pr
   };
 
   const range = await db.query<{ first: string | null; last: string | null }>(
-    `select min(id)::text as first, max(id)::text as last from public.birth_registry
+    `select min(id)::text as first, max(id)::text as last from ${REGISTRY_TABLE}
       where certified = false and ($1::bigint is null or id >= $1::bigint) and ($2::bigint is null or id <= $2::bigint)`,
     [options.idFrom ?? null, options.idTo ?? null],
   );
