@@ -96,6 +96,30 @@ describe('birth-lane explain <entity_code>', () => {
     expect(text).toContain('no votes yet');
   });
 
+  it('a canonical collection is matched by its key, as the certify trigger matches it (`MINERALS` is `minerals`)', async () => {
+    const env = { DATABASE_URL: t.db.connectionString };
+    const awaiting = async () =>
+      JSON.parse((await runCli(['status', '--json'], env)).stdout).backlogByCause.awaitingPromotion as number;
+    const before = await awaiting();
+    // Complete stamps, in order, not certified: as a row the trigger sent to promotion, loaded as the seed does.
+    const client = await t.db.pool.connect();
+    try {
+      await client.query('set session_replication_role = replica');
+      await client.query(
+        `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, born_at, name, description, status,
+                                            inspect_pen, inspect_stamp, inspect_gate)
+         values ('ENT-005', 'MINERALS', 'SP-OXIDE', 'dot://a', now() - interval '1 day', 'Quartz', 'A canonical mineral entity.', 'active',
+                 now() - interval '3 hours', now() - interval '2 hours', now() - interval '1 hour')`,
+      );
+      await client.query('set session_replication_role = origin');
+    } finally {
+      client.release();
+    }
+    const { story } = await explain('ENT-005');
+    expect(story).toMatchObject({ canonical: true, stampState: 'complete', verdict: 'awaiting_promotion' });
+    expect(await awaiting()).toBe(before + 1);
+  });
+
   it('`failures` lists the newest first by the bigint id (not by its text: `9` sorts after `10`)', async () => {
     const { rows: row } = await t.db.pool.query<{ id: string }>(
       "select id::text as id from public.birth_registry where entity_code = 'ENT-002'",

@@ -4,7 +4,7 @@
  *  - the inspect contract's `birth_lane.inspect_state` / `inspect_reason`, plain immutable SQL
  *    functions generated from its rule table, which the planner inlines into the calling query;
  *  - the certify consumer's `birth_lane.canonical_collection_list()`, the canonical collections'
- *    keys compiled into a function body.
+ *    keys compiled into a function body, and `canonical_collection_key(name)`, the key of a name.
  * Each takes the SQL of a registry row's alias (`r`), never a value.
  */
 export const inspectStateOf = (row: string) =>
@@ -13,5 +13,7 @@ export const inspectStateOf = (row: string) =>
 export const inspectReasonOf = (row: string) =>
   `birth_lane.inspect_reason(${row}.inspect_pen, ${row}.inspect_stamp, ${row}.inspect_gate)`;
 
+// Compared by the name's key, as the certify trigger compares it: `Kernel ` and `kernel` are one
+// collection to the trigger, so they are one to every reading too.
 export const isCanonicalRow = (row: string) =>
-  `coalesce(${row}.collection_name = any (birth_lane.canonical_collection_list()), false)`;
+  `coalesce(birth_lane.canonical_collection_key(${row}.collection_name) = any (birth_lane.canonical_collection_list()), false)`;
