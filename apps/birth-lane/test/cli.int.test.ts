@@ -17,13 +17,8 @@ import { BIRTH_LANE, runCli, startCli } from './run-cli.js';
 /** A stack trace line, which a user must never see without --debug. */
 const STACK_LINE = /^\s+at .+[(:]\d+/m;
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long a test waits for the database to show what a running CLI did. */
+const POLL = { timeout: 60_000, interval: 50 };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -75,12 +70,14 @@ describe('status as a pipe and the run under signals (external database)', () =>
       const { rows: started } = await t.db.pool.query<{ n: number }>(
         'select count(inspect_pen)::int as n from public.birth_registry',
       );
-      await waitUntil(async () => {
-        const { rows } = await t.db.pool.query<{ n: number }>(
-          'select count(inspect_pen)::int as n from public.birth_registry',
-        );
-        return rows[0]!.n > started[0]!.n;
-      });
+      await expect
+        .poll(async () => {
+          const { rows } = await t.db.pool.query<{ n: number }>(
+            'select count(inspect_pen)::int as n from public.birth_registry',
+          );
+          return rows[0]!.n;
+        }, POLL)
+        .toBeGreaterThan(started[0]!.n);
       const result = await cli.stop({ signal });
       expect(result.code, result.stderr).toBe(EXIT_CODES.stopped);
       const report = JSON.parse(result.stdout) as { runId: string; outcome: string };
@@ -207,16 +204,18 @@ describe('start: resumable seeding and two starts at once (external database)', 
     // On a server of your own `start` leaves the default rule set a draft: activate it first.
     await installActiveLane(t.db);
     const first = startCli(['start', '--rows', String(rows)], { DATABASE_URL: t.db.connectionString });
-    await waitUntil(async () => {
-      const { rows: exists } = await t.db.pool.query<{ present: boolean }>(
-        "select to_regclass('birth_lane.demo_seed') is not null as present",
-      );
-      if (!exists[0]!.present) return false;
-      const { rows: seeded } = await t.db.pool.query<{ n: string }>(
-        'select seeded_through::text as n from birth_lane.demo_seed',
-      );
-      return Number(seeded[0]?.n ?? 0) > 0;
-    });
+    await expect
+      .poll(async () => {
+        const { rows: exists } = await t.db.pool.query<{ present: boolean }>(
+          "select to_regclass('birth_lane.demo_seed') is not null as present",
+        );
+        if (!exists[0]!.present) return 0;
+        const { rows: seeded } = await t.db.pool.query<{ n: string }>(
+          'select seeded_through::text as n from birth_lane.demo_seed',
+        );
+        return Number(seeded[0]?.n ?? 0);
+      }, POLL)
+      .toBeGreaterThan(0);
     const stopped = await first.stop({ signal: 'SIGINT' });
     expect(stopped.code, stopped.stderr).toBe(EXIT_CODES.stopped);
     expect(stopped.stdout).toMatch(/start` again finishes it/);
@@ -334,7 +333,7 @@ describe('the embedded database belongs to the lane', () => {
           ...env,
           BIRTH_LANE_CONCURRENCY: '1',
         });
-        await waitUntil(async () => (await stamped()) > before);
+        await expect.poll(stamped, POLL).toBeGreaterThan(before);
         const result = await run.stop({ signal });
         expect(result.code, `${signal}: ${result.signal} ${result.stdout} ${result.stderr}`).toBe(
           EXIT_CODES.stopped,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 
 /** The repository's `./birth-lane`, as a user runs it: it execs node itself (no wrapper process). */
 export const BIRTH_LANE = fileURLToPath(new URL('../../../birth-lane', import.meta.url));
@@ -70,13 +71,21 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
     child,
     output,
     async waitFor(ready, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!ready(output())) {
-        if (done) throw new Error(`the CLI exited before it was ready:\n${stdout}\n${stderr}`);
-        if (Date.now() > deadline)
-          throw new Error(`the CLI was not ready after ${timeoutMs} ms:\n${stdout}\n${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // An exit before `ready` fails at once rather than when the wait times out.
+      const exitedFirst = exited.then(() => {
+        if (!ready(output())) throw new Error(`the CLI exited before it was ready:\n${stdout}\n${stderr}`);
+      });
+      exitedFirst.catch(() => undefined); // raced below; a later exit must not be an unhandled rejection
+      await Promise.race([
+        vi.waitFor(
+          () => {
+            if (!ready(output()))
+              throw new Error(`the CLI was not ready after ${timeoutMs} ms:\n${stdout}\n${stderr}`);
+          },
+          { timeout: timeoutMs, interval: 50 },
+        ),
+        exitedFirst,
+      ]);
     },
     exited: (timeoutMs = 30_000) => exitWithin(timeoutMs),
     stop({ signal = 'SIGTERM', timeoutMs = 30_000 } = {}) {
