@@ -1,11 +1,11 @@
-import type { ErrorContext } from '@birth-lane/contract/cli';
+import type { LaneRoleNeed } from '@birth-lane/contract/cli';
 
 /**
  * The app's side of the error boundary (`explainError` in @birth-lane/contract/cli): filled in as
  * a command goes (the role it needs, the login it connected as), so the boundary can name the
  * exact GRANT. One command per process, so one mutable record is enough.
  */
-export const errorContext: { -readonly [K in keyof ErrorContext]: ErrorContext[K] } = {};
+export const errorContext: { needs?: LaneRoleNeed; login?: string } = {};
 
 // Files that still import the classifiers from here (jobs/pg-boss.ts) read the contract's.
 export { sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';
