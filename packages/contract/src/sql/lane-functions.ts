@@ -5,7 +5,7 @@
  *    functions generated from its rule table, which the planner inlines into the calling query;
  *  - the certify consumer's `birth_lane.canonical_collection_list()`, the canonical collections'
  *    keys compiled into a function body, and `canonical_collection_key(name)`, the key of a name.
- * Each takes the SQL of a registry row's alias (`r`), never a value.
+ * Each takes SQL text (a registry row's alias, a column), never a value.
  */
 export const inspectStateOf = (row: string) =>
   `birth_lane.inspect_state(${row}.inspect_pen, ${row}.inspect_stamp, ${row}.inspect_gate)`;
@@ -15,5 +15,5 @@ export const inspectReasonOf = (row: string) =>
 
 // Compared by the name's key, as the certify trigger compares it: `Kernel ` and `kernel` are one
 // collection to the trigger, so they are one to every reading too.
-export const isCanonicalRow = (row: string) =>
-  `coalesce(birth_lane.canonical_collection_key(${row}.collection_name) = any (birth_lane.canonical_collection_list()), false)`;
+export const isCanonicalCollection = (name: string) =>
+  `coalesce(birth_lane.canonical_collection_key(${name}) = any (birth_lane.canonical_collection_list()), false)`;

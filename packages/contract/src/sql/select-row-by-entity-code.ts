@@ -1,5 +1,5 @@
 import { REGISTRY_TABLE } from '../registry-row.js';
-import { inspectReasonOf, inspectStateOf, isCanonicalRow } from './lane-functions.js';
+import { inspectReasonOf, inspectStateOf, isCanonicalCollection } from './lane-functions.js';
 
 export interface RowByEntityCodeRow {
   readonly id: string;
@@ -22,5 +22,5 @@ export const SELECT_ROW_BY_ENTITY_CODE_SQL = `select r.id::text as id, r.entity_
        r.inspect_pen, r.inspect_stamp, r.inspect_gate, r.certified, r.certified_at,
        ${inspectStateOf('r')} as state,
        ${inspectReasonOf('r')} as reason,
-       ${isCanonicalRow('r')} as canonical
+       ${isCanonicalCollection('r.collection_name')} as canonical
   from ${REGISTRY_TABLE} r where r.entity_code = $1::text`;
