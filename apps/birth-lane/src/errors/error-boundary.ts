@@ -6,6 +6,3 @@ import type { LaneRoleNeed } from '@birth-lane/contract/cli';
  * exact GRANT. One command per process, so one mutable record is enough.
  */
 export const errorContext: { needs?: LaneRoleNeed; login?: string } = {};
-
-// Files that still import the classifiers from here (jobs/pg-boss.ts) read the contract's.
-export { sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';

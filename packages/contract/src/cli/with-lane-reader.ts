@@ -8,7 +8,8 @@ export async function withLaneReader(
   work: (db: Database) => Promise<number>,
 ): Promise<number> {
   host.needsRole('birth_lane_reader');
-  const database = await host.openDatabase();
+  // A reading command runs one statement at a time: a small pool.
+  const database = await host.openDatabase({ poolSize: 2 });
   try {
     await requireLaneReadable(database.pool);
     return await work(database.pool);
