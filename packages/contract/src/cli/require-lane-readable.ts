@@ -1,6 +1,6 @@
 import type { Queryable } from '../ports/queryable.js';
 import { REGISTRY_TABLE } from '../registry-row.js';
-import { type LaneReadableRow, SELECT_LANE_READABLE_SQL } from '../sql/select-lane-readable.js';
+import type { LaneReadableRow } from '../sql/select-lane-readable.js';
 import { CliError, quoteRole } from './cli-error.js';
 
 /**
@@ -8,6 +8,8 @@ import { CliError, quoteRole } from './cli-error.js';
  * Answers with the fix (run `birth-lane install`; the exact GRANT), not PostgreSQL's own words.
  */
 export async function requireLaneReadable(db: Queryable): Promise<void> {
+  // Loaded when called: importing @birth-lane/contract/cli loads no query text.
+  const { SELECT_LANE_READABLE_SQL } = await import('../sql/select-lane-readable.js');
   const { rows } = await db.query<LaneReadableRow>(SELECT_LANE_READABLE_SQL);
   const state = rows[0]!;
   if (!state.registry || !state.evidence) {
