@@ -11,12 +11,11 @@
  * the machine's state of the moment, and the summary reports the median of the rounds' ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { installSteps } from '@birth-lane/contract';
+import { installSteps, LANE_SESSION_OPTIONS } from '@birth-lane/contract';
 import { defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
 import { printBenchReport } from '@birth-lane/test-kit/bench-report';
 import { startTestServer } from '@birth-lane/test-kit/server';
 import pg from 'pg';
-import { LANE_SESSION_OPTIONS } from '../src/database/session-options.js';
 import { activateWithDemoApprovals } from '../src/lane/demo-activation.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 import { FIELD_ROWS, seedRegistry } from '../src/seed/seed-registry.js';

@@ -22,7 +22,7 @@ export const commandHost: CommandHost & ActiveRuleSetSource = {
   async openDatabase(options) {
     const [{ openDatabase }, { LANE_SESSION_OPTIONS }] = await Promise.all([
       import('./database/open-database.js'),
-      import('./database/session-options.js'),
+      import('@birth-lane/contract'),
     ]);
     const database = await openDatabase(loadConfig(), options);
     return {

@@ -19,6 +19,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { LANE_SESSION_OPTIONS } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { printBenchReport } from '@birth-lane/test-kit/bench-report';
 import { startTestServer } from '@birth-lane/test-kit/server';
@@ -29,8 +30,8 @@ const rate = wholeNumber('BENCH_RATE', 200, 20, 20_000);
 const coalesceMs = wholeNumber('BENCH_COALESCE_MS', 5, 1, 10_000);
 /** The repository's `./birth-lane`, as a user runs it: it execs node itself, so signals reach the CLI. */
 const BIRTH_LANE = fileURLToPath(new URL('../../../birth-lane', import.meta.url));
-// The lane's hardening on the bench's own sessions too (the app's LANE_SESSION_OPTIONS).
-const SESSION_OPTIONS = '-c search_path=pg_catalog,pg_temp';
+// The lane's hardening on the bench's own sessions too.
+const SESSION_OPTIONS = LANE_SESSION_OPTIONS;
 const TICK_MS = 50;
 const POLL_MS = 5;
 const DRAIN_TIMEOUT_MS = 30_000;

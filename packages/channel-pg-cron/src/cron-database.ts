@@ -1,13 +1,9 @@
+import { LANE_SESSION_OPTIONS } from '@birth-lane/contract';
 import pg from 'pg';
 import type { OpenDatabaseNamed } from './pg-cron-target.js';
 
-/**
- * The session setting every lane connection starts with: `search_path = pg_catalog, pg_temp`, so
- * an unqualified name or operator (the `=` in `jobname = $1`) always resolves to the built-in one
- * and a login that can CREATE in `public` cannot plant a look-alike that runs as the installer.
- * The app opens its own pools the same way.
- */
-const LANE_SESSION_OPTIONS = '-c search_path=pg_catalog,pg_temp';
+// Every session starts with the lane's search_path (pg_catalog, pg_temp): an unqualified name or
+// operator (the `=` in `jobname = $1`) resolves to the built-in one, never to a planted look-alike.
 
 /** The same server and credentials as `url`, another database. */
 export function urlForDatabase(url: string, database: string): string {

@@ -210,6 +210,7 @@ export {
   findCreatableSchemasOnSearchPath,
   schemasOnSearchPath,
 } from './search-path-guard.js';
+export { LANE_SEARCH_PATH, LANE_SESSION_OPTIONS } from './session-options.js';
 export { BEAT_HEARTBEAT_SQL } from './sql/beat-heartbeat.js';
 export { quoteIdentifier, quoteLiteral, quoteQualified } from './sql-identifier.js';
 export { SQLSTATE, type SqlState } from './sqlstate.js';

@@ -1,18 +1,22 @@
 import { listCanonicalCollections, setCanonicalCollections } from '@birth-lane/certify-consumer';
-import { EXIT_CODES, exitCodeFor, REGISTRY_TABLE, readTopFailingChecks } from '@birth-lane/contract';
-import { CliError, quoteRole } from '@birth-lane/contract/cli';
+import {
+  EXIT_CODES,
+  exitCodeFor,
+  LANE_SESSION_OPTIONS,
+  REGISTRY_TABLE,
+  readTopFailingChecks,
+} from '@birth-lane/contract';
+import { CliError, progressBar, quoteRole } from '@birth-lane/contract/cli';
 import { runProducer } from '@birth-lane/inspect-producer';
 import type pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
-import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';
 import { stopRequested } from '../process/interrupt.js';
 import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
-import { progressBar } from './progress-bar.js';
 
 export interface StartOptions {
   readonly rows: number;

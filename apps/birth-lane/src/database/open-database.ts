@@ -1,11 +1,9 @@
-import { BirthLaneError, type Database } from '@birth-lane/contract';
-import { CliError, sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';
+import { BirthLaneError, type Database, LANE_SESSION_OPTIONS } from '@birth-lane/contract';
+import { CliError, describeServer, sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';
 import { EmbeddedDatabaseError, openEmbeddedDatabase } from '@birth-lane/embedded-postgres/database';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { errorContext } from '../errors/error-boundary.js';
-import { describeServer } from './describe-server.js';
-import { LANE_SESSION_OPTIONS } from './session-options.js';
 
 export interface OpenDatabase {
   readonly pool: pg.Pool & Database;

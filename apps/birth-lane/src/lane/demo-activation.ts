@@ -1,8 +1,7 @@
-import type { Database } from '@birth-lane/contract';
+import { type Database, LANE_SESSION_OPTIONS } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { type ActivatedRuleSet, activateRuleSet, loadRuleSet } from '@birth-lane/inspect-producer';
 import pg from 'pg';
-import { LANE_SESSION_OPTIONS } from '../database/session-options.js';
 
 /**
  * DEMO ONLY (`start` on the embedded PostgreSQL, and tests): activates a stored rule set the

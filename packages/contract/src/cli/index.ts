@@ -19,6 +19,7 @@ export type {
   LaneRoleNeed,
   StandingOutput,
 } from './command-host.js';
+export { describeServer, hidePassword } from './connection-string.js';
 export {
   type ErrorContext,
   type ExplainedError,
@@ -34,6 +35,7 @@ export { failuresCsv, formatFailures } from './format-failures.js';
 export { formatRuns } from './format-runs.js';
 export { formatStory } from './format-story.js';
 export { groupDigits } from './group-digits.js';
+export { progressBar } from './progress-bar.js';
 export { requireLaneReadable } from './require-lane-readable.js';
 export { runsCommand } from './runs-command.js';
 export { withDatabase } from './with-database.js';

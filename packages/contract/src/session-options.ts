@@ -1,5 +1,6 @@
 /**
- * Every session the app opens runs with `search_path = pg_catalog, pg_temp`: an unqualified name
+ * Every session the lane opens (the app's pools, pg-boss's, a LISTEN session, pg_cron's target)
+ * runs with `search_path = pg_catalog, pg_temp`: an unqualified name
  * (`jsonb_build_object`, `now`, an operator) then always resolves to the built-in one. With the
  * default path (`"$user", public`) a login that can CREATE in `public` could plant
  * `public.jsonb_build_object(text, ...)` with exact argument types, which beats pg_catalog's

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeServer, hidePassword } from './describe-server.js';
+import { describeServer, hidePassword } from './connection-string.js';
 
 describe('describeServer / hidePassword', () => {
   it('a connection string is shown without its password', () => {
