@@ -1,8 +1,12 @@
 import { ValidationError, type ValidationIssue } from '@birth-lane/contract';
 import type { FastifyInstance } from 'fastify';
 
-/** application/json and the structured-syntax `+json` types, e.g. application/merge-patch+json. */
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+/**
+ * application/json and the structured-syntax `+json` types (application/merge-patch+json), with
+ * or without parameters: many clients send `application/json; charset=utf-8`. Fastify matches a
+ * RegExp against the whole header, parameters included.
+ */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
 function refused(issue: ValidationIssue): ValidationError {
   return new ValidationError('request body', [issue]);

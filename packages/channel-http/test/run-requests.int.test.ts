@@ -177,6 +177,25 @@ describe('POST /runs, then GET /runs/:id', () => {
     }
   });
 
+  it('takes JSON declared with parameters (application/json; charset=utf-8), as many clients send it', async () => {
+    for (const contentType of [
+      'application/json; charset=utf-8',
+      'application/json;charset=UTF-8',
+      'application/merge-patch+json; charset=utf-8',
+    ]) {
+      const calls = runner.calls.length;
+      const response = await fetch(`${base}/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': contentType },
+        body: '{"maxRows": 5}',
+      });
+      expect(response.status, contentType).toBe(202);
+      await finishedRun(base, ((await response.json()) as { runId: string }).runId);
+      expect(runner.calls).toHaveLength(calls + 1);
+      expect(runner.calls.at(-1)).toMatchObject({ maxRows: 5 });
+    }
+  });
+
   it('GET /runs/:id answers 400 invalid_id for a malformed id and 404 for an unknown one, in either case', async () => {
     const malformed = await fetch(`${base}/runs/not-a-uuid`, { headers: auth });
     expect(malformed.status).toBe(400);
