@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../ports/queryable.js';
 import { startHeartbeat } from './heartbeat-writer.js';
@@ -5,6 +6,7 @@ import { startHeartbeat } from './heartbeat-writer.js';
 /**
  * The writer's ordering and error handling are client-side logic, so a recording stand-in for the
  * database is enough here; what `birth_lane.beat` does with a beat is tested against PostgreSQL.
+ * `written` lists the states in the order their writes committed (finished).
  */
 function recordingDb(options: { delays?: number[]; failFirst?: number } = {}) {
   const written: string[] = [];
@@ -12,25 +14,35 @@ function recordingDb(options: { delays?: number[]; failFirst?: number } = {}) {
   const db: Queryable = {
     async query(_text, values) {
       const call = calls++;
-      await new Promise((resolve) => setTimeout(resolve, options.delays?.[call] ?? 0));
+      await sleep(options.delays?.[call] ?? 0);
       if (call < (options.failFirst ?? 0)) throw new Error(`beat ${call} refused`);
       written.push(String(values?.[4]));
       return { rows: [], rowCount: 1 };
     },
   };
-  return { db, written };
+  return { db, written, calls: () => calls };
 }
 
 describe('startHeartbeat', () => {
-  it('writes states in the order they were set, even when an earlier write is slow', async () => {
-    // The first (idle) beat takes 50 ms; `running` and `stopped` are asked for while it is in flight.
-    const { db, written } = recordingDb({ delays: [50, 0, 0] });
-    const writer = startHeartbeat(db, 'test', { intervalMs: 60_000 });
-    const running = writer.set('running');
-    const stopped = writer.stop();
-    await Promise.all([running, stopped]);
+  it('never lets a slow beat commit after a newer one, even one its caller stopped waiting for', async () => {
+    // The first (idle) beat takes 200 ms, far past beatTimeoutMs; `running` and `stopped` are asked
+    // for meanwhile. Written concurrently, the slow beat would commit last and undo `stopped`.
+    const { db, written } = recordingDb({ delays: [200, 0, 0] });
+    const errors: unknown[] = [];
+    const writer = startHeartbeat(db, 'test', {
+      intervalMs: 60_000,
+      beatTimeoutMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    await sleep(5); // the slow idle beat is in flight
+    void writer.set('running');
+    await writer.stop();
+    await expect.poll(() => written.length, { timeout: 2_000 }).toBeGreaterThanOrEqual(2);
+    await sleep(300);
     expect(written.at(-1)).toBe('stopped');
-    expect(written.indexOf('running')).toBeLessThan(written.lastIndexOf('stopped'));
+    expect(written[0]).toBe('idle');
+    expect(written.slice(written.indexOf('stopped')).every((state) => state === 'stopped')).toBe(true);
+    expect(String(errors[0])).toMatch(/heartbeat write did not answer within 20 ms/);
   });
 
   it('never rejects: a failed beat goes to onError and the next one is written', async () => {
@@ -43,12 +55,21 @@ describe('startHeartbeat', () => {
     expect(written).toEqual(['stopped']);
   });
 
-  it('gives up on a beat that hangs past beatTimeoutMs and reports it', async () => {
-    const { db } = recordingDb({ delays: [10_000] });
+  it('lets the caller go after beatTimeoutMs when the database hangs, and piles up no periodic beats', async () => {
+    const { db, calls } = recordingDb({ delays: [10_000] });
     const errors: unknown[] = [];
-    const writer = startHeartbeat(db, 'test', { beatTimeoutMs: 20, onError: (error) => errors.push(error) });
+    const writer = startHeartbeat(db, 'test', {
+      intervalMs: 10,
+      beatTimeoutMs: 50,
+      onError: (error) => errors.push(error),
+    });
+    await sleep(200);
+    const began = performance.now();
     await writer.stop();
-    expect(String(errors[0])).toMatch(/heartbeat write did not answer within 20 ms/);
+    expect(performance.now() - began).toBeLessThan(1_000);
+    // Only the first beat reached the database: the periodic ones wait for it instead of queueing.
+    expect(calls()).toBe(1);
+    expect(String(errors[0])).toMatch(/heartbeat write did not answer within 50 ms/);
   });
 
   it('writes nothing after stop', async () => {
@@ -58,7 +79,7 @@ describe('startHeartbeat', () => {
     await writer.stop();
     const afterStop = written.length;
     await writer.set('running');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     expect(written).toHaveLength(afterStop);
     expect(written.at(-1)).toBe('stopped');
     expect(writer.state).toBe('stopped');

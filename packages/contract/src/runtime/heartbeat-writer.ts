@@ -34,9 +34,10 @@ export interface HeartbeatOptions {
  * policy can tell which producers stand and how recently they lived.
  *
  * Ordered: beats are written one after another, each carrying the state current when it is
- * written, so an older state can never land after a newer one (a periodic beat still in flight on
- * another pooled connection cannot make a stopped channel look alive again). After `stop()`,
- * nothing more is written.
+ * written, and a write starts only after the one before it has settled, so an older state can
+ * never land after a newer one (a slow periodic beat cannot make a stopped channel look alive
+ * again). A caller waits at most `beatTimeoutMs`; a hanging beat is reported and the writes
+ * behind it wait in line. After `stop()`, nothing more is asked for.
  */
 export function startHeartbeat(
   db: Queryable,
@@ -57,27 +58,33 @@ export function startHeartbeat(
       // A failing error handler must not break the channel either.
     }
   };
-  // Reads the state when the write starts, not when it was asked for: a queued beat always writes
-  // the newest state, so the order of the rows follows the order of the calls.
+  // Each write reads the state when it starts, not when it was asked for, so a queued beat always
+  // writes the newest state; and the next write starts only once this one has really settled
+  // (not merely timed out), so a slow beat can never commit after a newer one.
   const write = async (): Promise<void> => {
     try {
-      await withDeadline(
-        db.query(BEAT_HEARTBEAT_SQL, [instanceId, channel, hostname(), process.pid, state, lastRunId]),
-        beatTimeoutMs,
-        'heartbeat write',
-      );
+      await db.query(BEAT_HEARTBEAT_SQL, [instanceId, channel, hostname(), process.pid, state, lastRunId]);
     } catch (error) {
       report(error);
     }
   };
+  let pending = 0;
   const enqueue = (): Promise<void> => {
-    queue = queue.then(write);
+    pending += 1;
+    queue = queue.then(write).finally(() => {
+      pending -= 1;
+    });
     return queue;
   };
+  // A caller waits at most beatTimeoutMs for its beat; a beat still hanging then is reported and
+  // stays in line, where the writes behind it wait for it.
+  const waitBounded = (written: Promise<void>): Promise<void> =>
+    withDeadline(written, beatTimeoutMs, 'heartbeat write').catch(report);
 
   void enqueue();
   const timer = setInterval(() => {
-    if (!stopped) void enqueue();
+    // No pile-up while the database is slow: a periodic beat only when none is waiting.
+    if (!stopped && pending === 0) void enqueue();
   }, options.intervalMs ?? 5000);
   timer.unref();
 
@@ -87,17 +94,17 @@ export function startHeartbeat(
       return state;
     },
     set(next, runId) {
-      if (stopped) return queue;
+      if (stopped) return waitBounded(queue);
       state = next;
       if (runId) lastRunId = runId;
-      return enqueue();
+      return waitBounded(enqueue());
     },
     stop() {
-      if (stopped) return queue;
+      if (stopped) return waitBounded(queue);
       stopped = true;
       clearInterval(timer);
       state = 'stopped';
-      return enqueue();
+      return waitBounded(enqueue());
     },
   };
 }
