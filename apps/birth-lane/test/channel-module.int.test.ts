@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
@@ -85,5 +88,46 @@ describe('birth-lane channel: a channel from another package, wired by configura
     );
     expect(notChannel.code).toBe(EXIT_CODES.usage);
     expect(notChannel.stderr).toMatch(/channelModule/);
+  });
+
+  it('exits 64 naming the module when it breaks the contract: a URL, a folder, an unknown channel name, a run under another name', async () => {
+    const env = { DATABASE_URL: t.db.connectionString };
+    const reports = async () =>
+      (await t.db.pool.query(`select count(*)::int as n from birth_lane.evidence where kind = 'run_report'`))
+        .rows[0].n;
+    const reportsBefore = await reports();
+    const url = await runCli(['channel', '--module', 'data:text/javascript,export default 1'], env);
+    expect(url.code).toBe(EXIT_CODES.usage);
+    expect(url.stderr).toMatch(/not a URL/);
+    const folder = await runCli(['channel', '--module', EXAMPLE_DIR], env);
+    expect(folder.code).toBe(EXIT_CODES.usage);
+    expect(folder.stderr).toMatch(/is a folder: give its module file/);
+
+    // Modules of a user's own, outside any package: no imports, a schema-like settingsSchema.
+    const dir = mkdtempSync(join(tmpdir(), 'channel-module-'));
+    const moduleFile = (name: string, runAs: string) => {
+      const file = join(dir, `${name}.mjs`);
+      writeFileSync(
+        file,
+        `export const channelModule = {
+          specificationVersion: 'v1',
+          settingsSchema: { safeParse: (input) => ({ success: true, data: input }) },
+          createChannel: () => ({
+            specificationVersion: 'v1',
+            name: '${name}',
+            async start(runner) { await runner.run({ channel: '${runAs}' }); },
+            async stop() {},
+          }),
+        };\n`,
+      );
+      return file;
+    };
+    const unnamed = await runCli(['channel', '--module', moduleFile('mine', 'mine')], env);
+    expect(unnamed.code).toBe(EXIT_CODES.usage);
+    expect(unnamed.stderr).toMatch(/made a channel named "mine"; a channel's name must be one of/);
+    const wrongRun = await runCli(['channel', '--module', moduleFile('schedule', 'http')], env);
+    expect(wrongRun.code).toBe(EXIT_CODES.usage);
+    expect(wrongRun.stderr).toMatch(/asked for a run as "http", but its channel is "schedule"/);
+    expect(await reports()).toBe(reportsBefore);
   });
 });

@@ -11,6 +11,13 @@ import { resolve as resolveImport } from 'import-meta-resolve';
  * so it finds the user's project's node_modules, not this app's.
  */
 export async function loadChannelModule(specifier: string, cwd = process.cwd()): Promise<ChannelModule> {
+  // Only a package or a file: a URL (data:, http:) would run code the configuration does not name.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(specifier) && !isAbsolute(specifier)) {
+    throw new CliError(
+      'usage',
+      `the channel module "${specifier}" must be a package name or a file path, not a URL.`,
+    );
+  }
   const isPath = specifier.startsWith('.') || isAbsolute(specifier);
   let url: string;
   try {
@@ -28,9 +35,12 @@ export async function loadChannelModule(specifier: string, cwd = process.cwd()):
   try {
     namespace = (await import(url)) as Record<string, unknown>;
   } catch (error) {
+    const code = (error as { code?: string }).code;
     throw new CliError(
       'usage',
-      `the channel module "${specifier}" failed to load: ${error instanceof Error ? error.message : String(error)}`,
+      code === 'ERR_UNSUPPORTED_DIR_IMPORT'
+        ? `the channel module "${specifier}" is a folder: give its module file (${specifier.replace(/\/$/, '')}/index.js), or install the folder as a package and give its name.`
+        : `the channel module "${specifier}" failed to load: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

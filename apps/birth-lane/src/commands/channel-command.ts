@@ -17,7 +17,10 @@ export function registerChannelCommand(program: Command): void {
     .description(
       'run a producer channel from another package (a module exporting a ChannelModule) until SIGTERM; see docs/replacing-a-block.md',
     )
-    .option('--module <specifier>', 'its package name or path (default: BIRTH_LANE_CHANNEL_MODULE)')
+    .option(
+      '--module <specifier>',
+      'its package name, or the path of its module file (default: BIRTH_LANE_CHANNEL_MODULE)',
+    )
     .option(
       '--settings <json>',
       'its settings as a JSON object (default: BIRTH_LANE_CHANNEL_SETTINGS, else {})',
