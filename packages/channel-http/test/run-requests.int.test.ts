@@ -22,23 +22,30 @@ interface Refusal {
   problems: { field: string; rule: string; message: string }[];
 }
 
-describe('POST /runs with a body it refuses', () => {
-  let channel: HttpChannel;
-  let runner: ReturnType<typeof countingRunner>;
-  let base: string;
-
+/** A started channel with a counting runner for the describe it is called in, stopped after it. */
+function standingChannel(): {
+  channel: HttpChannel;
+  runner: ReturnType<typeof countingRunner>;
+  base: string;
+} {
+  const state = {} as { channel: HttpChannel; runner: ReturnType<typeof countingRunner>; base: string };
   beforeAll(async () => {
-    channel = newChannel(t);
-    runner = countingRunner();
-    await channel.start(runner);
-    base = channel.url;
+    state.channel = newChannel(t);
+    state.runner = countingRunner();
+    await state.channel.start(state.runner);
+    state.base = state.channel.url;
   });
   afterAll(async () => {
-    await channel?.stop();
+    await state.channel?.stop();
   });
+  return state;
+}
+
+describe('POST /runs with a body it refuses', () => {
+  const standing = standingChannel();
 
   const post = async (body: string, headers: Record<string, string> = jsonAuth): Promise<Refusal> => {
-    const response = await fetch(`${base}/runs`, { method: 'POST', headers, body });
+    const response = await fetch(`${standing.base}/runs`, { method: 'POST', headers, body });
     return { status: response.status, ...((await response.json()) as Omit<Refusal, 'status'>) };
   };
   const rules = (refusal: Refusal) => refusal.problems.map(({ field, rule }) => `${field}:${rule}`).sort();
@@ -55,7 +62,7 @@ describe('POST /runs with a body it refuses', () => {
     expect(rules(several)).toEqual(['(input):unknown_key', 'batchSize:max', 'idFrom:order', 'maxRows:min']);
     for (const problem of several.problems) expect(problem.message).toEqual(expect.any(String));
     expect(several.problems.find((problem) => problem.rule === 'unknown_key')!.message).toMatch(/extra/);
-    expect(runner.calls).toHaveLength(0);
+    expect(standing.runner.calls).toHaveLength(0);
   });
 
   it('refuses an unknown key, an id beyond the bigint maximum, a reversed range, a negative bound', async () => {
@@ -66,7 +73,7 @@ describe('POST /runs with a body it refuses', () => {
     ]);
     expect(rules(await post('{"maxRows": -3}'))).toEqual(['maxRows:min']);
     expect(rules(await post('null'))).toEqual(['(input):type']);
-    expect(runner.calls).toHaveLength(0);
+    expect(standing.runner.calls).toHaveLength(0);
   });
 
   it('refuses a body that is not JSON, or not declared as JSON, with the same shape', async () => {
@@ -82,11 +89,11 @@ describe('POST /runs with a body it refuses', () => {
     expect(wrongType).toMatchObject({ status: 400, error: 'invalid_body' });
     expect(rules(wrongType)).toEqual(['(content-type):content_type']);
     expect(wrongType.problems[0]!.message).toBe('must be application/json, got "text/plain"');
-    expect(runner.calls).toHaveLength(0);
+    expect(standing.runner.calls).toHaveLength(0);
   });
 
   it('answers 413 body_too_large for a body past the limit, declared or streamed, and closes the connection', async () => {
-    const tooLarge = await fetch(`${base}/runs`, {
+    const tooLarge = await fetch(`${standing.base}/runs`, {
       method: 'POST',
       headers: jsonAuth,
       body: JSON.stringify({ maxRows: 1, padding: 'x'.repeat(70 * 1024) }),
@@ -98,29 +105,17 @@ describe('POST /runs with a body it refuses', () => {
       message: 'The request body must be at most 65536 bytes.',
     });
     // Chunked, so no content-length tells the size up front: refused as it grows past the limit.
-    const streamed = await chunkedPost(`${base}/runs`, 'x'.repeat(70 * 1024));
+    const streamed = await chunkedPost(`${standing.base}/runs`, 'x'.repeat(70 * 1024));
     expect(streamed).toBe(413);
-    expect(runner.calls).toHaveLength(0);
+    expect(standing.runner.calls).toHaveLength(0);
   });
 });
 
 describe('POST /runs, then GET /runs/:id', () => {
-  let channel: HttpChannel;
-  let runner: ReturnType<typeof countingRunner>;
-  let base: string;
-
-  beforeAll(async () => {
-    channel = newChannel(t);
-    runner = countingRunner();
-    await channel.start(runner);
-    base = channel.url;
-  });
-  afterAll(async () => {
-    await channel?.stop();
-  });
+  const standing = standingChannel();
 
   it('answers 202 with the run resource and Location, then the finished run with its report', async () => {
-    const accepted = await fetch(`${base}/runs`, {
+    const accepted = await fetch(`${standing.base}/runs`, {
       method: 'POST',
       headers: jsonAuth,
       body: JSON.stringify({ idFrom: '5', idTo: 9, batchSize: 100, maxRows: 7 }),
@@ -134,7 +129,7 @@ describe('POST /runs, then GET /runs/:id', () => {
     });
     expect(accepted.headers.get('location')).toBe(`/runs/${body.runId}`);
 
-    const run = await finishedRun(base, body.runId);
+    const run = await finishedRun(standing.base, body.runId);
     expect(run).toMatchObject({
       id: body.runId,
       status: 'completed',
@@ -144,15 +139,15 @@ describe('POST /runs, then GET /runs/:id', () => {
       links: { self: `/runs/${body.runId}` },
     });
     // The runner got the bounds as the producer reads them: ids as decimal text, the channel's name.
-    expect(runner.calls).toHaveLength(1);
-    expect(runner.calls[0]).toMatchObject({
+    expect(standing.runner.calls).toHaveLength(1);
+    expect(standing.runner.calls[0]).toMatchObject({
       channel: 'http',
       idFrom: '5',
       idTo: '9',
       batchSize: 100,
       maxRows: 7,
     });
-    expect(runner.calls[0]!.signal).toBeInstanceOf(AbortSignal);
+    expect(standing.runner.calls[0]!.signal).toBeInstanceOf(AbortSignal);
     // The heartbeat links the channel to the producer's own run id (the evidence log's).
     await expect
       .poll(() => latestHttpHeartbeat(t.db))
@@ -168,12 +163,12 @@ describe('POST /runs, then GET /runs/:id', () => {
       { headers: jsonAuth, body: '' },
       { headers: jsonAuth, body: ' \n' },
     ]) {
-      const calls = runner.calls.length;
-      const response = await fetch(`${base}/runs`, { method: 'POST', ...init });
+      const calls = standing.runner.calls.length;
+      const response = await fetch(`${standing.base}/runs`, { method: 'POST', ...init });
       expect(response.status).toBe(202);
-      await finishedRun(base, ((await response.json()) as { runId: string }).runId);
-      expect(runner.calls).toHaveLength(calls + 1);
-      expect(runner.calls.at(-1)).not.toHaveProperty('idFrom');
+      await finishedRun(standing.base, ((await response.json()) as { runId: string }).runId);
+      expect(standing.runner.calls).toHaveLength(calls + 1);
+      expect(standing.runner.calls.at(-1)).not.toHaveProperty('idFrom');
     }
   });
 
@@ -183,21 +178,21 @@ describe('POST /runs, then GET /runs/:id', () => {
       'application/json;charset=UTF-8',
       'application/merge-patch+json; charset=utf-8',
     ]) {
-      const calls = runner.calls.length;
-      const response = await fetch(`${base}/runs`, {
+      const calls = standing.runner.calls.length;
+      const response = await fetch(`${standing.base}/runs`, {
         method: 'POST',
         headers: { ...auth, 'content-type': contentType },
         body: '{"maxRows": 5}',
       });
       expect(response.status, contentType).toBe(202);
-      await finishedRun(base, ((await response.json()) as { runId: string }).runId);
-      expect(runner.calls).toHaveLength(calls + 1);
-      expect(runner.calls.at(-1)).toMatchObject({ maxRows: 5 });
+      await finishedRun(standing.base, ((await response.json()) as { runId: string }).runId);
+      expect(standing.runner.calls).toHaveLength(calls + 1);
+      expect(standing.runner.calls.at(-1)).toMatchObject({ maxRows: 5 });
     }
   });
 
   it('GET /runs/:id answers 400 invalid_id for a malformed id and 404 for an unknown one, in either case', async () => {
-    const malformed = await fetch(`${base}/runs/not-a-uuid`, { headers: auth });
+    const malformed = await fetch(`${standing.base}/runs/not-a-uuid`, { headers: auth });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({
       error: 'invalid_id',
@@ -205,17 +200,17 @@ describe('POST /runs, then GET /runs/:id', () => {
       problems: [{ field: 'id', rule: 'uuid', message: 'must be a UUID' }],
     });
     for (const id of [randomUUID(), randomUUID().toUpperCase()]) {
-      const unknown = await fetch(`${base}/runs/${id}`, { headers: auth });
+      const unknown = await fetch(`${standing.base}/runs/${id}`, { headers: auth });
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ error: 'run_not_found' });
     }
   });
 
   it('finds a run by its id in upper case', async () => {
-    const response = await fetch(`${base}/runs`, { method: 'POST', headers: auth });
+    const response = await fetch(`${standing.base}/runs`, { method: 'POST', headers: auth });
     const { runId } = (await response.json()) as { runId: string };
-    await finishedRun(base, runId);
-    const upper = await fetch(`${base}/runs/${runId.toUpperCase()}`, { headers: auth });
+    await finishedRun(standing.base, runId);
+    const upper = await fetch(`${standing.base}/runs/${runId.toUpperCase()}`, { headers: auth });
     expect(upper.status).toBe(200);
     expect(await upper.json()).toMatchObject({ id: runId });
   });

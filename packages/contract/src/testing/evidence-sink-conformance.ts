@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BirthLaneError, ValidationError } from '../errors.js';
 import { EVIDENCE_KINDS, EVIDENCE_WRITERS, type EvidenceRecordInput } from '../evidence.js';
 import type { EvidenceSink } from '../ports/evidence-sink.js';
+import { runReportFixture } from './run-report-fixture.js';
 
 const HASH = 'a'.repeat(64);
 
@@ -14,20 +15,16 @@ export function forgedEvidenceOfEachKind(runId: string): EvidenceRecordInput[] {
     entityCode: 'ENT-001',
     ruleSetHash: HASH,
   };
-  const report = {
+  const report = runReportFixture({
     runId,
-    ruleSetVersion: '1.0.0',
     ruleSetHash: HASH,
     channel: 'once',
-    outcome: 'completed',
     startedAt: new Date('2099-01-01T00:00:00Z'),
     endedAt: new Date('2099-01-01T00:00:01Z'),
     scanned: 0,
     passed: { pen: 0, stamp: 0, gate: 0 },
     failed: { pen: 0, stamp: 0, gate: 0 },
-    skipped: 0,
-    ambiguous: 0,
-  };
+  });
   const scope = { rowId: '1' };
   return [
     { kind: 'inspection_failure', ...failure, stage: 'pen', checkId: 'pen.forged', message: 'harmless' },
