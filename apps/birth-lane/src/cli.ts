@@ -26,11 +26,10 @@ import {
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { Command } from 'commander';
-import { commandHost } from './command-host.js';
+import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
-import { errorContext } from './errors/error-boundary.js';
 import { installSignalHandlers } from './process/interrupt.js';
 
 // src/cli.ts and dist/cli.js both sit one directory below the package root.

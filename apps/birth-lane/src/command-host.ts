@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
-import type { ActiveRuleSetSource, CommandHost } from '@birth-lane/contract/cli';
+import type { ActiveRuleSetSource, CommandHost, LaneRoleNeed } from '@birth-lane/contract/cli';
 import { loadConfig } from './config.js';
-import { errorContext } from './errors/error-boundary.js';
+
+/**
+ * The app's side of the error boundary (`explainError` in @birth-lane/contract/cli): filled in as
+ * a command goes (the role it needs, the login it connected as), so the boundary can name the
+ * exact GRANT. One command per process, so one mutable record is enough.
+ */
+export const errorContext: { needs?: LaneRoleNeed; login?: string } = {};
 
 // cli.ts imports this host to register the packages' commands, so it must not load pino (about
 // 150 ms) for `--help` or `status`; standingOutput is synchronous, so it requires pino when called.

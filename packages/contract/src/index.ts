@@ -196,7 +196,12 @@ export {
   runReportSchema,
 } from './run-report.js';
 export { type ChannelLogger, silentLogger } from './runtime/channel-logger.js';
-export { type ChannelModule, channelModuleOf } from './runtime/channel-module.js';
+export {
+  type ChannelModule,
+  channelModuleOf,
+  checkModuleChannel,
+  runnerForModuleChannel,
+} from './runtime/channel-module.js';
 export {
   type ChannelDependencies,
   type ChannelFactory,

@@ -2,8 +2,8 @@ import { BirthLaneError, type Database, LANE_SESSION_OPTIONS } from '@birth-lane
 import { CliError, describeServer, sqlStateIn, systemErrorCodeIn } from '@birth-lane/contract/cli';
 import { EmbeddedDatabaseError, openEmbeddedDatabase } from '@birth-lane/embedded-postgres/database';
 import pg from 'pg';
+import { errorContext } from '../command-host.js';
 import type { AppConfig } from '../config.js';
-import { errorContext } from '../errors/error-boundary.js';
 
 export interface OpenDatabase {
   readonly pool: pg.Pool & Database;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { channelModuleOf } from './channel-module.js';
+import { countingRunner } from '../testing/producer-channel-conformance.js';
+import { channelModuleOf, checkModuleChannel, runnerForModuleChannel } from './channel-module.js';
 
 const valid = {
   specificationVersion: 'v1',
@@ -38,5 +39,23 @@ describe('channelModuleOf', () => {
       'channelModule.settingsSchema',
       'channelModule.createChannel',
     ]);
+  });
+});
+
+describe('a module channel held to its name', () => {
+  const channelNamed = (name: string) =>
+    ({ specificationVersion: 'v1', name, start: async () => {}, stop: async () => {} }) as never;
+
+  it('refuses a name the database does not record runs under', () => {
+    expect(() => checkModuleChannel(channelNamed('mine'), 'm')).toThrow(/made a channel named "mine"/);
+    expect(checkModuleChannel(channelNamed('schedule'), 'm')).toMatchObject({ name: 'schedule' });
+  });
+
+  it('refuses a run under another channel name, and passes its own through', async () => {
+    const inner = countingRunner();
+    const runner = runnerForModuleChannel(inner, 'schedule', 'm');
+    await expect(runner.run({ channel: 'http' })).rejects.toThrow(/asked for a run as "http"/);
+    await runner.run({ channel: 'schedule' });
+    expect(inner.calls.map((call) => call.channel)).toEqual(['schedule']);
   });
 });

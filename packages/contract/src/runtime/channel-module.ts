@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import type { ProducerChannel, ProducerRunner } from '../ports/producer.js';
+import { CHANNEL_NAMES, type ChannelName } from '../run-report.js';
 import type { ChannelFactory } from './channel-settings.js';
 
 /**
@@ -54,4 +56,47 @@ export function channelModuleOf(namespace: Record<string, unknown>, specifier: s
     );
   }
   return candidate as ChannelModule;
+}
+
+/**
+ * The channel a module made, checked before it starts: its name must be one the database records
+ * runs and heartbeats under (CHANNEL_NAMES), else the first run would fail deep in the producer.
+ */
+export function checkModuleChannel(channel: ProducerChannel, specifier: string): ProducerChannel {
+  if (!(CHANNEL_NAMES as readonly string[]).includes(channel.name)) {
+    throw new ValidationError(`channel module ${specifier}`, [
+      {
+        field: 'channel.name',
+        rule: 'one_of',
+        message: `made a channel named "${channel.name}"; a channel's name must be one of ${CHANNEL_NAMES.join(', ')}`,
+      },
+    ]);
+  }
+  return channel;
+}
+
+/**
+ * The producer as a module's channel gets it: a run asked for under another channel's name is
+ * refused, naming the module, instead of failing as a database error inside the producer.
+ */
+export function runnerForModuleChannel(
+  runner: ProducerRunner,
+  channel: ChannelName,
+  specifier: string,
+): ProducerRunner {
+  return {
+    specificationVersion: runner.specificationVersion,
+    run(options) {
+      if (options.channel === channel) return runner.run(options);
+      return Promise.reject(
+        new ValidationError(`channel module ${specifier}`, [
+          {
+            field: 'runner.run.channel',
+            rule: 'own_channel',
+            message: `asked for a run as "${options.channel}", but its channel is "${channel}": pass { channel: '${channel}' }`,
+          },
+        ]),
+      );
+    },
+  };
 }
