@@ -59,7 +59,7 @@ export function createIntervalChannel(
     async start(runner) {
       heartbeat = startHeartbeat(db, 'schedule', {
         intervalMs: settings.heartbeatIntervalMs,
-        onError: (error) => logger.warn({ err: error }, 'heartbeat not written'),
+        logger,
       });
       schedule(runner);
     },

@@ -67,7 +67,7 @@ export const createHttpChannel = ((
     heartbeat = startHeartbeat(dependencies.db, 'http', {
       intervalMs: settings.heartbeatIntervalMs,
       beatTimeoutMs: settings.databaseTimeoutMs,
-      onError: (error) => log.warn({ err: error }, 'heartbeat write failed'),
+      logger: log,
     });
     desk = new RunDesk({ runner, history: new RunHistory(settings.keepRuns), metrics, heartbeat, log });
     const standDown = async () => {

@@ -109,7 +109,7 @@ export class ListenChannel implements ProducerChannel {
     this.#runner = runner;
     this.#heartbeat = startHeartbeat(this.#dependencies.db, this.name, {
       intervalMs: this.#settings.heartbeatIntervalMs,
-      onError: (error) => this.#log.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
+      logger: this.#log,
     });
     this.#beatState = 'idle';
     await this.#listen();

@@ -75,7 +75,7 @@ export class QueueChannel implements ProducerChannel {
     const { logger } = this.dependencies;
     this.#heartbeat = startHeartbeat(this.dependencies.db, this.name, {
       intervalMs: this.settings.heartbeatIntervalMs,
-      onError: (error) => logger.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
+      logger,
     });
     try {
       const boss = await startBoss({

@@ -63,7 +63,7 @@ export class ScheduleChannel implements ProducerChannel {
     const { logger } = this.dependencies;
     this.#heartbeat = startHeartbeat(this.dependencies.db, this.name, {
       intervalMs: this.settings.heartbeatIntervalMs,
-      onError: (error) => logger.warn({ err: error }, 'heartbeat failed; retrying on the next beat'),
+      logger,
     });
     const connection = {
       connectionString: this.dependencies.connectionString,

@@ -84,4 +84,18 @@ describe('startHeartbeat', () => {
     expect(written.at(-1)).toBe('stopped');
     expect(writer.state).toBe('stopped');
   });
+
+  it('logs a failed beat at warn when given a logger instead of onError', async () => {
+    const { db } = recordingDb({ failFirst: 1 });
+    const warnings: string[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (_fields: unknown, message: string) => warnings.push(message),
+    };
+    const writer = startHeartbeat(db, 'test', { intervalMs: 60_000, logger });
+    await writer.stop();
+    expect(warnings).toEqual(['heartbeat not written; the next beat tries again']);
+  });
 });

@@ -4,6 +4,7 @@ import type { HeartbeatState } from '../heartbeat.js';
 import type { Queryable } from '../ports/queryable.js';
 import type { ChannelName } from '../run-report.js';
 import { BEAT_HEARTBEAT_SQL } from '../sql/beat-heartbeat.js';
+import type { ChannelLogger } from './channel-logger.js';
 import { withDeadline } from './deadline.js';
 
 export interface HeartbeatWriter {
@@ -26,6 +27,8 @@ export interface HeartbeatOptions {
   readonly beatTimeoutMs?: number;
   /** Told of every failed beat; the writer itself never throws. */
   readonly onError?: (error: unknown) => void;
+  /** Without onError: where a failed beat is logged (warn); the next beat tries again. */
+  readonly logger?: ChannelLogger;
 }
 
 /**
@@ -53,7 +56,8 @@ export function startHeartbeat(
 
   const report = (error: unknown): void => {
     try {
-      options.onError?.(error);
+      if (options.onError) options.onError(error);
+      else options.logger?.warn({ err: error }, 'heartbeat not written; the next beat tries again');
     } catch {
       // A failing error handler must not break the channel either.
     }
