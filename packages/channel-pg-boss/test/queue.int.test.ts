@@ -13,6 +13,7 @@ import {
   jobsOf,
   seedRegistry,
   startDriver,
+  stopAfterFirstBatch,
   walkingRunner,
 } from './support.js';
 
@@ -81,22 +82,11 @@ describe('queue channel', () => {
     const visited: string[] = [];
 
     const inner = walkingRunner(t.db.pool, visited);
-    let stopping: Promise<void> | undefined;
-    const first = worker({
-      specificationVersion: 'v1',
-      // Stop the worker the moment the first batch is done, as SIGTERM would.
-      run: (options) =>
-        inner.run({
-          ...options,
-          onProgress: (progress) => {
-            options.onProgress?.(progress);
-            stopping ??= first.stop();
-          },
-        }),
-    });
+    const runner = stopAfterFirstBatch(inner, () => first.stop());
+    const first = worker(runner);
     await first.start();
-    await expect.poll(() => stopping !== undefined, { timeout: 5_000 }).toBe(true);
-    await stopping;
+    await expect.poll(() => runner.stopping() !== undefined, { timeout: 5_000 }).toBe(true);
+    await runner.stopping();
 
     const [original, rest, ...more] = await jobsOf(t.db.pool, RUN_QUEUE);
     expect(more).toEqual([]);

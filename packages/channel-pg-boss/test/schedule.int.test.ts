@@ -13,6 +13,7 @@ import {
   recordingLogger,
   seedRegistry,
   startDriver,
+  stopAfterFirstBatch,
   walkingRunner,
 } from './support.js';
 
@@ -137,27 +138,13 @@ describe('schedule channel: one run per fire', () => {
     await seedRegistry(t.db.pool, 1000);
     const visited: string[] = [];
     const inner = walkingRunner(t.db.pool, visited, { batchSize: 100 });
-    let stopping: Promise<void> | undefined;
-    const one = instance(
-      { cron: '0 0 2 1 *' },
-      {
-        specificationVersion: 'v1',
-        run: (options) =>
-          inner.run({
-            ...options,
-            // Stop the channel the moment the first batch is done, as SIGTERM would.
-            onProgress: (progress) => {
-              options.onProgress?.(progress);
-              stopping ??= one.stop();
-            },
-          }),
-      },
-    );
+    const runner = stopAfterFirstBatch(inner, () => one.stop());
+    const one = instance({ cron: '0 0 2 1 *' }, runner);
     try {
       await one.start();
       const tick = await driver.send(SCHEDULE_QUEUE, { test: 'stop' });
-      await expect.poll(() => stopping !== undefined, { timeout: 5_000 }).toBe(true);
-      await stopping;
+      await expect.poll(() => runner.stopping() !== undefined, { timeout: 5_000 }).toBe(true);
+      await runner.stopping();
       // stop() resolved only after the run reported and its tick was settled.
       expect(one.reports).toMatchObject([{ channel: 'schedule', outcome: 'stopped', scanned: 100 }]);
       expect(visited).toHaveLength(100);

@@ -138,3 +138,26 @@ export async function heartbeatStates(db: Queryable, channel: string): Promise<s
   );
   return rows.map((row) => row.state);
 }
+
+/**
+ * A runner that asks for its channel's stop the moment the first batch is done, as SIGTERM would.
+ * `stopping()` is that stop's promise, once asked for.
+ */
+export function stopAfterFirstBatch(
+  inner: ProducerRunner,
+  stop: () => Promise<void>,
+): ProducerRunner & { stopping(): Promise<void> | undefined } {
+  let stopping: Promise<void> | undefined;
+  return {
+    specificationVersion: 'v1',
+    run: (options) =>
+      inner.run({
+        ...options,
+        onProgress: (progress) => {
+          options.onProgress?.(progress);
+          stopping ??= stop();
+        },
+      }),
+    stopping: () => stopping,
+  };
+}
