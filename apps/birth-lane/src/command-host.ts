@@ -47,6 +47,10 @@ export const commandHost: CommandHost & ActiveRuleSetSource = {
       statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
     });
   },
+  async inspectionCompiler() {
+    const { inspectionCompiler } = await import('@birth-lane/inspect-producer');
+    return inspectionCompiler;
+  },
   standingOutput({ json, bindings }) {
     const config = loadConfig();
     const pino = requireWhenCalled('pino') as typeof import('pino');

@@ -20,6 +20,9 @@ function hostThatMustNotOpen(): CommandHost & { opened: number } {
     },
     runUntilSignalled: async () => undefined,
     needsRole: () => undefined,
+    inspectionCompiler: async () => {
+      throw new Error('not used');
+    },
   };
   return host;
 }

@@ -101,6 +101,7 @@ export type {
   MalformedEvidence,
   StoredEvidence,
 } from './ports/evidence-sink.js';
+export type { HashedRuleSet, InspectionCompiler } from './ports/inspection-compiler.js';
 export type { Inspector } from './ports/inspector.js';
 export type { ListenHandlers, ListenPort, ListenSession } from './ports/listen-port.js';
 export type { ProducerChannel, ProducerRunner, ProducerRunOptions } from './ports/producer.js';

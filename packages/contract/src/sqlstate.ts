@@ -8,6 +8,7 @@ export const SQLSTATE = {
   undefinedTable: '42P01',
   undefinedFunction: '42883',
   undefinedObject: '42704',
+  invalidSchemaName: '3F000',
   duplicateObject: '42710',
   queryCanceled: '57014',
   lockNotAvailable: '55P03',

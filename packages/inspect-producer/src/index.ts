@@ -15,6 +15,7 @@ export {
   evaluateStage,
   REQUIRED_WHITESPACE,
 } from './rules/evaluate.js';
+export { inspectionCompiler } from './rules/inspection-compiler.js';
 export { compileLinearRegex, type LinearRegex } from './rules/linear-regex.js';
 export { parseRuleSetDocument, readRuleSetFile } from './rules/load-rule-set.js';
 export { toPostgresRegex, UnportablePatternError, unportablePatternReason } from './rules/portable-regex.js';

@@ -24,6 +24,9 @@ function recordingHost(httpToken: string | undefined) {
       return database;
     },
     createProducer: async () => countingRunner(),
+    inspectionCompiler: async () => {
+      throw new Error('not used');
+    },
     standingOutput: () => ({ log: silentLogger, report: () => undefined }),
     runUntilSignalled: async (channel) => {
       asked.push('runUntilSignalled');

@@ -30,6 +30,9 @@ function fakeHost() {
       calls.push('createProducer');
       return countingRunner();
     },
+    async inspectionCompiler() {
+      throw new Error('not used');
+    },
     standingOutput({ json, bindings }) {
       calls.push(`standingOutput json=${json} ${JSON.stringify(bindings)}`);
       return { log: silentLogger, report: () => undefined };

@@ -1,3 +1,4 @@
+import type { InspectionCompiler } from '../ports/inspection-compiler.js';
 import type { ProducerChannel, ProducerRunner } from '../ports/producer.js';
 import type { Database } from '../ports/queryable.js';
 import type { RunReport } from '../run-report.js';
@@ -57,6 +58,11 @@ export interface CommandHost {
   openDatabase(options?: { readonly poolSize?: number }): Promise<HostDatabase>;
   /** The producer block, wired to `db` the way the app runs it (concurrency, statement timeout). */
   createProducer(db: Database): Promise<ProducerRunner>;
+  /**
+   * The inspection producer's rule compiler (the app wires it), for blocks that judge rows the way
+   * production does without depending on the producer: the staging surface.
+   */
+  inspectionCompiler(): Promise<InspectionCompiler>;
   /** Logs for a standing command; with `json`, stdout carries only run reports and logs go to stderr. */
   standingOutput(options: { json: boolean; bindings: Record<string, unknown> }): StandingOutput;
   /** Starts the channel, waits for SIGTERM or SIGINT, then stops it gracefully. */
