@@ -1,0 +1,29 @@
+import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+
+const SQL_DIR = new URL('../sql/', import.meta.url);
+
+/** The staging surface's database objects, as install steps (after the contract and the inspect stud). */
+export const stagingSteps: readonly Step[] = [
+  sqlStep({
+    id: 'staging-surface/0001_staging',
+    title: 'staging role birth_lane_staging (no production write) and the surface schema creator',
+    // It creates a role and a SECURITY DEFINER function; it grants no write on production.
+    risk: 'medium',
+    prerequisites: ['contract/0004_roles', 'inspect-contract/0002_inspect_guard'],
+    mutation: readSqlFile(SQL_DIR, '0001_staging.sql'),
+    // Surfaces first (the role owns them), then the role's privileges; the role itself is dropped
+    // only when no other database still grants it something (roles are cluster-wide).
+    rollback: [
+      'do $$ declare s text; begin',
+      "  for s in select nspname from pg_catalog.pg_namespace where nspname like 'bl\\_stage\\_%' loop",
+      "    execute pg_catalog.format('drop schema %I cascade', s);",
+      '  end loop;',
+      'end $$;',
+      'drop function if exists birth_lane.create_staging_schema();',
+      'drop owned by birth_lane_staging;',
+    ].join('\n'),
+    footprint: ['function:birth_lane.create_staging_schema()'],
+    // Cluster-wide: another database of the same server may have created it already.
+    adopts: ['role:birth_lane_staging'],
+  }),
+];

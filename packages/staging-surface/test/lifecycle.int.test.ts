@@ -1,0 +1,26 @@
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { expect, it } from 'vitest';
+import { dropSurface } from '../src/drop-surface.js';
+import { findSurfaceResidue } from '../src/find-surface-residue.js';
+import { reportSurface } from '../src/report-surface.js';
+import { runSurface } from '../src/run-surface.js';
+import { compiler, fixtureSurface, goodRow, SETUP_SQL } from './support.js';
+
+const t = useTestDatabase({ setupSql: SETUP_SQL });
+
+it('creates, judges, reports and drops a surface, leaving nothing behind', async () => {
+  const created = await fixtureSurface(t.db.pool, [goodRow(1), goodRow(2, { description: 'short' })]);
+  expect(created.loaded).toBe(2);
+  expect(created.manifest.readiness.map((check) => [check.id, check.ok])).toEqual(
+    ['SR-1', 'SR-2', 'SR-3', 'SR-4', 'SR-5', 'SR-6', 'SR-7', 'SR-8'].map((id) => [id, true]),
+  );
+  const counts = await runSurface(t.db.pool, created.surfaceId, { compiler });
+  expect(counts.passed).toEqual({ pen: 2, stamp: 1, gate: 1 });
+  expect(counts.failed).toEqual({ pen: 0, stamp: 1, gate: 0 });
+  const report = await reportSurface(t.db.pool, created.surfaceId);
+  expect(report.counts.passed).toEqual({ pen: 2, stamp: 1, gate: 1 });
+  expect(report.topChecks).toEqual([{ stage: 'stamp', checkId: 'stamp.description.length', rows: 1 }]);
+  const dropped = await dropSurface(t.db.pool, created.surfaceId);
+  expect(dropped.residue).toEqual([]);
+  expect(await findSurfaceResidue(t.db.pool, created.surfaceId)).toEqual([]);
+});
