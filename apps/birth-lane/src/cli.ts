@@ -25,6 +25,7 @@ import {
 } from '@birth-lane/contract/cli';
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
+import { stagingCommand } from '@birth-lane/staging-surface/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -162,6 +163,7 @@ addPackageCommand(
 addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
+addPackageCommand(program, stagingCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

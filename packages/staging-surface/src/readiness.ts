@@ -94,7 +94,7 @@ export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): R
       id: 'SR-7',
       title: 'promotion firewall: no lane writer is callable from staging',
       ok: row.role_exists === 1 && row.callable_writers.length === 0,
-      observed: `SECURITY DEFINER functions the staging role may execute (besides its schema creator): ${list(row.callable_writers)}`,
+      observed: `volatile SECURITY DEFINER functions the staging role may execute (besides its schema creator): ${list(row.callable_writers)}`,
     },
     {
       id: 'SR-8',

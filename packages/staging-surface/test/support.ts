@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { birthSteps } from '@birth-lane/birth';
+import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Database } from '@birth-lane/contract';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { defaultRuleSet, inspectionCompiler, ruleSetSteps } from '@birth-lane/inspect-producer';

@@ -3,6 +3,7 @@ import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Step } from '@birth-lane/contract';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { ruleSetSteps } from '@birth-lane/inspect-producer';
+import { stagingSteps } from '@birth-lane/staging-surface';
 
 /**
  * Every database object of the lane, in install order: the contract's shared surfaces first,
@@ -14,4 +15,5 @@ export const laneSteps: readonly Step[] = [
   ...inspectContractSteps,
   ...certifySteps,
   ...ruleSetSteps,
+  ...stagingSteps,
 ];

@@ -79,13 +79,15 @@ select
     as stud_executable,
   -- SR-6: readiness itself writes nothing
   pg_catalog.current_setting('transaction_read_only') = 'on' as read_only,
-  -- SR-7: lane writers the role could call: every SECURITY DEFINER function (an invoker's function
-  -- can do no more than the role itself), besides the role's own schema creator
+  -- SR-7: lane writers the role could call: every VOLATILE SECURITY DEFINER function, besides the
+  -- role's own schema creator. An invoker's function can do no more than the role itself, and
+  -- PostgreSQL refuses INSERT/UPDATE/DELETE inside a STABLE or IMMUTABLE one (so a read-only
+  -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, is no way out)
   coalesce((select pg_catalog.array_agg(p.oid::regprocedure::text order by 1)
       from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
      where (select count(*) from staging) = 1
        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'bl\\_stage\\_%'
-       and p.prosecdef
+       and p.prosecdef and p.provolatile = 'v'
        and p.oid <> pg_catalog.to_regprocedure('birth_lane.create_staging_schema()')
        and pg_catalog.has_function_privilege('birth_lane_staging', p.oid, 'EXECUTE')), '{}') as callable_writers`;
 
