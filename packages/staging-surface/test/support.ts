@@ -14,6 +14,7 @@ export const SETUP_SQL = [
   ...contractSteps,
   ...birthSteps,
   ...inspectContractSteps,
+  ...certifySteps,
   ...ruleSetSteps,
   ...stagingSteps,
 ].map((step) => step.mutation);
@@ -76,6 +77,7 @@ export async function seedRegistry(db: Database, rows: readonly Record<string, u
 
 export interface Login {
   readonly login: string;
+  readonly password: string;
   readonly client: pg.Client;
 }
 
@@ -84,7 +86,7 @@ export async function createLogin(db: TestDatabase, role: string): Promise<Login
   const login = `bl_s_${randomBytes(5).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
   await db.pool.query(`create role ${login} login password '${password}' in role ${role}`);
-  return { login, client: await db.connectAs(login, password) };
+  return { login, password, client: await db.connectAs(login, password) };
 }
 
 export async function dropLogins(db: TestDatabase, logins: readonly Login[]): Promise<void> {

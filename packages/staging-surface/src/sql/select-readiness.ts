@@ -56,7 +56,9 @@ select
     union all
     select pg_catalog.format('relation %I.%I', n.nspname, c.relname) from pg_catalog.pg_class c
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where c.relowner = (select oid from staging) and n.nspname not like 'bl\\_stage\\_%' and n.nspname not like 'pg\\_temp%'
+     where c.relowner = (select oid from staging) and n.nspname not like 'bl\\_stage\\_%'
+       -- a surface table's TOAST table lives in pg_toast, and goes with its table
+       and n.nspname not like 'pg\\_temp%' and n.nspname not like 'pg\\_toast%'
     union all
     select pg_catalog.format('function %s', p.oid::regprocedure) from pg_catalog.pg_proc p
       join pg_catalog.pg_namespace n on n.oid = p.pronamespace
