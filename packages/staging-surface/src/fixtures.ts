@@ -18,7 +18,7 @@ const timestamp = z
     message: 'must be an ISO 8601 timestamp',
     params: { rule: 'timestamp' },
   })
-  .refine((value) => Date.parse(value) <= Date.now(), {
+  .refine((value) => Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now(), {
     message: 'must not be in the future: a stamp or birth records a moment that has passed',
     params: { rule: 'not_future' },
   })
@@ -121,8 +121,12 @@ export function parseFixtures(text: string, format: FixtureFormat): ParsedFixtur
     seen.set(id, line);
     rows.push({ line, id, fields: parsed.data, issues: badRowIssues(line, parsed.data) });
   }
+  // In file order, whichever pass found them.
+  shapeIssues.sort((a, b) => lineOf(a.field) - lineOf(b.field));
   return { rows, shapeIssues };
 }
+
+const lineOf = (field: string) => Number(/^line ([0-9]+)/.exec(field)?.[1] ?? 0);
 
 /** CSV carries text only: an empty cell is NULL, `id` a number, `certified` true/false. */
 function fromCsv(values: Record<string, string>): Record<string, unknown> {

@@ -1,0 +1,126 @@
+import { EXIT_CODES } from '@birth-lane/contract';
+import type { CommandHost } from '@birth-lane/contract/cli';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { describe, expect, it, vi } from 'vitest';
+import { stagingCommand } from '../src/cli/staging-command.js';
+import { dropSurface } from '../src/drop-surface.js';
+import { findSurfaceResidue } from '../src/find-surface-residue.js';
+import { listSurfaces } from '../src/list-surfaces.js';
+import { StagingResidueError } from '../src/staging-errors.js';
+import { surfaceTable } from '../src/surface-id.js';
+import { compiler, fixtureSurface, goodRow, refusal, SETUP_SQL } from './support.js';
+
+const t = useTestDatabase({ setupSql: SETUP_SQL });
+
+describe('drop', () => {
+  it('removes input, candidates, evidence and manifest in one move, and finds nothing left', async () => {
+    const surface = await fixtureSurface(t.db.pool, [goodRow(1), goodRow(2, { name: null })]);
+    const dropped = await dropSurface(t.db.pool, surface.surfaceId);
+    expect(dropped.residue).toEqual([]);
+    const { rows } = await t.db.pool.query(
+      "select count(*)::int as n from pg_class where relname like '%' || $1::text || '%' or relnamespace::regnamespace::text like '%' || $1::text || '%'",
+      [surface.surfaceId],
+    );
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+
+  it('a sabotaged drop (an object named after the surface outside its schema) is BAD-15, naming the leftover', async () => {
+    const surface = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    await t.db.pool.query(`create table public.bl_stage_${surface.surfaceId}_copy (id bigint)`);
+    const error = await refusal(dropSurface(t.db.pool, surface.surfaceId));
+    expect(StagingResidueError.isInstance(error)).toBe(true);
+    expect((error as StagingResidueError).residue).toEqual([
+      `table public.bl_stage_${surface.surfaceId}_copy`,
+    ]);
+    expect(error.message).toContain('BAD-15');
+    await t.db.pool.query(`drop table public.bl_stage_${surface.surfaceId}_copy`);
+    expect(await findSurfaceResidue(t.db.pool, surface.surfaceId)).toEqual([]);
+  });
+
+  it('finds a row mentioning the surface in a shared lane table, and a role named after it', async () => {
+    const surface = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    await dropSurface(t.db.pool, surface.surfaceId);
+    // the lane owner writes a note; the writer-field guard takes the defaults
+    await t.db.pool.query(
+      "insert into birth_lane.evidence (kind, message) values ('note', 'left over from ' || $1::text)",
+      [surface.surfaceId],
+    );
+    await t.db.pool.query(`create role bl_stage_${surface.surfaceId}_role nologin`);
+    try {
+      const residue = await findSurfaceResidue(t.db.pool, surface.surfaceId);
+      expect(residue).toHaveLength(2);
+      expect(residue).toContain(`role bl_stage_${surface.surfaceId}_role`);
+      expect(residue.find((each) => each.startsWith('rows of birth_lane.evidence'))).toBeDefined();
+    } finally {
+      await t.db.pool.query(`drop role bl_stage_${surface.surfaceId}_role`);
+    }
+  });
+
+  it('refuses an id that names no surface, and an id that is not one', async () => {
+    expect((await refusal(dropSurface(t.db.pool, '0123456789ab'))).message).toContain(
+      'No staging surface 0123456789ab',
+    );
+    expect((await refusal(dropSurface(t.db.pool, "x'; drop table x"))).message).toContain('surface id');
+  });
+});
+
+describe('expired surfaces', () => {
+  it('are listed with --expired and dropped in one command', async () => {
+    const expired = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    const alive = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    await t.db.pool.query(
+      `update ${surfaceTable(expired.surfaceId, 'manifest')} set expires_at = now() - interval '1 minute'`,
+    );
+    const listed = await listSurfaces(t.db.pool, { expired: true });
+    expect(listed.surfaces.map((each) => each.manifest.id)).toEqual([expired.surfaceId]);
+
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await stagingCommand(hostOn()).parseAsync(['drop', '--expired', '--json'], { from: 'user' });
+    } finally {
+      write.mockRestore();
+    }
+    expect(process.exitCode).toBe(EXIT_CODES.completed);
+    const printed = JSON.parse(written.join('')) as { dropped: { surfaceId: string }[]; residue: unknown[] };
+    expect(printed.dropped.map((each) => each.surfaceId)).toEqual([expired.surfaceId]);
+    expect(printed.residue).toEqual([]);
+    const after = await listSurfaces(t.db.pool);
+    expect(after.surfaces.map((each) => each.manifest.id)).toContain(alive.surfaceId);
+    expect(after.surfaces.map((each) => each.manifest.id)).not.toContain(expired.surfaceId);
+    await dropSurface(t.db.pool, alive.surfaceId);
+  });
+
+  it('a surface whose manifest is broken is reported as malformed, not a crash', async () => {
+    const surface = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    await t.db.pool.query(
+      `update ${surfaceTable(surface.surfaceId, 'manifest')} set readiness = '"tampered"'`,
+    );
+    const listed = await listSurfaces(t.db.pool);
+    expect(listed.malformed.map((each) => each.schema)).toEqual([`bl_stage_${surface.surfaceId}`]);
+    await dropSurface(t.db.pool, surface.surfaceId);
+  });
+});
+
+/** The app's host, reduced to what `staging` asks: the test database (left open) and the compiler. */
+function hostOn(): CommandHost {
+  return {
+    settings: () => ({ statementTimeoutMs: 5000 }),
+    openDatabase: async () => ({
+      pool: t.db.pool,
+      url: t.db.connectionString,
+      source: 'test',
+      close: async () => {},
+    }),
+    createProducer: () => Promise.reject(new Error('not used')),
+    inspectionCompiler: async () => compiler,
+    standingOutput: () => {
+      throw new Error('not used');
+    },
+    runUntilSignalled: () => Promise.reject(new Error('not used')),
+    needsRole: () => undefined,
+  };
+}
