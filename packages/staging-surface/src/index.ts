@@ -46,4 +46,5 @@ export {
   surfaceIdSchema,
   surfaceSchema,
 } from './surface-id.js';
+export { readSurfaceOutcome, type SurfaceRowOutcome } from './surface-outcome.js';
 export { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, parseTtl, ttlSchema } from './ttl.js';

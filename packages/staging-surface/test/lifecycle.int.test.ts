@@ -4,6 +4,7 @@ import { dropSurface } from '../src/drop-surface.js';
 import { findSurfaceResidue } from '../src/find-surface-residue.js';
 import { reportSurface } from '../src/report-surface.js';
 import { runSurface } from '../src/run-surface.js';
+import { readSurfaceOutcome } from '../src/surface-outcome.js';
 import { compiler, fixtureSurface, goodRow, SETUP_SQL } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
@@ -20,6 +21,17 @@ it('creates, judges, reports and drops a surface, leaving nothing behind', async
   const report = await reportSurface(t.db.pool, created.surfaceId);
   expect(report.counts.passed).toEqual({ pen: 2, stamp: 1, gate: 1 });
   expect(report.topChecks).toEqual([{ stage: 'stamp', checkId: 'stamp.description.length', rows: 1 }]);
+  expect(await readSurfaceOutcome(t.db.pool, created.surfaceId)).toEqual([
+    { id: '1', entityCode: 'STG-0001', pen: true, stamp: true, gate: true, findings: [] },
+    {
+      id: '2',
+      entityCode: 'STG-0002',
+      pen: true,
+      stamp: false,
+      gate: false,
+      findings: ['stamp:stamp.description.length'],
+    },
+  ]);
   const dropped = await dropSurface(t.db.pool, created.surfaceId);
   expect(dropped.residue).toEqual([]);
   expect(await findSurfaceResidue(t.db.pool, created.surfaceId)).toEqual([]);
