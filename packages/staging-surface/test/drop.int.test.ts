@@ -1,13 +1,13 @@
 import { EXIT_CODES } from '@birth-lane/contract';
-import type { CommandHost } from '@birth-lane/contract/cli';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stagingCommand } from '../src/cli/staging-command.js';
 import { dropSurface } from '../src/drop-surface.js';
 import { findSurfaceResidue } from '../src/find-surface-residue.js';
 import { listSurfaces } from '../src/list-surfaces.js';
 import { StagingResidueError } from '../src/staging-errors.js';
 import { surfaceTable } from '../src/surface-id.js';
+import { captured, hostOn } from './host.js';
 import { compiler, fixtureSurface, goodRow, refusal, SETUP_SQL } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
@@ -74,18 +74,11 @@ describe('expired surfaces', () => {
     const listed = await listSurfaces(t.db.pool, { expired: true });
     expect(listed.surfaces.map((each) => each.manifest.id)).toEqual([expired.surfaceId]);
 
-    const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      await stagingCommand(hostOn()).parseAsync(['drop', '--expired', '--json'], { from: 'user' });
-    } finally {
-      write.mockRestore();
-    }
+    const { stdout } = await captured(() =>
+      stagingCommand(hostOn(t.db)).parseAsync(['drop', '--expired', '--json'], { from: 'user' }),
+    );
     expect(process.exitCode).toBe(EXIT_CODES.completed);
-    const printed = JSON.parse(written.join('')) as { dropped: { surfaceId: string }[]; residue: unknown[] };
+    const printed = JSON.parse(stdout) as { dropped: { surfaceId: string }[]; residue: unknown[] };
     expect(printed.dropped.map((each) => each.surfaceId)).toEqual([expired.surfaceId]);
     expect(printed.residue).toEqual([]);
     const after = await listSurfaces(t.db.pool);
@@ -104,23 +97,3 @@ describe('expired surfaces', () => {
     await dropSurface(t.db.pool, surface.surfaceId);
   });
 });
-
-/** The app's host, reduced to what `staging` asks: the test database (left open) and the compiler. */
-function hostOn(): CommandHost {
-  return {
-    settings: () => ({ statementTimeoutMs: 5000 }),
-    openDatabase: async () => ({
-      pool: t.db.pool,
-      url: t.db.connectionString,
-      source: 'test',
-      close: async () => {},
-    }),
-    createProducer: () => Promise.reject(new Error('not used')),
-    inspectionCompiler: async () => compiler,
-    standingOutput: () => {
-      throw new Error('not used');
-    },
-    runUntilSignalled: () => Promise.reject(new Error('not used')),
-    needsRole: () => undefined,
-  };
-}
