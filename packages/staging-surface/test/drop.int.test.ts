@@ -8,7 +8,7 @@ import { listSurfaces } from '../src/list-surfaces.js';
 import { StagingResidueError } from '../src/staging-errors.js';
 import { surfaceTable } from '../src/surface-id.js';
 import { captured, hostOn } from './host.js';
-import { compiler, fixtureSurface, goodRow, refusal, SETUP_SQL } from './support.js';
+import { fixtureSurface, goodRow, refusal, SETUP_SQL } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
 
