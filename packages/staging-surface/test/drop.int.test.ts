@@ -97,3 +97,21 @@ describe('expired surfaces', () => {
     await dropSurface(t.db.pool, surface.surfaceId);
   });
 });
+
+describe('a drop never cascades out of its surface', () => {
+  it('refuses while a production object depends on the surface, naming it, and drops nothing', async () => {
+    const surface = await fixtureSurface(t.db.pool, [goodRow(1)]);
+    await t.db.pool.query(
+      `create view public.peek_at_staging as select id from ${surfaceTable(surface.surfaceId, 'input')}`,
+    );
+    const error = await refusal(dropSurface(t.db.pool, surface.surfaceId));
+    expect(error.message).toMatch(/- view (public\.)?peek_at_staging\n/);
+    const { rows } = await t.db.pool.query(
+      "select to_regclass('public.peek_at_staging') is not null as view_kept, to_regnamespace($1::text) is not null as surface_kept",
+      [`bl_stage_${surface.surfaceId}`],
+    );
+    expect(rows[0]).toEqual({ view_kept: true, surface_kept: true });
+    await t.db.pool.query('drop view public.peek_at_staging');
+    expect((await dropSurface(t.db.pool, surface.surfaceId)).residue).toEqual([]);
+  });
+});
