@@ -6,7 +6,6 @@ export const SQLSTATE = {
   foreignKeyViolation: '23503',
   insufficientPrivilege: '42501',
   undefinedTable: '42P01',
-  undefinedColumn: '42703',
   undefinedFunction: '42883',
   undefinedObject: '42704',
   invalidSchemaName: '3F000',

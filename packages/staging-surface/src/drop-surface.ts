@@ -27,6 +27,8 @@ export async function dropSurface(db: Database, surfaceId: string): Promise<Drop
     await requireSurface(connection, id);
     const started = performance.now();
     await connection.query('begin');
+    // A run or report still reading the surface holds it; wait a little, never indefinitely.
+    await connection.query("set local lock_timeout = '3s'");
     // The lock keeps anyone from attaching a new dependent between the check and the drop.
     await connection.query(
       `lock table ${surfaceTable(id, 'input')}, ${surfaceTable(id, 'evidence')} in access exclusive mode`,

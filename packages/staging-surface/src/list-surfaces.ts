@@ -1,4 +1,4 @@
-import { type Database, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import { type Database, sqlStateOf } from '@birth-lane/contract';
 import { type ManifestRow, manifestFromRow, type StagingManifest } from './manifest.js';
 import { withStagingRole } from './staging-session.js';
 import { SURFACE_SCHEMA_PREFIX, surfaceIdSchema, surfaceTable } from './surface-id.js';
@@ -46,8 +46,10 @@ export async function listSurfaces(db: Database, options: { expired?: boolean } 
              from ${surfaceTable(id.data, 'manifest')} m`,
         );
       } catch (error) {
-        if (sqlStateOf(error) !== SQLSTATE.undefinedTable && sqlStateOf(error) !== SQLSTATE.undefinedColumn)
-          throw error;
+        // A schema someone reshaped by hand (tables missing, columns renamed or retyped): syntax or
+        // access-rule errors (class 42) and data exceptions (class 22) mean "not a surface's tables".
+        const state = sqlStateOf(error) ?? '';
+        if (!state.startsWith('42') && !state.startsWith('22')) throw error;
         malformed.push({ schema, reason: `its tables are not a surface's (${(error as Error).message})` });
         continue;
       }
