@@ -12,14 +12,16 @@ export function fixtureFormatOf(fileName: string): FixtureFormat | null {
 }
 
 const text = z.string().max(10_000).nullable().optional();
-const timestamp = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), {
-    message: 'must be an ISO 8601 timestamp',
-    params: { rule: 'timestamp' },
-  })
+const readableTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {
+  message: 'must be an ISO 8601 timestamp',
+  params: { rule: 'timestamp' },
+});
+/** born_at may lie in the future: that is bad input the PEN stage judges, kept as written. */
+const bornAt = readableTimestamp.nullable().optional();
+/** A stamp records a moment that has passed; a future one cannot be a historical row. */
+const timestamp = readableTimestamp
   .refine((value) => Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now(), {
-    message: 'must not be in the future: a stamp or birth records a moment that has passed',
+    message: 'must not be in the future: a stamp records a moment that has passed',
     params: { rule: 'not_future' },
   })
   .nullable()
@@ -37,7 +39,7 @@ export const fixtureRowSchema = z.strictObject({
   species_code: text,
   dot_origin: text,
   governance_role: text,
-  born_at: timestamp,
+  born_at: bornAt,
   name: text,
   description: text,
   status: text,
