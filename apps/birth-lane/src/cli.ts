@@ -55,6 +55,7 @@ const program = createProgram();
 program.addHelpText(
   'after',
   '\nExit codes: 0 done, 1 failed, 2 no active rule set, 3 stopped early (signal, limit),\n' +
+    '4 no-touch proof FAIL, 5 no-touch proof INCONCLUSIVE (prove compare: 0 only on PASS),\n' +
     '64 usage, 69 database unavailable or lane not installed, 70 internal error, 77 permission denied.\n' +
     'Environment: DATABASE_URL (else the embedded PostgreSQL in .birth-lane/), BIRTH_LANE_* (see README).',
 );
