@@ -25,6 +25,7 @@ import {
 } from '@birth-lane/contract/cli';
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
+import { proveCommand } from '@birth-lane/no-touch-prover/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -163,6 +164,8 @@ addPackageCommand(
 addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
+// The no-production-touch proof: snapshot production, compare two snapshots (NT-1…NT-8).
+addPackageCommand(program, proveCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);
