@@ -50,7 +50,8 @@ export interface SnapshotProgress {
 export interface TakeSnapshotOptions {
   /** Knowledge-graph tables to count (NT-5); default `universal_edges`, `provenance`. */
   readonly kgTables?: readonly string[];
-  readonly onProgress?: (progress: SnapshotProgress) => void;
+  /** Called after each chunk; a returned promise is awaited before the next chunk of that session. */
+  readonly onProgress?: (progress: SnapshotProgress) => void | Promise<void>;
   /** Ids per bucket, 2 to 4096 (default 1024). Only snapshots with the same size compare. */
   readonly bucketSize?: number;
   /** Sessions reading chunks at once, sharing one exported snapshot (default 2). */
