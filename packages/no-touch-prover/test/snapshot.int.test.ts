@@ -2,7 +2,7 @@ import { type ProductionSnapshot, SQLSTATE, sqlStateOf } from '@birth-lane/contr
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { takeSnapshot } from '../src/index.js';
-import { createLogin, dataOf, SETUP_SQL, seedRows } from './support.js';
+import { createLogin, dataOf, SETUP_SQL, seedAndSettle, seedRows } from './support.js';
 
 const ROWS = 3000;
 const test = useTestDatabase({ setupSql: SETUP_SQL, name: 'prover_snapshot' });
@@ -11,7 +11,7 @@ describe('takeSnapshot', () => {
   let base: ProductionSnapshot;
 
   beforeAll(async () => {
-    await seedRows(test.db.pool, 1, ROWS);
+    await seedAndSettle(test.db, 1, ROWS);
     await test.db.pool.query('vacuum analyze public.birth_registry');
     base = await takeSnapshot(test.db.pool, { bucketSize: 64 });
   });

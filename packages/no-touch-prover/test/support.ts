@@ -76,3 +76,27 @@ export async function createLogin(db: TestDatabase, laneRole: string | null): Pr
     },
   };
 }
+
+/**
+ * Seeds on a session of its own and waits until the server's statistics show its inserts: they
+ * are flushed asynchronously (at the latest when the session ends), and a snapshot taken before
+ * they arrive would see the write counters move under a quiet comparison.
+ */
+export async function seedAndSettle(db: TestDatabase, from: number, to: number): Promise<void> {
+  const client = await db.connect();
+  try {
+    await seedRows(client, from, to);
+    await client.query('select pg_stat_force_next_flush()');
+    await client.query('select 1');
+  } finally {
+    await client.end();
+  }
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { rows } = await db.pool.query<{ inserted: string }>(
+      "select n_tup_ins::text as inserted from pg_stat_user_tables where relid = 'public.birth_registry'::regclass",
+    );
+    if (Number(rows[0]?.inserted ?? 0) >= to - from + 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the statistics never showed the seeded rows');
+}
