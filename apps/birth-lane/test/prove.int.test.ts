@@ -73,9 +73,7 @@ describe('birth-lane prove', () => {
       readerEnv,
     );
     expect(failed.code).toBe(4);
-    expect(failed.stdout).toMatch(
-      /NT-1 BROKEN +\[F-OPEN-1\] production inspect_\* stamps changed at id 321/,
-    );
+    expect(failed.stdout).toMatch(/NT-1 BROKEN +\[F-OPEN-1\] production inspect_\* stamps changed at id 321/);
     expect(await readFile(markdown, 'utf8')).toMatch(/^# No-production-touch proof: FAIL/);
   });
 
