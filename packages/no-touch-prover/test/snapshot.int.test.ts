@@ -91,9 +91,18 @@ describe('takeSnapshot', () => {
     expect(base.kgTableCounts).toEqual({ 'public.universal_edges': null, 'public.provenance': null });
     await test.db.pool.query('create schema if not exists kg');
     await test.db.pool.query('create table kg.edges (id int)');
-    await test.db.pool.query('insert into kg.edges select generate_series(1, 7)');
+    await test.db.pool.query('insert into kg.edges select generate_series(1, 5000)');
+    await test.db.pool.query('analyze kg.edges');
     const snapshot = await takeSnapshot(test.db.pool, { kgTables: ['kg.edges', 'universal_edges'] });
-    expect(snapshot.kgTableCounts).toEqual({ 'kg.edges': 7, 'public.universal_edges': null });
+    expect(snapshot.kgTableCounts).toEqual({ 'kg.edges': 5000, 'public.universal_edges': null });
+    // Counted in chunks of pages (10 × 40 rows a chunk here: a dozen chunks and the tail), the same total.
+    const chunked = await takeSnapshot(test.db.pool, { kgTables: ['kg.edges'], chunkRows: 40 });
+    expect(chunked.kgTableCounts).toEqual({ 'kg.edges': 5000 });
+    // A KG "table" that is a view has no pages to cut: counted in one statement.
+    await test.db.pool.query('create view kg.edge_view as select * from kg.edges where id <= 10');
+    expect((await takeSnapshot(test.db.pool, { kgTables: ['kg.edge_view'] })).kgTableCounts).toEqual({
+      'kg.edge_view': 10,
+    });
     expect(snapshot.writeCounters.tables['public.universal_edges']).toBeUndefined();
     expect(Object.keys(snapshot.writeCounters.tables)).toEqual(['public.birth_registry', 'kg.edges']);
     await test.db.pool.query('drop schema kg cascade');
