@@ -223,6 +223,19 @@ describe('compareSnapshots', () => {
       moreIds: 0,
       ranges: [{ from: '128', to: '191' }],
     });
+    // A range is the rehearsal's only when every id in it is; else it cannot be pinned on it.
+    const whole = compareSnapshots(base, after, {
+      rehearsalId: 'two',
+      stagingEvidence: QUIET,
+      attributableIds: (id) => id >= 128n && id <= 191n,
+    });
+    expect(claimOf(whole, 'NT-3')).toMatchObject({ holds: false, failCondition: 'F-OPEN-3' });
+    const part = compareSnapshots(base, after, {
+      rehearsalId: 'two',
+      stagingEvidence: QUIET,
+      attributableIds: (id) => id === 130n || id === 131n,
+    });
+    expect(claimOf(part, 'NT-3').holds).toBeNull();
   });
 
   it('is INCONCLUSIVE for a change outside the attributable ids and FAIL inside them', async () => {
