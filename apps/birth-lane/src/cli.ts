@@ -26,6 +26,7 @@ import {
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { stagingCommand } from '@birth-lane/staging-surface/cli';
+import { proveCommand } from '@birth-lane/no-touch-prover/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -56,6 +57,7 @@ const program = createProgram();
 program.addHelpText(
   'after',
   '\nExit codes: 0 done, 1 failed, 2 no active rule set, 3 stopped early (signal, limit),\n' +
+    '4 no-touch proof FAIL, 5 no-touch proof INCONCLUSIVE (prove compare: 0 only on PASS),\n' +
     '64 usage, 69 database unavailable or lane not installed, 70 internal error, 77 permission denied.\n' +
     'Environment: DATABASE_URL (else the embedded PostgreSQL in .birth-lane/), BIRTH_LANE_* (see README).',
 );
@@ -164,6 +166,8 @@ addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
 addPackageCommand(program, stagingCommand(commandHost));
+// The no-production-touch proof: snapshot production, compare two snapshots (NT-1…NT-8).
+addPackageCommand(program, proveCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

@@ -10,6 +10,10 @@ export const EXIT_CODES = {
   failed: 1,
   source_recovery_required: 2,
   stopped: 3,
+  /** A no-touch proof found a change to production attributable to the rehearsal (verdict FAIL). */
+  proof_failed: 4,
+  /** A no-touch proof could not decide: an unattributable change or missing staging evidence. */
+  proof_inconclusive: 5,
   /** Invalid configuration or flags (EX_USAGE). */
   usage: 64,
   /** The database cannot be reached, or the lane is not installed in it (EX_UNAVAILABLE). */
@@ -18,7 +22,10 @@ export const EXIT_CODES = {
   internal: 70,
   /** The database refused for lack of a privilege; the message names the GRANT (EX_NOPERM). */
   noPermission: 77,
-} as const satisfies Record<RunOutcome | 'usage' | 'unavailable' | 'internal' | 'noPermission', number>;
+} as const satisfies Record<
+  RunOutcome | 'usage' | 'unavailable' | 'internal' | 'noPermission' | 'proof_failed' | 'proof_inconclusive',
+  number
+>;
 
 export function exitCodeFor(outcome: RunOutcome): number {
   return EXIT_CODES[outcome];

@@ -117,8 +117,16 @@ export type { Step, StepCheck } from './ports/step.js';
 export { PostgresApprovalGate } from './postgres-approval-gate.js';
 export { PostgresEvidenceSink } from './postgres-evidence-sink.js';
 export {
+  BUCKET_ENTRY_LENGTH,
+  type BucketEntry,
+  bucketEntrySchema,
+  type ClaimChanges,
   type ClaimResult,
+  claimChangesSchema,
   claimResultSchema,
+  FAIL_OPEN_CONDITIONS,
+  type FailOpenCondition,
+  failOpenConditionSchema,
   NO_TOUCH_CLAIMS,
   type NoTouchClaimId,
   noTouchClaimIdSchema,
@@ -129,6 +137,11 @@ export {
   productionSnapshotSchema,
   proofReportSchema,
   proofVerdictSchema,
+  type SnapshotFigures,
+  snapshotFiguresSchema,
+  verdictOf,
+  WATCHED_GROUPS,
+  type WatchedGroup,
 } from './proof.js';
 export {
   type FailureFilter,

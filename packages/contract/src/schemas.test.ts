@@ -69,15 +69,37 @@ const row = {
   jsonb_profile: null,
 };
 const snapshot = {
+  format: 'birth-lane.production-snapshot',
+  version: 1,
   takenAt: '2026-01-01T00:00:00Z',
+  takenBy: 'birth_lane_reader',
+  database: 'registry',
+  serverVersion: '15.20',
+  table: 'public.birth_registry',
+  seconds: 0.5,
   rowCount: 3,
-  identityChecksum: 'd'.repeat(32),
+  maxId: '3',
   stampCounts: { pen: 1, stamp: 1, gate: 0 },
-  stampChecksum: 'e'.repeat(32),
+  stampChecksums: { pen: 'e'.repeat(64), stamp: 'e'.repeat(64), gate: 'e'.repeat(64) },
   certifiedCount: 0,
-  certifiedAtChecksum: 'f'.repeat(32),
-  canonicalChecksum: 'a'.repeat(32),
+  certifiedAtCount: 0,
+  certifiedChecksum: 'f'.repeat(64),
+  canonicalChecksum: 'a'.repeat(64),
+  identityChecksum: 'd'.repeat(64),
   kgTableCounts: { universal_edges: null },
+  writeCounters: {
+    tables: { 'public.birth_registry': { inserted: 3, updated: 0, deleted: 0 } },
+    xactCommit: 10,
+    note: 'n',
+  },
+};
+const snapshotFile = {
+  ...snapshot,
+  buckets: {
+    size: 1024,
+    groups: ['pen', 'stamp', 'gate', 'certified', 'canonical', 'identity'],
+    entries: [['0', '3', '1', '1', '0', '0', '0', '1', '-2', '3', '4', '5', '6', '-7']],
+  },
 };
 const claims = ['NT-1', 'NT-2', 'NT-3', 'NT-4', 'NT-5', 'NT-6', 'NT-7', 'NT-8'].map((id) => ({
   id,
@@ -94,6 +116,9 @@ const proof = {
   after: snapshot,
   stagingEvidence: { candidates: 3 },
 };
+const failedNt3 = claims.map((claim) =>
+  claim.id === 'NT-3' ? { ...claim, holds: false, failCondition: 'F-OPEN-3' } : claim,
+);
 
 const TABLES: readonly SchemaTable[] = [
   {
@@ -504,10 +529,42 @@ const TABLES: readonly SchemaTable[] = [
   {
     name: 'production snapshot',
     schema: productionSnapshotSchema,
-    good: [snapshot],
+    good: [
+      snapshotFile,
+      { ...snapshotFile, maxId: null, rowCount: 0, buckets: { ...snapshotFile.buckets, entries: [] } },
+    ],
     bad: [
-      { input: { ...snapshot, rowCount: -1 }, field: 'rowCount', rule: 'min' },
-      { input: { ...snapshot, stampChecksum: 'not-hex' }, field: 'stampChecksum', rule: 'pattern' },
+      { input: { ...snapshotFile, rowCount: -1 }, field: 'rowCount', rule: 'min' },
+      { input: { ...snapshotFile, maxId: '12a' }, field: 'maxId', rule: 'pattern' },
+      {
+        input: { ...snapshotFile, canonicalChecksum: 'A'.repeat(64) },
+        field: 'canonicalChecksum',
+        rule: 'pattern',
+      },
+      { input: { ...snapshotFile, version: 2 }, field: 'version', rule: 'one_of' },
+      {
+        input: { ...snapshotFile, buckets: { ...snapshotFile.buckets, size: 8192 } },
+        field: 'buckets.size',
+        rule: 'max',
+      },
+      {
+        input: { ...snapshotFile, buckets: { ...snapshotFile.buckets, entries: [['0', '1']] } },
+        field: 'buckets.entries.0',
+        rule: 'min',
+      },
+      {
+        input: {
+          ...snapshotFile,
+          buckets: { ...snapshotFile.buckets, entries: [['x', ...Array(13).fill('1')]] },
+        },
+        field: 'buckets.entries.0.0',
+        rule: 'pattern',
+      },
+      {
+        input: { ...snapshotFile, kgTableCounts: { provenance: 'many' } },
+        field: 'kgTableCounts.provenance',
+      },
+      { input: { ...snapshotFile, stampCounts: undefined }, field: 'stampCounts', rule: 'required' },
     ],
   },
   {
@@ -516,22 +573,68 @@ const TABLES: readonly SchemaTable[] = [
     good: [
       proof,
       { ...proof, verdict: 'INCONCLUSIVE', claims: claims.map((claim) => ({ ...claim, holds: null })) },
+      { ...proof, verdict: 'FAIL', claims: failedNt3 },
     ],
     bad: [
+      // Each kind of silent PASS (NT-8, F-OPEN-10):
+      // a claim left out,
       { input: { ...proof, claims: claims.slice(0, 7) }, field: 'claims', rule: 'no_silent_pass' },
+      // a claim broken,
+      { input: { ...proof, claims: failedNt3 }, field: 'verdict', rule: 'no_silent_pass' },
+      // a claim undecided,
       {
         input: {
           ...proof,
-          claims: claims.map((claim) => (claim.id === 'NT-3' ? { ...claim, holds: false } : claim)),
+          claims: claims.map((claim) => (claim.id === 'NT-7' ? { ...claim, holds: null } : claim)),
         },
         field: 'verdict',
         rule: 'no_silent_pass',
       },
+      // a claim without numbers (either side),
       {
         input: { ...proof, claims: claims.map((claim) => ({ ...claim, before: {} })) },
         field: 'claims',
         rule: 'no_silent_pass',
       },
+      {
+        input: {
+          ...proof,
+          claims: claims.map((claim) => (claim.id === 'NT-5' ? { ...claim, after: {} } : claim)),
+        },
+        field: 'claims',
+        rule: 'no_silent_pass',
+      },
+      // every claim "holding" while the attached snapshots disagree,
+      { input: { ...proof, after: { ...snapshot, rowCount: 4 } }, field: 'after', rule: 'no_silent_pass' },
+      {
+        input: { ...proof, after: { ...snapshot, canonicalChecksum: 'b'.repeat(64) } },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: { ...proof, after: { ...snapshot, kgTableCounts: { universal_edges: 1 } } },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      // a PASS with no snapshot attached.
+      { input: { ...proof, after: undefined }, field: 'after', rule: 'required' },
+      // Other verdicts follow from their claims, and a broken claim names its F-OPEN condition.
+      { input: { ...proof, verdict: 'INCONCLUSIVE' }, field: 'verdict', rule: 'follows_from_claims' },
+      {
+        input: { ...proof, verdict: 'INCONCLUSIVE', claims: failedNt3 },
+        field: 'verdict',
+        rule: 'follows_from_claims',
+      },
+      {
+        input: {
+          ...proof,
+          verdict: 'FAIL',
+          claims: claims.map((claim) => (claim.id === 'NT-1' ? { ...claim, holds: false } : claim)),
+        },
+        field: 'claims.0.failCondition',
+        rule: 'required',
+      },
+      { input: { ...proof, claims: [...claims, claims[0]] }, field: 'claims', rule: 'unique' },
       { input: { ...proof, verdict: 'OK' }, field: 'verdict', rule: 'one_of' },
     ],
   },

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { laneSteps } from '../src/lane/lane-steps.js';
+import { runCli } from './run-cli.js';
+
+const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'prove-cli' });
+// Random name and password: roles are cluster-wide, and a login left behind must be no way in.
+const login = `bl_c_prove_${randomBytes(4).toString('hex')}`;
+const password = randomBytes(18).toString('hex');
+
+/** Writes past the lane's guards (a superuser setting), as a leak would; the lane refuses it to its clients. */
+async function writeAsLeak(sql: string): Promise<void> {
+  const client = await t.db.connect();
+  try {
+    await client.query('set session_replication_role = replica');
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('birth-lane prove', () => {
+  let dir: string;
+  let readerEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'prove-cli-'));
+    await writeAsLeak(
+      `insert into public.birth_registry (id, entity_code, collection_name, dot_origin, name)
+       select i, 'ENT-' || lpad(i::text, 8, '0'), 'fauna', 'dot://x', 'Entity ' || i from generate_series(1, 500) as i`,
+    );
+    await t.db.pool.query(`create role ${login} login password '${password}' in role birth_lane_reader`);
+    const url = new URL(t.db.connectionString);
+    url.username = login;
+    url.password = password;
+    readerEnv = { DATABASE_URL: url.toString() };
+  });
+
+  afterAll(async () => {
+    await t.db.pool.query(`drop role if exists ${login}`);
+  });
+
+  it('snapshots as a birth_lane_reader login and compares: 5 without staging evidence, 0 with it, 4 after a change', async () => {
+    const before = join(dir, 'before.json');
+    const snapshot = await runCli(['prove', 'snapshot', '--out', before, '--json'], readerEnv);
+    expect(snapshot.stderr).not.toMatch(/error/i);
+    expect(snapshot.code).toBe(0);
+    expect(JSON.parse(snapshot.stdout)).toMatchObject({ file: before, rowCount: 500, takenBy: login });
+
+    const bare = await runCli(['prove', 'compare', before, before], readerEnv);
+    expect(bare.code).toBe(5);
+    expect(bare.stdout).toMatch(/no --staging-evidence[\s\S]*verdict: INCONCLUSIVE/);
+
+    const evidence = join(dir, 'evidence.json');
+    await writeFile(evidence, JSON.stringify({ certifyTriggersOnSurface: 0, residue: [] }));
+    const quiet = await runCli(
+      ['prove', 'compare', before, before, '--staging-evidence', evidence],
+      readerEnv,
+    );
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/verdict: PASS/);
+
+    await writeAsLeak('update public.birth_registry set inspect_pen = now() where id = 321');
+    const after = join(dir, 'after.json');
+    expect((await runCli(['prove', 'snapshot', '--out', after], readerEnv)).code).toBe(0);
+    const markdown = join(dir, 'proof.md');
+    const failed = await runCli(
+      ['prove', 'compare', before, after, '--staging-evidence', evidence, '--markdown', markdown],
+      readerEnv,
+    );
+    expect(failed.code).toBe(4);
+    expect(failed.stdout).toMatch(/NT-1 BROKEN +\[F-OPEN-1\] production inspect_\* stamps changed at id 321/);
+    expect(await readFile(markdown, 'utf8')).toMatch(/^# No-production-touch proof: FAIL/);
+  });
+
+  it('refuses a broken snapshot file with exit 64, naming the file and the field', async () => {
+    const broken = join(dir, 'broken.json');
+    await writeFile(
+      broken,
+      JSON.stringify({ format: 'birth-lane.production-snapshot', version: 1, rowCount: -1 }),
+    );
+    const result = await runCli(['prove', 'compare', broken, broken], readerEnv);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/broken\.json[\s\S]*rowCount: .*\(rule: min\)/);
+  });
+});

@@ -1,0 +1,6 @@
+/**
+ * `@birth-lane/no-touch-prover/cli`: the prover's command line for an app that implements the
+ * contract's CommandHost (`prove snapshot|compare`). Importing it loads commander and
+ * `@birth-lane/contract/cli` only; the block loads when a command runs.
+ */
+export { proveCommand } from './prove-command.js';
