@@ -25,8 +25,8 @@ import {
 } from '@birth-lane/contract/cli';
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
-import { stagingCommand } from '@birth-lane/staging-surface/cli';
 import { proveCommand } from '@birth-lane/no-touch-prover/cli';
+import { stagingCommand } from '@birth-lane/staging-surface/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -57,7 +57,7 @@ const program = createProgram();
 program.addHelpText(
   'after',
   '\nExit codes: 0 done, 1 failed, 2 no active rule set, 3 stopped early (signal, limit),\n' +
-    '4 no-touch proof FAIL, 5 no-touch proof INCONCLUSIVE (prove compare: 0 only on PASS),\n' +
+    '4 no-touch proof FAIL, 5 no-touch proof INCONCLUSIVE (prove compare and pilot: 0 only on PASS),\n' +
     '64 usage, 69 database unavailable or lane not installed, 70 internal error, 77 permission denied.\n' +
     'Environment: DATABASE_URL (else the embedded PostgreSQL in .birth-lane/), BIRTH_LANE_* (see README).',
 );
@@ -120,6 +120,31 @@ program
       batchSize: options.batchSize,
       json: options.json === true,
     });
+  });
+
+program
+  .command('pilot')
+  .description(
+    'rehearse on a disposable staging surface and prove production untouched: snapshot, create, run, report, drop, snapshot, verdict (exit 0 only on PASS)',
+  )
+  .option(
+    '--sample <n>',
+    'copy up to n uncertified governed rows into the surface (default 1,000)',
+    wholeNumberFlag('--sample', 1, 100_000),
+  )
+  .option('--fixtures <file>', 'load the surface from a .jsonl or .csv file instead')
+  .option('--keep-bad-rows', 'keep fixture rows production would refuse or skip, as deliberate bad input')
+  .option('--rule-set <version|file>', "judge by a stored version or a rule-set file (default: production's)")
+  .option(
+    '--kg-tables <a,b>',
+    'knowledge-graph tables whose counts NT-5 watches (default universal_edges,provenance)',
+  )
+  .option('--markdown <file>', 'also write the proof as Markdown for a change request')
+  .option('--json', 'print the pilot (staging report and proof) as one JSON object')
+  .action(async (flags: import('./commands/pilot.js').PilotFlags) => {
+    const { pilotCommand } = await import('./commands/pilot.js');
+    errorContext.needs = 'birth_lane_reader';
+    process.exitCode = await pilotCommand(flags);
   });
 
 program

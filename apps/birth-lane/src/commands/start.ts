@@ -3,17 +3,21 @@ import {
   EXIT_CODES,
   exitCodeFor,
   LANE_SESSION_OPTIONS,
+  type ProofVerdict,
   REGISTRY_TABLE,
   readTopFailingChecks,
 } from '@birth-lane/contract';
 import { CliError, progressBar, quoteRole } from '@birth-lane/contract/cli';
-import { runProducer } from '@birth-lane/inspect-producer';
+import { inspectionCompiler, runProducer } from '@birth-lane/inspect-producer';
 import type pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
+import { demoDraftRuleSet } from '../lane/demo-draft-rule-set.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';
+import { flushPoolStats } from '../pilot/flush-pool-stats.js';
+import { runPilot } from '../pilot/run-pilot.js';
 import { stopRequested } from '../process/interrupt.js';
 import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
 import { laneStatus } from '../status/lane-status.js';
@@ -104,6 +108,7 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
         : null;
     const after = await laneStatus(database.pool);
     const failing = await readTopFailingChecks(database.pool, { runId: report.runId });
+    const pilot = stopRequested.aborted ? null : await demoPilot(database.pool, say);
     const seconds = (performance.now() - began) / 1000;
     const certifiedByThisRun = Math.max(0, after.registry.certified - before.registry.certified);
 
@@ -112,6 +117,7 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
         `${JSON.stringify({
           report,
           thisRun: { certified: certifiedByThisRun, topFailingChecks: failing, promotions },
+          pilot,
           cumulative: { status: after },
           seconds,
         })}\n`,
@@ -162,12 +168,61 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       say('                birth-lane status                      the whole lane');
       if (database.embedded)
         say('psql            birth-lane db start, then psql "$(birth-lane db url)"   (db stop when done)');
+      if (pilot !== null) say(pilotLine(pilot));
     }
     return exitCodeFor(report.outcome);
   } finally {
     lock.release();
     await database.close();
   }
+}
+
+/** The pilot's outcome in the summary: the draft it rehearsed and the no-touch verdict. */
+interface StartPilot {
+  readonly surfaceId: string;
+  readonly ruleSetVersion: string;
+  readonly rows: number;
+  readonly passedGate: number;
+  readonly verdict: ProofVerdict;
+  readonly brokenClaims: readonly string[];
+}
+
+/**
+ * The main job's last act: a short rehearsal of a draft rule set (the active one with a stricter
+ * description) on a sample, on a staging surface that is dropped again, with the no-touch verdict.
+ * Nothing is stored or activated. Skipped when no rule set is active (there is nothing to draft from).
+ */
+async function demoPilot(pool: pg.Pool, say: (line: string) => void): Promise<StartPilot | null> {
+  const active = await inspectionCompiler.compiledRuleSet(pool);
+  if (active === null) return null;
+  const draft = demoDraftRuleSet(active.ruleSet);
+  say(
+    `pilot         rehearsing draft ${draft.version} on a sample of ${DEMO_PILOT_SAMPLE.toLocaleString('en')} rows…`,
+  );
+  await flushPoolStats(pool);
+  const result = await runPilot(pool, {
+    compiler: inspectionCompiler,
+    input: { kind: 'sample', size: DEMO_PILOT_SAMPLE },
+    ruleSet: { kind: 'document', ruleSet: draft, source: 'the demo draft (start)' },
+  });
+  return {
+    surfaceId: result.surfaceId,
+    ruleSetVersion: draft.version,
+    rows: result.staging.counts.rows,
+    passedGate: result.staging.counts.passed.gate,
+    verdict: result.proof.verdict,
+    brokenClaims: result.proof.claims.filter((claim) => claim.holds !== true).map((claim) => claim.id),
+  };
+}
+
+const DEMO_PILOT_SAMPLE = 1_000;
+
+function pilotLine(pilot: StartPilot): string {
+  const undecided = pilot.brokenClaims.length > 0 ? ` (not holding: ${pilot.brokenClaims.join(', ')})` : '';
+  return (
+    `pilot           draft ${pilot.ruleSetVersion} on ${pilot.rows.toLocaleString('en')} sampled rows: ${pilot.passedGate.toLocaleString('en')} would pass all three stages; ` +
+    `surface ${pilot.surfaceId} dropped; no-touch verdict ${pilot.verdict}${undecided}   (birth-lane pilot --help)`
+  );
 }
 
 /** Two starts on one database take turns: the second waits (and says so) instead of colliding. */

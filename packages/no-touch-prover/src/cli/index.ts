@@ -3,4 +3,7 @@
  * contract's CommandHost (`prove snapshot|compare`). Importing it loads commander and
  * `@birth-lane/contract/cli` only; the block loads when a command runs.
  */
+
+export { formatProofSummary } from './format-proof-summary.js';
 export { proveCommand } from './prove-command.js';
+export { VERDICT_EXIT_CODES } from './verdict-exit-codes.js';

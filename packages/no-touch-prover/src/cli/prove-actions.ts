@@ -1,11 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  EXIT_CODES,
-  type ProofReport,
-  type ProofVerdict,
-  parseOrThrow,
-  ValidationError,
-} from '@birth-lane/contract';
+import { EXIT_CODES, parseOrThrow, ValidationError } from '@birth-lane/contract';
 import { type CommandHost, groupDigits, progressBar, withDatabase } from '@birth-lane/contract/cli';
 import { z } from 'zod';
 import { compareSnapshots } from '../compare-snapshots.js';
@@ -13,13 +7,8 @@ import { DEFAULT_KG_TABLES, KG_TABLES_ENV, parseKgTables } from '../kg-tables.js
 import { parseSnapshot } from '../parse-snapshot.js';
 import { renderProofMarkdown } from '../render-proof-markdown.js';
 import { takeSnapshot } from '../take-snapshot.js';
-
-/** Exit code per verdict: 0 only on PASS. */
-export const VERDICT_EXIT_CODES = {
-  PASS: EXIT_CODES.completed,
-  FAIL: EXIT_CODES.proof_failed,
-  INCONCLUSIVE: EXIT_CODES.proof_inconclusive,
-} as const satisfies Record<ProofVerdict, number>;
+import { formatProofSummary } from './format-proof-summary.js';
+import { VERDICT_EXIT_CODES } from './verdict-exit-codes.js';
 
 export async function snapshotAction(
   host: CommandHost,
@@ -100,22 +89,18 @@ export async function compareAction(
   });
   if (flags.markdown) await writeFile(flags.markdown, renderProofMarkdown(report), 'utf8');
   if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(summary(report, flags.stagingEvidence === undefined));
-  return VERDICT_EXIT_CODES[report.verdict];
-}
-
-function summary(report: ProofReport, noEvidence: boolean): string {
-  const lines = report.claims.map((claim) => {
-    const mark = claim.holds === true ? 'holds    ' : claim.holds === false ? 'BROKEN   ' : 'undecided';
-    const condition = claim.failCondition ? ` [${claim.failCondition}]` : '';
-    return `${claim.id} ${mark}${condition} ${claim.detail}`;
-  });
-  if (noEvidence)
-    lines.push(
-      'no --staging-evidence: NT-6 and NT-7 rest on facts only the staging surface can give, so this compare is at best INCONCLUSIVE',
+  else
+    process.stdout.write(
+      formatProofSummary(
+        report,
+        flags.stagingEvidence === undefined
+          ? [
+              'no --staging-evidence: NT-6 and NT-7 rest on facts only the staging surface can give, so this compare is at best INCONCLUSIVE',
+            ]
+          : [],
+      ),
     );
-  lines.push(`verdict: ${report.verdict}`, '');
-  return lines.join('\n');
+  return VERDICT_EXIT_CODES[report.verdict];
 }
 
 async function readJson(file: string, subject: string): Promise<unknown> {

@@ -3,4 +3,6 @@
  * contract's CommandHost. Importing it loads commander and `@birth-lane/contract/cli` only; the
  * block loads when a command runs.
  */
+
+export { readFixturesFlag, readRuleSetFlag } from './input-flags.js';
 export { stagingCommand } from './staging-command.js';

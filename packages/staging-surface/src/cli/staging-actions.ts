@@ -1,25 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import {
-  BirthLaneError,
-  EXIT_CODES,
-  parseOrThrow,
-  type RuleSet,
-  ruleSetSchema,
-  ruleSetVersionSchema,
-  ValidationError,
-} from '@birth-lane/contract';
+import { BirthLaneError, EXIT_CODES } from '@birth-lane/contract';
 import { CliError, type CommandHost, progressBar, withDatabase } from '@birth-lane/contract/cli';
-import { createSurface, type SurfaceInput } from '../create-surface.js';
+import { createSurface } from '../create-surface.js';
 import { dropSurface } from '../drop-surface.js';
-import { fixtureFormatOf } from '../fixtures.js';
 import { listSurfaces } from '../list-surfaces.js';
 import { reportSurface } from '../report-surface.js';
-import type { RuleSetChoice } from '../resolve-rule-set.js';
 import { runSurface } from '../run-surface.js';
 import { StagingResidueError } from '../staging-errors.js';
 import { parseTtl } from '../ttl.js';
 import { formatList, formatReport, formatRun } from './format-staging.js';
+import { readFixturesFlag, readRuleSetFlag } from './input-flags.js';
 import type { CreateFlags } from './staging-command.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -45,8 +34,8 @@ export async function createAction(host: CommandHost, flags: CreateFlags): Promi
   const input =
     flags.fixtures === undefined
       ? { kind: 'sample' as const, size: flags.sample! }
-      : await fixturesInput(flags);
-  const ruleSet = flags.ruleSet === undefined ? undefined : await ruleSetChoice(flags.ruleSet);
+      : await readFixturesFlag(flags.fixtures!, flags.keepBadRows === true);
+  const ruleSet = flags.ruleSet === undefined ? undefined : await readRuleSetFlag(flags.ruleSet);
   const compiler = await host.inspectionCompiler();
   return sourceRecoveryAware(() =>
     withDatabase(host, async (db) => {
@@ -70,55 +59,6 @@ export async function createAction(host: CommandHost, flags: CreateFlags): Promi
       return EXIT_CODES.completed;
     }),
   );
-}
-
-async function fixturesInput(flags: CreateFlags): Promise<SurfaceInput> {
-  const path = flags.fixtures!;
-  const format = fixtureFormatOf(path);
-  if (format === null)
-    throw new CliError('usage', `--fixtures ${path}: the file must end in .jsonl or .csv.`);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError('usage', `--fixtures ${path} cannot be read: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  return {
-    kind: 'fixtures',
-    fileName: basename(path),
-    text,
-    format,
-    keepBadRows: flags.keepBadRows === true,
-  };
-}
-
-/** `--rule-set 1.2.0` is a stored version; anything else is a rule-set file. */
-async function ruleSetChoice(value: string): Promise<RuleSetChoice> {
-  if (ruleSetVersionSchema.safeParse(value).success) return { kind: 'version', version: value };
-  let text: string;
-  try {
-    text = await readFile(value, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      'usage',
-      `--rule-set ${value} is neither a version (such as 1.0.0) nor a readable file: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`--rule-set ${value}`, [
-      { field: '(file)', rule: 'json', message: `is not JSON: ${(error as Error).message}` },
-    ]);
-  }
-  const ruleSet: RuleSet = parseOrThrow(ruleSetSchema, document, `--rule-set ${value}`);
-  return { kind: 'document', ruleSet, source: `file ${basename(value)}` };
 }
 
 export async function runAction(host: CommandHost, id: string, flags: { json?: boolean }): Promise<number> {
