@@ -47,27 +47,31 @@ export async function pilotCommand(flags: PilotFlags): Promise<number> {
   );
   const compiler = await commandHost.inspectionCompiler();
   return withDatabase(commandHost, async (db) => {
-    const bars = new Map<PilotStep, ReturnType<typeof progressBar>>();
+    // One bar per long step (the snapshots' rows, the run's rows), ended on what was really done.
+    let bar: { step: PilotStep; bar: ReturnType<typeof progressBar>; done: number } | undefined;
+    const endBar = () => {
+      bar?.bar.finish(bar.done);
+      bar = undefined;
+    };
     const result = await runPilot(db, {
       compiler,
       input,
       ruleSet,
       kgTables,
       onStep: (step) => {
-        for (const bar of bars.values()) bar.finish();
-        bars.clear();
+        endBar();
         if (!flags.json) process.stderr.write(`pilot: ${step}\n`);
       },
       onProgress: (step, done, total) => {
-        let bar = bars.get(step);
-        if (bar === undefined) {
-          bar = progressBar(`pilot ${step}`, total);
-          bars.set(step, bar);
+        if (bar?.step !== step) {
+          endBar();
+          bar = { step, bar: progressBar(`pilot ${step}`, Math.max(total, done)), done };
         }
-        bar.update(done);
+        bar.done = done;
+        bar.bar.update(done);
       },
     });
-    for (const bar of bars.values()) bar.finish();
+    endBar();
     if (flags.markdown !== undefined)
       await writeFile(flags.markdown, renderProofMarkdown(result.proof), 'utf8');
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatPilot(result));

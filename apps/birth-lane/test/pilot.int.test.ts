@@ -1,0 +1,208 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProofReport } from '@birth-lane/contract';
+import { inspectionCompiler } from '@birth-lane/inspect-producer';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type PilotOptions, runPilot } from '../src/pilot/run-pilot.js';
+import { activeLaneTemplate } from './active-lane-template.js';
+import { runCli } from './run-cli.js';
+
+const t = useTestDatabase({ template: activeLaneTemplate, name: 'pilot' });
+const ROWS = 400;
+
+/** Writes past the lane's guards (a superuser with triggers off), as a leak or a careless script would. */
+async function writeAsLeak(sql: string, values: unknown[] = []): Promise<void> {
+  const client = await t.db.connect();
+  try {
+    await client.query('set session_replication_role = replica');
+    await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The ids on the one staging surface that exists while a pilot runs (read as the test's superuser). */
+async function surfaceIds(): Promise<string[]> {
+  const { rows } = await t.db.pool.query<{ schema: string }>(
+    `select nspname as schema from pg_namespace where nspname like 'bl_stage_%'`,
+  );
+  expect(rows).toHaveLength(1);
+  const ids = await t.db.pool.query<{ id: string }>(
+    `select id::text from ${rows[0]!.schema}.input order by id`,
+  );
+  return ids.rows.map((row) => row.id);
+}
+
+function pilot(extra: Partial<PilotOptions> = {}) {
+  return runPilot(t.db.pool, {
+    compiler: inspectionCompiler,
+    input: { kind: 'sample', size: 100 },
+    kgTables: [],
+    ...extra,
+  });
+}
+
+function claim(proof: ProofReport, id: string) {
+  const found = proof.claims.find((each) => each.id === id);
+  expect(found, `claim ${id}`).toBeDefined();
+  return found!;
+}
+
+describe('birth-lane pilot', () => {
+  beforeAll(async () => {
+    await writeAsLeak(
+      `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
+       select 'PLT-' || lpad(i::text, 6, '0'), 'fauna', 'SP-MAMMAL', 'dot://zoo/' || i, 'governed', timestamptz '2025-01-01' + i * interval '1 minute',
+              'Entity ' || i, case when i % 3 = 0 then 'short' else 'A description long enough to pass.' end, 'active'
+         from generate_series(1, $1::int) as i`,
+      [ROWS],
+    );
+  });
+
+  it('passes on a quiet database, every NT claim carrying its numbers, and leaves no surface behind', async () => {
+    const steps: string[] = [];
+    const result = await pilot({ onStep: (step) => void steps.push(step) });
+    expect(steps).toEqual(['snapshot', 'create', 'run', 'report', 'drop', 'snapshot-after', 'verdict']);
+    expect(result.proof.verdict).toBe('PASS');
+    expect(result.proof.claims.map((each) => each.id)).toEqual([
+      'NT-1',
+      'NT-2',
+      'NT-3',
+      'NT-4',
+      'NT-5',
+      'NT-6',
+      'NT-7',
+      'NT-8',
+    ]);
+    for (const each of result.proof.claims) {
+      expect(each.holds).toBe(true);
+      expect(Object.keys(each.before).length, `${each.id} before`).toBeGreaterThan(0);
+      expect(Object.keys(each.after).length, `${each.id} after`).toBeGreaterThan(0);
+    }
+    expect(result.staging.counts.rows).toBe(100);
+    expect(result.proof.stagingEvidence).toMatchObject({ residue: [], certifyTriggersOnSurface: 0 });
+    const left = await t.db.pool.query(`select 1 from pg_namespace where nspname like 'bl_stage_%'`);
+    expect(left.rowCount).toBe(0);
+  });
+
+  // Another session changes one production cell while the surface runs: never PASS, the right claim named.
+  const cases = [
+    {
+      what: 'a stamp on a sampled row',
+      claim: 'NT-1',
+      verdict: 'FAIL',
+      sampled: true,
+      sql: 'update public.birth_registry set inspect_pen = now() where id = $1::bigint',
+    },
+    {
+      what: 'a stamp on a row the pilot never read',
+      claim: 'NT-1',
+      verdict: 'INCONCLUSIVE',
+      sampled: false,
+      sql: 'update public.birth_registry set inspect_pen = now() where id = $1::bigint',
+    },
+    {
+      what: 'certified on a sampled row',
+      claim: 'NT-2',
+      verdict: 'FAIL',
+      sampled: true,
+      sql: 'update public.birth_registry set certified = true, certified_at = now() where id = $1::bigint',
+    },
+    {
+      what: 'a canonical column on a sampled row',
+      claim: 'NT-3',
+      verdict: 'FAIL',
+      sampled: true,
+      sql: `update public.birth_registry set owner = 'someone' where id = $1::bigint`,
+    },
+    {
+      what: 'a new row',
+      claim: 'NT-4',
+      verdict: 'INCONCLUSIVE',
+      sampled: null,
+      sql: `insert into public.birth_registry (entity_code, collection_name, dot_origin, name) values ('PLT-NEW-' || $1::text, 'fauna', 'dot://x', 'n')`,
+    },
+  ] as const;
+  for (const change of cases) {
+    it(`is ${change.verdict}, naming ${change.claim}, when another session writes ${change.what} during the pilot`, async () => {
+      const result = await pilot({
+        onStep: async (step) => {
+          if (step !== 'run') return;
+          const sampled = await surfaceIds();
+          const all = await t.db.pool.query<{ id: string }>(
+            'select id::text from public.birth_registry order by id',
+          );
+          const target =
+            change.sampled === null
+              ? String(Date.now())
+              : change.sampled
+                ? sampled[0]!
+                : all.rows.map((row) => row.id).find((id) => !sampled.includes(id))!;
+          await writeAsLeak(change.sql, [target]);
+        },
+      });
+      expect(result.proof.verdict).toBe(change.verdict);
+      const broken = claim(result.proof, change.claim);
+      expect(broken.holds).not.toBe(true);
+      if (change.verdict === 'FAIL') expect(broken.failCondition).toMatch(/^F-OPEN-/);
+    });
+  }
+
+  it('fails NT-7 with F-OPEN-9 when something of the surface survives its drop (BAD-15)', async () => {
+    let leftover = '';
+    const result = await pilot({
+      onStep: async (step) => {
+        if (step !== 'drop') return;
+        const { rows } = await t.db.pool.query<{ schema: string }>(
+          `select nspname as schema from pg_namespace where nspname like 'bl_stage_%'`,
+        );
+        leftover = `${rows[0]!.schema}_leftover`;
+        await t.db.pool.query(`create table public.${leftover} (x int)`);
+      },
+    });
+    try {
+      expect(result.proof.verdict).toBe('FAIL');
+      const nt7 = claim(result.proof, 'NT-7');
+      expect(nt7.holds).toBe(false);
+      expect(nt7.failCondition).toBe('F-OPEN-9');
+      expect(JSON.stringify(result.proof.stagingEvidence.residue)).toContain(leftover);
+    } finally {
+      await t.db.pool.query(`drop table if exists public.${leftover}`);
+    }
+  });
+
+  it('fails NT-6 when a certify trigger sits on the surface', async () => {
+    const result = await pilot({
+      onStep: async (step) => {
+        if (step !== 'report') return;
+        const { rows } = await t.db.pool.query<{ schema: string }>(
+          `select nspname as schema from pg_namespace where nspname like 'bl_stage_%'`,
+        );
+        await t.db.pool.query(
+          `create trigger sneaky after update on ${rows[0]!.schema}.input for each row execute function birth_lane.fn_birth_auto_certify()`,
+        );
+      },
+    });
+    expect(result.proof.verdict).not.toBe('PASS');
+    expect(claim(result.proof, 'NT-6').holds).toBe(false);
+    expect(result.proof.stagingEvidence).toMatchObject({ certifyTriggersOnSurface: 1 });
+  });
+
+  it('runs from the command line: exit 0 with --json and a Markdown report on PASS, 64 on conflicting flags', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pilot-cli-'));
+    const markdown = join(dir, 'proof.md');
+    const env = { DATABASE_URL: t.db.connectionString, BIRTH_LANE_KG_TABLES: '' };
+    const passed = await runCli(['pilot', '--sample', '50', '--json', '--markdown', markdown], env);
+    expect(passed.stderr).not.toMatch(/error|birth-lane:/i);
+    expect(passed.code).toBe(0);
+    const report = JSON.parse(passed.stdout) as { proof: ProofReport };
+    expect(report.proof.verdict).toBe('PASS');
+    expect(await readFile(markdown, 'utf8')).toMatch(/^# No-production-touch proof: PASS/);
+
+    const conflicting = await runCli(['pilot', '--sample', '5', '--fixtures', 'x.jsonl'], env);
+    expect(conflicting.code).toBe(64);
+    expect(conflicting.stderr).toMatch(/--sample N or --fixtures FILE, not both/);
+  });
+});
