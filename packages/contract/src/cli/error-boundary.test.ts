@@ -14,6 +14,11 @@ describe('explainError: one exit code per class, matched by code, never by messa
     expect(explainError(error).exitCode).toBe(EXIT_CODES.usage);
   });
 
+  it('no rule set to judge by: a SOURCE_RECOVERY_REQUIRED lane error is 2, whichever command refused', () => {
+    const error = new BirthLaneError('SOURCE_RECOVERY_REQUIRED', 'no rule set 9.9.9 is stored');
+    expect(explainError(error).exitCode).toBe(EXIT_CODES.source_recovery_required);
+  });
+
   it('unavailable: connection failures (SQLSTATE class 08, 57P0x, Node network codes, AggregateError) are 69', () => {
     for (const error of [
       pgError('08006'),

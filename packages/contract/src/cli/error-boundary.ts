@@ -46,6 +46,9 @@ export function explainError(error: unknown, context: ErrorContext = {}): Explai
     if (code === 'CONFIGURATION_INVALID') return { exitCode: EXIT_CODES.usage, message };
     // The login lacks a lane role: the message names the roles (approvals, approvers).
     if (code === 'FORBIDDEN_ACTION') return { exitCode: EXIT_CODES.noPermission, message };
+    // No valid rule set to judge by: the same exit code as a run that found none, whatever refused.
+    if (code === 'SOURCE_RECOVERY_REQUIRED')
+      return { exitCode: EXIT_CODES.source_recovery_required, message };
     if (code !== 'DATABASE_ERROR') return { exitCode: EXIT_CODES.failed, message };
   }
 
