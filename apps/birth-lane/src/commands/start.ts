@@ -108,11 +108,13 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
         : null;
     const after = await laneStatus(database.pool);
     const failing = await readTopFailingChecks(database.pool, { runId: report.runId });
-    const pilot = stopRequested.aborted ? null : await demoPilot(database.pool, say);
     const seconds = (performance.now() - began) / 1000;
+    // The closing rehearsal comes after the run's figures (its own time is not the run's).
+    const rehearse = () => (stopRequested.aborted ? Promise.resolve(null) : demoPilot(database.pool, say));
     const certifiedByThisRun = Math.max(0, after.registry.certified - before.registry.certified);
 
     if (options.json) {
+      const pilot = await rehearse();
       process.stdout.write(
         `${JSON.stringify({
           report,
@@ -168,6 +170,7 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       say('                birth-lane status                      the whole lane');
       if (database.embedded)
         say('psql            birth-lane db start, then psql "$(birth-lane db url)"   (db stop when done)');
+      const pilot = await rehearse();
       if (pilot !== null) say(pilotLine(pilot));
     }
     return exitCodeFor(report.outcome);
@@ -197,7 +200,7 @@ async function demoPilot(pool: pg.Pool, say: (line: string) => void): Promise<St
   if (active === null) return null;
   const draft = demoDraftRuleSet(active.ruleSet);
   say(
-    `pilot         rehearsing draft ${draft.version} on a sample of ${DEMO_PILOT_SAMPLE.toLocaleString('en')} rows…`,
+    `pilot           rehearsing draft ${draft.version} on a sample of ${DEMO_PILOT_SAMPLE.toLocaleString('en')} rows (a staging surface, then the no-touch proof)…`,
   );
   await flushPoolStats(pool);
   const result = await runPilot(pool, {
