@@ -24,7 +24,9 @@ import {
   wholeNumberFlag,
 } from '@birth-lane/contract/cli';
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
+import { gateCommand } from '@birth-lane/gate-policy/cli';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
+import { stampsCommand } from '@birth-lane/stamp-mapping/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -162,6 +164,9 @@ addPackageCommand(
 addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
+// The birth gate (B7) and the lifecycle stamps (B6), each from its block.
+addPackageCommand(program, gateCommand(commandHost));
+addPackageCommand(program, stampsCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

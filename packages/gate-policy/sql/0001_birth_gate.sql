@@ -11,8 +11,8 @@ create schema if not exists birth_lane;
 -- gate.birth_warning (append_note refuses that topic, so a client cannot pose as the gate).
 -- SECURITY DEFINER: the minting role needs no INSERT on the evidence log. It trusts nothing it is
 -- handed: it runs only from a trigger, reads the rows back from the registry by id (so they were
--- really inserted) and records only those that fail PEN when it judges them itself. A caller can
--- therefore only ever record a true statement about a row that exists.
+-- really inserted) and records only those that fail PEN when it judges them itself, so even the
+-- owner's direct call can only record a true statement about a row that exists.
 create or replace function birth_lane.record_birth_gate_warnings(p_row_ids bigint[])
 returns integer
 language plpgsql
@@ -47,10 +47,11 @@ begin
   return written;
 end;
 $$;
+-- Executable by no lane role: the gate fires as whoever inserts the birth, and only the lane owner
+-- inserts into the registry (mint_birth and mint_births are the owner's SECURITY DEFINER functions,
+-- and every source-table trigger of the fabric calls mint_birth). A role someone grants INSERT on
+-- the registry would have its defective births refused in warning mode too: fail closed.
 revoke all on function birth_lane.record_birth_gate_warnings(bigint[]) from public;
--- Whoever inserts a birth fires the gate as itself; the function's own checks (above) keep a direct
--- call from recording anything but the truth about an existing row.
-grant execute on function birth_lane.record_birth_gate_warnings(bigint[]) to public;
 
 -- The gate itself. The mode is the setting in effect for this session (current_setting): the
 -- persisted layers (ALTER DATABASE / ALTER ROLE … SET) give it, and a session may override it;

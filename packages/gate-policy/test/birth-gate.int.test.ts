@@ -243,11 +243,16 @@ describe('with the default rule set active', () => {
       const direct = await refusal(
         client.query('select birth_lane.record_birth_gate_warnings(array[$1::bigint])', [id]),
       );
-      expect(direct).toMatchObject({
-        code: SQLSTATE.laneViolation,
-        constraint: 'birth_gate_warning_from_trigger',
-      });
+      expect(sqlStateOf(direct)).toBe(SQLSTATE.insufficientPrivilege);
     }
+    // The owner may execute it, but not outside the gate's trigger.
+    const owner = await refusal(
+      t.db.pool.query('select birth_lane.record_birth_gate_warnings(array[$1::bigint])', [id]),
+    );
+    expect(owner).toMatchObject({
+      code: SQLSTATE.laneViolation,
+      constraint: 'birth_gate_warning_from_trigger',
+    });
     const note = await refusal(
       t.db.pool.query("select birth_lane.append_note('gate.birth_warning', '{}'::jsonb)"),
     );

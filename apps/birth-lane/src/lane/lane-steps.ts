@@ -1,8 +1,10 @@
 import { birthSteps } from '@birth-lane/birth';
 import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Step } from '@birth-lane/contract';
+import { gateSteps } from '@birth-lane/gate-policy';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { ruleSetSteps } from '@birth-lane/inspect-producer';
+import { stampMappingSteps } from '@birth-lane/stamp-mapping';
 
 /**
  * Every database object of the lane, in install order: the contract's shared surfaces first,
@@ -14,4 +16,6 @@ export const laneSteps: readonly Step[] = [
   ...inspectContractSteps,
   ...certifySteps,
   ...ruleSetSteps,
+  ...gateSteps,
+  ...stampMappingSteps,
 ];
