@@ -1,10 +1,9 @@
 -- Why: B7, the birth gate. A birth that would fail PEN (identity completeness) under the active
 -- rule set is either minted with a warning on record (`warning`) or refused (`block`), whichever
 -- path minted it: birth_lane.mint_birth, mint_births, a source-table trigger of the birth trigger
--- fabric, or a direct insert. One statement-level trigger on the registry covers them all, after
--- the insert, so it judges only rows really inserted (ON CONFLICT DO NOTHING skips a re-mint) and
--- a bulk mint of 10,000 rows runs it once. The PEN judgement is the inspect producer's, compiled
--- at activation as birth_lane.birth_pen_failures (the contract names it); the gate never guesses it.
+-- fabric, or a direct insert. One trigger on the registry covers them all. The PEN judgement is
+-- the inspect producer's, compiled at activation as birth_lane.birth_pen_failures (the contract
+-- names it); the gate never guesses it.
 create schema if not exists birth_lane;
 
 -- The gate's warnings, appended to the evidence log as `note` records with the reserved topic
@@ -60,24 +59,29 @@ revoke all on function birth_lane.record_birth_gate_warnings(bigint[]) from publ
 -- closed): only an administrator persists the setting, and birth_lane.flip_birth_gate writes only
 -- valid values. app.bypass_birth_gate = on skips the gate; `birth-lane status` reports a
 -- persisted bypass as a risk.
+-- An AFTER ROW trigger, so it judges only rows really inserted (a re-mint that ON CONFLICT DO
+-- NOTHING skips is not judged) and whatever path minted them. Row level on purpose: each step is
+-- a PL/pgSQL simple expression (the PEN function is inlined into it), with no query to plan or
+-- start; a statement trigger over a transition table cost about three times as much per mint,
+-- because the trigger fabric mints one row per statement (bench/gate.bench.ts).
 -- It runs as the invoker with no SET clause, like the certify trigger, because it fires on every
--- minting statement: names are qualified and operators pinned to pg_catalog instead.
+-- birth: names are qualified and operators pinned to pg_catalog instead.
 create or replace function birth_lane.fn_birth_gate()
 returns trigger
 language plpgsql
 as $$
 declare
-  gate_mode text := pg_catalog.current_setting('app.birth_gate_mode', true);
-  bypass text := pg_catalog.lower(pg_catalog.btrim(coalesce(pg_catalog.current_setting('app.bypass_birth_gate', true), '')));
-  refused record;
-  warned bigint[];
+  gate_mode text;
+  failed text[];
 begin
-  if bypass operator(pg_catalog.=) any (array['on', 'true', 'yes', '1']) then
+  if NEW.governance_role operator(pg_catalog.<>) 'governed' then
     return null;
   end if;
-  if gate_mode is null or gate_mode operator(pg_catalog.=) '' then
-    gate_mode := 'warning';
+  if pg_catalog.lower(pg_catalog.btrim(coalesce(pg_catalog.current_setting('app.bypass_birth_gate', true), '')))
+       operator(pg_catalog.=) any ('{on,true,yes,1}'::text[]) then
+    return null;
   end if;
+  gate_mode := coalesce(nullif(pg_catalog.current_setting('app.birth_gate_mode', true), ''), 'warning');
   if gate_mode operator(pg_catalog.<>) 'warning' and gate_mode operator(pg_catalog.<>) 'block' then
     raise exception using errcode = 'BL001', constraint = 'birth_gate_mode',
       message = pg_catalog.format('birth refused: app.birth_gate_mode is %L, which the birth gate does not understand; '
@@ -92,35 +96,21 @@ begin
                   '(birth_lane.birth_pen_failures is compiled when a rule set is activated)',
         hint = 'Activate a rule set (birth-lane rules activate), or flip the gate to warning (birth-lane gate flip --to warning).';
     end if;
-    raise warning 'birth gate (warning): no rule set is active, so births are minted without a PEN judgement';
+    raise warning 'birth gate (warning): no rule set is active, so % is minted without a PEN judgement', NEW.entity_code;
     return null;
   end if;
 
+  failed := birth_lane.birth_pen_failures(NEW);
+  if pg_catalog.cardinality(failed) operator(pg_catalog.=) 0 then
+    return null;
+  end if;
   if gate_mode operator(pg_catalog.=) 'block' then
-    select born_row.id, born_row.entity_code, birth_lane.birth_pen_failures(born_row) as failed
-      into refused
-      from born born_row
-     where born_row.governance_role operator(pg_catalog.=) 'governed'
-       and pg_catalog.cardinality(birth_lane.birth_pen_failures(born_row)) operator(pg_catalog.>) 0
-     order by born_row.id
-     limit 1;
-    if found then
-      raise exception using errcode = 'BL001', constraint = 'birth_gate', column = 'entity_code',
-        message = pg_catalog.format('birth refused by the birth gate (block): %s fails PEN: %s',
-                                    refused.entity_code, pg_catalog.array_to_string(refused.failed, ', ')),
-        hint = 'Fix the source row so PEN passes; nothing of this statement was minted.';
-    end if;
-    return null;
+    raise exception using errcode = 'BL001', constraint = 'birth_gate', column = 'entity_code',
+      message = pg_catalog.format('birth refused by the birth gate (block): %s fails PEN: %s',
+                                  NEW.entity_code, pg_catalog.array_to_string(failed, ', ')),
+      hint = 'Fix the source row so PEN passes; nothing of this statement was minted.';
   end if;
-
-  select pg_catalog.array_agg(born_row.id order by born_row.id)
-    into warned
-    from born born_row
-   where born_row.governance_role operator(pg_catalog.=) 'governed'
-     and pg_catalog.cardinality(birth_lane.birth_pen_failures(born_row)) operator(pg_catalog.>) 0;
-  if warned is not null then
-    perform birth_lane.record_birth_gate_warnings(warned);
-  end if;
+  perform birth_lane.record_birth_gate_warnings(array[NEW.id]);
   return null;
 end;
 $$;
@@ -130,5 +120,4 @@ revoke all on function birth_lane.fn_birth_gate() from public;
 drop trigger if exists trg_birth_gate on public.birth_registry;
 create trigger trg_birth_gate
   after insert on public.birth_registry
-  referencing new table as born
-  for each statement execute function birth_lane.fn_birth_gate();
+  for each row execute function birth_lane.fn_birth_gate();
