@@ -203,8 +203,8 @@ $$;
 revoke all on function birth_lane.begin_stamp_materialisation(jsonb, bigint, bigint, bigint) from public;
 grant execute on function birth_lane.begin_stamp_materialisation(jsonb, bigint, bigint, bigint) to birth_lane_promoter;
 
--- One bounded batch of a begun materialisation (at most p_batch_size rows, 1 to 5000): the next
--- certified, governed rows of the approved range, in id order. Each mapped stamp is written only
+-- One bounded batch of a begun materialisation (at most p_batch_size rows, 1 to 5000, among at most
+-- 20 times as many ids): the next certified, governed rows of the approved range, in id order. Each mapped stamp is written only
 -- where the row does not carry it yet, never overwritten:
 --   PROMOTE -> lower(trim(collection_name)) || '/' || entity_code, the address the row's own identity gives;
 --   OWNER   -> the owner named in the approved scope (people decide ownership; the approval records who);
@@ -227,6 +227,7 @@ declare
   needs text[] := '{}';
   item record;
   written bigint[];
+  window_end bigint;
   done boolean;
   result jsonb;
 begin
@@ -249,10 +250,18 @@ begin
                               'rowIds', '[]'::jsonb, 'done', true, 'totalWritten', job.rows_written);
   end if;
 
+  -- The ids one batch may look at are bounded too (20 ids per row it may write), so a range of a
+  -- million uncertified rows with few certified ones among them is walked in many short
+  -- statements, never one long scan.
+  window_end := least(job.to_id, job.next_id + p_batch_size::bigint * 20 - 1);
   select array_agg(id order by id), max(id) into candidates, last_id
     from (select r.id from public.birth_registry r
-           where r.id >= job.next_id and r.id <= job.to_id and r.certified and r.governance_role = 'governed'
+           where r.id >= job.next_id and r.id <= window_end and r.certified and r.governance_role = 'governed'
            order by r.id limit p_batch_size) batch;
+  -- A full batch ends at its last row; a short one has seen the whole window.
+  if candidates is null or cardinality(candidates) < p_batch_size then
+    last_id := window_end;
+  end if;
 
   for item in
     select m ->> 'stamp' as stamp, m ->> 'column' as col, m ->> 'key' as key
@@ -287,15 +296,15 @@ begin
   end if;
   written := coalesce(written, '{}');
 
-  done := candidates is null or cardinality(candidates) < p_batch_size or last_id >= job.to_id;
+  done := last_id >= job.to_id;
   update birth_lane.stamp_materialisations
-     set next_id = coalesce(last_id + 1, job.to_id + 1), rows_written = rows_written + cardinality(written),
+     set next_id = last_id + 1, rows_written = rows_written + cardinality(written),
          batches = batches + 1, finished_at = case when done then pg_catalog.clock_timestamp() end
    where approval_request_id = job.approval_request_id;
 
   result := jsonb_build_object(
     'approvalRequestId', job.approval_request_id::text, 'mappingHash', job.mapping_hash,
-    'afterId', (job.next_id - 1)::text, 'throughId', coalesce(last_id, job.to_id)::text,
+    'afterId', (job.next_id - 1)::text, 'throughId', last_id::text,
     'rowsWritten', cardinality(written), 'rowIds', to_jsonb(array(select x::text from unnest(written) x)),
     'stamps', (select jsonb_agg(m - 'note') from jsonb_array_elements(job.mapping -> 'mappings') m
                 where m ->> 'stamp' <> 'BIRTH'),
@@ -303,7 +312,7 @@ begin
   insert into birth_lane.evidence (kind, check_id, message, payload)
   values ('note', 'stamps.materialised',
           format('stamps materialised on %s rows (%s, %s] with approval %s', cardinality(written), job.next_id - 1,
-                 coalesce(last_id, job.to_id), job.approval_request_id),
+                 last_id, job.approval_request_id),
           jsonb_build_object('kind', 'note', 'topic', 'stamps.materialised', 'payload', result));
   return result;
 end;

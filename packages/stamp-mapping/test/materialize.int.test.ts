@@ -220,4 +220,24 @@ describe('materializeStamps', () => {
     );
     expect(note).toMatchObject({ constraint: 'evidence_note_topic_reserved' });
   });
+
+  it('walks a long stretch of uncertified rows in bounded windows (20 ids per row a batch may write)', async () => {
+    const stretch: string[] = [];
+    for (let n = 0; n < 45; n++) stretch.push(await registryRow(t.db.pool, { certify: false }));
+    const certified = await registryRow(t.db.pool, { certify: true });
+    const approvalId = await approveFully(await scopeFor(stretch[0]!, certified));
+    const windows: Array<[string | undefined, string | undefined, number]> = [];
+    const result = await materializeStamps(
+      await people.session('promoter'),
+      { mapping: await mapping(), approvalId, batchSize: 1 },
+      { onBatch: (batch) => windows.push([batch.afterId, batch.throughId, batch.rowsWritten]) },
+    );
+    expect(result.rowsWritten).toBe(1);
+    const first = BigInt(stretch[0]!);
+    expect(windows).toEqual([
+      [String(first - 1n), String(first + 19n), 0],
+      [String(first + 19n), String(first + 39n), 0],
+      [String(first + 39n), certified, 1],
+    ]);
+  });
 });
