@@ -80,6 +80,7 @@ describe('flip to block', () => {
     for (const forged of [
       "insert into birth_lane.producer_heartbeats (instance_id, channel, host, pid, state, beat_at) values ('x', 'once', 'h', 1, 'idle', now())",
       "update birth_lane.producer_heartbeats set beat_at = now() + interval '1 day'",
+      'truncate birth_lane.producer_heartbeats',
     ]) {
       expect(sqlStateOf(await refusal(producer.query(forged)))).toBe(SQLSTATE.insufficientPrivilege);
     }

@@ -1,8 +1,8 @@
-import { LANE_ROLES, quoteIdentifier } from '@birth-lane/contract';
+import { LANE_ROLES, quoteIdentifier, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPersistedGateLayers, SESSION_CAVEAT } from '../src/persisted-gate-layers.js';
-import { SETUP_SQL, testLogins } from './support.js';
+import { refusal, SETUP_SQL, testLogins } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
 const people = testLogins(() => t.db, { minter: [LANE_ROLES.birth], reader: [LANE_ROLES.reader] });
@@ -93,5 +93,18 @@ describe('readPersistedGateLayers', () => {
     expect(reading.settings[0]).toMatchObject({ value: 'blok', problem: 'must be one of warning, block' });
     expect(reading.risks[0]).toMatch(/'blok' .* the gate refuses births/);
     await t.db.pool.query(`alter database ${database()} reset app.birth_gate_mode`);
+  });
+
+  it('a lane login cannot persist a bypass or a mode for itself or its database (PostgreSQL 15+: placeholder settings)', async () => {
+    const minter = await people.session('minter');
+    for (const statement of [
+      'alter role current_user set app.bypass_birth_gate = on',
+      `alter role current_user in database ${database()} set app.birth_gate_mode = 'warning'`,
+      `alter database ${database()} set app.bypass_birth_gate = on`,
+    ])
+      expect(sqlStateOf(await refusal(minter.query(statement)))).toBe(SQLSTATE.insufficientPrivilege);
+    expect((await readPersistedGateLayers(t.db.pool, { forRole: people.logins.minter })).bypass.value).toBe(
+      false,
+    );
   });
 });

@@ -215,6 +215,12 @@ describe('materializeStamps', () => {
       rowsWritten: 1,
       resumed: true,
     });
+    for (const statement of [
+      'truncate birth_lane.stamp_materialisations',
+      'update birth_lane.stamp_materialisations set next_id = 1',
+      "insert into birth_lane.stamp_materialisations (approval_request_id, mapping, mapping_hash, from_id, to_id, next_id) values (1, '{}', 'x', 1, 1, 1)",
+    ])
+      expect(sqlStateOf(await refusal(promoter.query(statement)))).toBe(SQLSTATE.insufficientPrivilege);
     const note = await refusal(
       t.db.pool.query("select birth_lane.append_note('stamps.materialised', '{}'::jsonb)"),
     );
