@@ -55,9 +55,10 @@ revoke all on function birth_lane.record_birth_gate_warnings(bigint[]) from publ
 -- The gate itself. The mode is the setting in effect for this session (current_setting): the
 -- persisted layers (ALTER DATABASE / ALTER ROLE … SET) give it, and a session may override it;
 -- that is how PostgreSQL custom settings work and why every reader says so (CAV-5). Unset means
--- `warning`, the field's default. A value the gate does not understand refuses the birth (fail
--- closed): only an administrator persists the setting, and birth_lane.flip_birth_gate writes only
--- valid values. app.bypass_birth_gate = on skips the gate; `birth-lane status` reports a
+-- `warning`, the field's default. A value the gate does not understand refuses a birth that fails
+-- PEN (fail closed): only an administrator persists the setting, and birth_lane.flip_birth_gate
+-- writes only valid values. A sound birth passes either mode, so the settings are read only once
+-- a birth fails PEN (or no rule set is active), which keeps the common case short. app.bypass_birth_gate = on skips the gate; `birth-lane status` reports a
 -- persisted bypass as a risk.
 -- An AFTER ROW trigger, so it judges only rows really inserted (a re-mint that ON CONFLICT DO
 -- NOTHING skips is not judged) and whatever path minted them. Row level on purpose: each step is
@@ -80,6 +81,14 @@ begin
   if NEW.governance_role operator(pg_catalog.<>) 'governed' then
     return null;
   end if;
+  if pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null then
+    failed := birth_lane.birth_pen_failures(NEW);
+    -- A sound birth passes whatever the mode: the settings are read only when they decide something.
+    if pg_catalog.cardinality(failed) operator(pg_catalog.=) 0 then
+      return null;
+    end if;
+  end if;
+
   if pg_catalog.lower(pg_catalog.btrim(coalesce(pg_catalog.current_setting('app.bypass_birth_gate', true), '')))
        operator(pg_catalog.=) any ('{on,true,yes,1}'::text[]) then
     return null;
@@ -92,7 +101,7 @@ begin
       hint = 'birth-lane gate status shows where the setting comes from; birth-lane gate flip --to warning resets it.';
   end if;
 
-  if pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is null then
+  if failed is null then
     if gate_mode operator(pg_catalog.=) 'block' then
       raise exception using errcode = 'BL001', constraint = 'birth_gate_no_rule_set',
         message = 'birth refused by the birth gate (block): no rule set is active, so PEN cannot be judged '
@@ -100,11 +109,6 @@ begin
         hint = 'Activate a rule set (birth-lane rules activate), or flip the gate to warning (birth-lane gate flip --to warning).';
     end if;
     raise warning 'birth gate (warning): no rule set is active, so % is minted without a PEN judgement', NEW.entity_code;
-    return null;
-  end if;
-
-  failed := birth_lane.birth_pen_failures(NEW);
-  if pg_catalog.cardinality(failed) operator(pg_catalog.=) 0 then
     return null;
   end if;
   if gate_mode operator(pg_catalog.=) 'block' then
