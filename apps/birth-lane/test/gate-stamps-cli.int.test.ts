@@ -21,7 +21,7 @@ describe('birth-lane gate, stamps and status (the real binary)', () => {
     expect(result.outcome).toBe('refused');
     expect(
       result.criteria.filter((each: { met: boolean }) => !each.met).map((each: { id: string }) => each.id),
-    ).toEqual(['standing_producer', 'runs_succeeded', 'approval']);
+    ).toEqual(['pen_judgement', 'standing_producer', 'runs_succeeded', 'approval']);
   });
 
   it('status reports a persisted bypass as a gate risk; gate status names its layer', async () => {

@@ -38,6 +38,8 @@ $$;
 --    rows certified in the window (certified_at, set by the server) is at most zero: the
 --    uncertified backlog took in no more than left it. born_at is the minter's; a backdated
 --    birth counts as older.
+--  - pen_judgement: birth_lane.birth_pen_failures exists (a rule set was activated since the gate
+--    policy came in); without it `block` would refuse every birth for want of a judgement.
 --  - approval: the given request is for gate_flip with scope gate_flip_scope() and meets quorum
 --    now (unexpired, unused; the proposer's own vote never counts).
 create or replace function birth_lane.gate_flip_criteria(
@@ -56,6 +58,14 @@ declare
   since timestamptz := pg_catalog.now() - p_health_window;
   criteria jsonb := '[]'::jsonb;
 begin
+  criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+    'id', 'pen_judgement',
+    'met', pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null,
+    'measured', case when pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is null
+                     then 'no PEN judgement compiled (birth_lane.birth_pen_failures is missing)'
+                     else 'birth_lane.birth_pen_failures is compiled from the active rule set' end,
+    'required', 'a rule set activated, which compiles the PEN judgement the gate applies to every birth'));
+
   select h.instance_id, h.channel, h.beat_at, extract(epoch from pg_catalog.now() - h.beat_at) as age
     into newest
     from birth_lane.producer_heartbeats h

@@ -46,6 +46,7 @@ describe('birth-lane gate', () => {
     expect(code).toBe(1);
     const result = JSON.parse(out);
     expect(result.outcome).toBe('refused');
+    expect(result.criteria).toContainEqual(expect.objectContaining({ id: 'pen_judgement', met: false }));
     expect(result.criteria).toContainEqual(expect.objectContaining({ id: 'standing_producer', met: false }));
     expect(result.criteria).toContainEqual(expect.objectContaining({ id: 'approval', met: false }));
   });
@@ -58,6 +59,7 @@ describe('birth-lane gate', () => {
     expect(status.mode).toEqual({ value: 'warning', layer: 'database' });
     expect(status.caveat).toMatch(/cannot see a session override/);
     expect(status.flipToBlock.criteria.map((each: { id: string }) => each.id)).toEqual([
+      'pen_judgement',
       'standing_producer',
       'runs_succeeded',
       'backlog_not_growing',
