@@ -24,9 +24,11 @@ import {
   wholeNumberFlag,
 } from '@birth-lane/contract/cli';
 import { releaseEmbeddedLeaseSync } from '@birth-lane/embedded-postgres/lease';
+import { gateCommand } from '@birth-lane/gate-policy/cli';
 import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { proveCommand } from '@birth-lane/no-touch-prover/cli';
 import { stagingCommand } from '@birth-lane/staging-surface/cli';
+import { stampsCommand } from '@birth-lane/stamp-mapping/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
@@ -193,6 +195,9 @@ addPackageCommand(program, canonicalCommand(commandHost));
 addPackageCommand(program, stagingCommand(commandHost));
 // The no-production-touch proof: snapshot production, compare two snapshots (NT-1…NT-8).
 addPackageCommand(program, proveCommand(commandHost));
+// The birth gate (B7) and the lifecycle stamps (B6), each from its block.
+addPackageCommand(program, gateCommand(commandHost));
+addPackageCommand(program, stampsCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

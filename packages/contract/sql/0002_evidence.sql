@@ -124,10 +124,10 @@ begin
   -- Reserved by prefix whatever separator follows (certify.x, certify-x, certify_x, certify), and
   -- every evidence kind's name (run_report, approval_used, ...). Keep identical to
   -- RESERVED_NOTE_TOPIC_PATTERN in @birth-lane/contract.
-  if p_topic operator(pg_catalog.~) '^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note)([._-]|$)' then
+  if p_topic operator(pg_catalog.~) '^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note|gate|stamps)([._-]|$)' then
     raise exception using errcode = 'BL001', constraint = 'evidence_note_topic_reserved',
       message = format('birth_lane.append_note: topic %L is reserved for the lane''s own functions '
-                       '(certify, approval, rules, inspect, install, promotion, run and the evidence kinds, '
+                       '(certify, approval, rules, inspect, install, promotion, run, gate, stamps and the evidence kinds, '
                        'with any separator)', p_topic);
   end if;
   -- A note may attach to a run only if this very login began it (birth_lane.begin_run records

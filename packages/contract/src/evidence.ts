@@ -81,7 +81,7 @@ export const NOTE_TOPIC_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
  * Keep identical to the check in birth_lane.append_note.
  */
 export const RESERVED_NOTE_TOPIC_PATTERN =
-  /^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note)([._-]|$)/;
+  /^(certify|approvals?|rules?|inspect|inspection|install|promotion|run|ambiguous|note|gate|stamps)([._-]|$)/;
 
 /** Anything else a block records (install steps, gate changes, proofs): a named kind with a JSON payload. */
 const note = z.strictObject({

@@ -30,6 +30,7 @@ export {
   voteSchema,
 } from './approval.js';
 export { type ApprovalStatus, approvalStatusSchema } from './approval-status.js';
+export { BIRTH_PEN_FAILURES_FUNCTION } from './birth-pen-surface.js';
 export { canonicalJson, sha256Hex } from './canonical-json.js';
 export { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
 export { contractSteps, LANE_ROLES } from './contract-steps.js';

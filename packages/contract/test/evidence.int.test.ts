@@ -283,6 +283,9 @@ describe('append_note: reserved topics by prefix, and only its own run (review L
     'promotion_requested',
     'install.step',
     'note',
+    'gate.flip',
+    'gate_birth_warning',
+    'stamps.materialised',
   ])('refuses the reserved topic %s (in SQL and in the sink)', async (topic) => {
     const error = await t.db.pool
       .query('select birth_lane.append_note($1::text, $2::jsonb)', [topic, '{}'])

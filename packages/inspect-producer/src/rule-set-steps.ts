@@ -38,7 +38,7 @@ export const ruleSetSteps: readonly Step[] = [
     prerequisites: ['inspect-producer/0001_rule_sets', 'contract/0002_evidence'],
     mutation: readSqlFile(SQL_DIR, '0003_producer_runs.sql'),
     rollback:
-      'drop function if exists birth_lane.inspect_batch(uuid, bigint, bigint, integer); drop function if exists birth_lane.compiled_rule_set(); drop function if exists birth_lane.finish_run(uuid, text, text); drop function if exists birth_lane.begin_run(text); drop table if exists birth_lane.producer_run_ranges; drop table if exists birth_lane.producer_runs;',
+      'drop function if exists birth_lane.birth_pen_failures(public.birth_registry); drop function if exists birth_lane.inspect_batch(uuid, bigint, bigint, integer); drop function if exists birth_lane.compiled_rule_set(); drop function if exists birth_lane.finish_run(uuid, text, text); drop function if exists birth_lane.begin_run(text); drop table if exists birth_lane.producer_run_ranges; drop table if exists birth_lane.producer_runs;',
     footprint: [
       'table:birth_lane.producer_runs',
       'table:birth_lane.producer_run_ranges',

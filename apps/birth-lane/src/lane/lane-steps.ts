@@ -1,9 +1,11 @@
 import { birthSteps } from '@birth-lane/birth';
 import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Step } from '@birth-lane/contract';
+import { gateSteps } from '@birth-lane/gate-policy';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { ruleSetSteps } from '@birth-lane/inspect-producer';
 import { stagingSteps } from '@birth-lane/staging-surface';
+import { stampMappingSteps } from '@birth-lane/stamp-mapping';
 
 /**
  * Every database object of the lane, in install order: the contract's shared surfaces first,
@@ -16,4 +18,6 @@ export const laneSteps: readonly Step[] = [
   ...certifySteps,
   ...ruleSetSteps,
   ...stagingSteps,
+  ...gateSteps,
+  ...stampMappingSteps,
 ];

@@ -18,6 +18,7 @@ export function formatStatus(status: LaneStatus): string {
       ? `gate mode     not set in the database (${status.gate.caveat})`
       : `gate mode     ${status.gate.mode} (database setting; ${status.gate.caveat})`,
     `  from        ${status.gate.source}; see ${status.gate.docs}`,
+    ...status.gate.risks.map((risk) => `  RISK        ${risk}`),
   ];
   const b = status.backlogByCause;
   if (b) {

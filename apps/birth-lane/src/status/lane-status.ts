@@ -17,6 +17,7 @@ import {
   readTopFailingChecks,
   type StandingProducer,
 } from '@birth-lane/contract';
+import { readPersistedGateLayers } from '@birth-lane/gate-policy';
 import { loadActiveRuleSet } from '@birth-lane/inspect-producer';
 
 export interface LaneStatus {
@@ -31,6 +32,11 @@ export interface LaneStatus {
     readonly docs: string;
     /** Persisted gate settings the gate would not understand (only when there are any). */
     readonly malformed?: readonly MalformedSetting[];
+    /**
+     * What the gate policy reports as risks in every persisted layer (database, role, role in
+     * database, all roles): a persisted bypass, a role persisting another mode, a malformed value.
+     */
+    readonly risks: readonly string[];
   };
   readonly lastRuns: readonly RunReport[];
   /**
@@ -58,6 +64,7 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
   countsRead.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
   const active = await loadActiveRuleSet(db);
   const gate = await readGateSettings(db);
+  const layers = await readPersistedGateLayers(db);
   const runs = await readRuns(db, { limit: 5 });
   const hash = active.ok ? active.hash : null;
   const detail = options.detail
@@ -83,6 +90,7 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
       caveat: gate.reading.caveat,
       docs: 'apps/birth-lane/docs/status.md#gate-mode',
       ...(gate.malformed.length > 0 ? { malformed: gate.malformed } : {}),
+      risks: layers.risks,
     },
     lastRuns: runs.runs.map(({ evidenceId: _evidenceId, ...report }) => report),
     malformedEvidence: runs.malformed,

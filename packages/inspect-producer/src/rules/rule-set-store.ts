@@ -14,6 +14,7 @@ import {
   withTransaction,
 } from '@birth-lane/contract';
 import { z } from 'zod';
+import { compileBirthPenFailures } from '../run/birth-pen-failures-sql.js';
 import { compileInspectBatch } from '../run/inspect-batch-sql.js';
 import { assertSupportedRuleSet, ruleSetSupportIssues } from './rule-set-support.js';
 
@@ -177,6 +178,8 @@ export async function activateRuleSet(
       [version],
     );
     await compileInspectBatch(connection, verified.ruleSet, row.hash);
+    // The birth gate's view of PEN changes with the rule set, in the same transaction.
+    await compileBirthPenFailures(connection, verified.ruleSet);
     await connection.query(
       `insert into birth_lane.evidence (kind, rule_set_hash, message, payload)
        values ('rule_set_activated', $2::text,

@@ -1,0 +1,212 @@
+-- Why: flipping the birth gate to `block` while no producer inspects births would refuse every
+-- live birth (AC-9). So the database decides the flip, not the client: birth_lane.flip_birth_gate
+-- measures the criteria itself (a standing producer, its measured health, an approval meeting
+-- quorum), runs ALTER DATABASE … SET only when all hold, and puts every flip, done or refused, on
+-- the evidence log. A refusal is returned, not raised, so its evidence row survives. Lane roles
+-- cannot ALTER DATABASE; they call this function (EXECUTE: birth_lane_governance).
+create schema if not exists birth_lane;
+
+-- The scope a gate_flip approval must name: the target mode and this database, so an approval
+-- given for one database (or for `warning`) never flips another.
+create or replace function birth_lane.gate_flip_scope()
+returns jsonb
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$ select pg_catalog.jsonb_build_object('to', 'block', 'database', pg_catalog.current_database()::text) $$;
+
+-- The mode persisted for this database and all roles (ALTER DATABASE … SET), or null.
+create or replace function birth_lane.persisted_gate_mode()
+returns text
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+  select pg_catalog.substr(setting, pg_catalog.length('app.birth_gate_mode=') + 1)
+    from pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) as setting
+   where s.setdatabase = (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database())
+     and s.setrole = 0 and setting like 'app.birth_gate_mode=%'
+$$;
+
+-- Each criterion of a flip to `block`, measured now, as a JSON array of
+-- {id, met, measured, required}. Read-only; `gate status` shows it and the flip decides by it.
+--  - standing_producer: the newest heartbeat of an idle or running producer is within the
+--    heartbeat window. beat_at is set by the server (birth_lane.beat), never by the producer.
+--  - runs_succeeded: within the health window at least one producer run completed and none ended
+--    failed or source_recovery_required (producer_runs, kept by the server).
+--  - backlog_not_growing: over the health window, governed births (born_at in the window) minus
+--    rows certified in the window (certified_at, set by the server) is at most zero: the
+--    uncertified backlog took in no more than left it. born_at is the minter's; a backdated
+--    birth counts as older.
+--  - pen_judgement: birth_lane.birth_pen_failures exists (a rule set was activated since the gate
+--    policy came in); without it `block` would refuse every birth for want of a judgement.
+--  - approval: the given request is for gate_flip with scope gate_flip_scope() and meets quorum
+--    now (unexpired, unused; the proposer's own vote never counts).
+create or replace function birth_lane.gate_flip_criteria(
+  p_approval_request_id bigint, p_heartbeat_window interval, p_health_window interval)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  newest record;
+  runs record;
+  flow record;
+  request record;
+  since timestamptz := pg_catalog.now() - p_health_window;
+  criteria jsonb := '[]'::jsonb;
+begin
+  criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+    'id', 'pen_judgement',
+    'met', pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null,
+    'measured', case when pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is null
+                     then 'no PEN judgement compiled (birth_lane.birth_pen_failures is missing)'
+                     else 'birth_lane.birth_pen_failures is compiled from the active rule set' end,
+    'required', 'a rule set activated, which compiles the PEN judgement the gate applies to every birth'));
+
+  select h.instance_id, h.channel, h.beat_at, extract(epoch from pg_catalog.now() - h.beat_at) as age
+    into newest
+    from birth_lane.producer_heartbeats h
+   where h.state in ('idle', 'running')
+   order by h.beat_at desc
+   limit 1;
+  criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+    'id', 'standing_producer',
+    'met', coalesce(newest.beat_at >= pg_catalog.now() - p_heartbeat_window, false),
+    'measured', case when newest.instance_id is null then 'no heartbeat from any producer'
+                     else pg_catalog.format('newest heartbeat %s s ago (instance %s, channel %s)',
+                                            pg_catalog.round(newest.age::numeric, 1), newest.instance_id, newest.channel) end,
+    'required', pg_catalog.format('a heartbeat from an idle or running producer within %s', p_heartbeat_window)));
+
+  if pg_catalog.to_regclass('birth_lane.producer_runs') is null then
+    criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+      'id', 'runs_succeeded', 'met', false, 'measured', 'producer run bookkeeping (birth_lane.producer_runs) is not installed',
+      'required', pg_catalog.format('at least one completed run and no failed run within %s', p_health_window)));
+  else
+    execute 'select count(*) filter (where outcome = ''completed'') as completed,
+                    count(*) filter (where outcome in (''failed'', ''source_recovery_required'')) as failed,
+                    count(*) filter (where outcome is null) as open
+               from birth_lane.producer_runs where started_at >= $1'
+      into runs using since;
+    criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+      'id', 'runs_succeeded',
+      'met', runs.completed > 0 and runs.failed = 0,
+      'measured', pg_catalog.format('%s completed, %s failed or without a rule set, %s still open within %s',
+                                    runs.completed, runs.failed, runs.open, p_health_window),
+      'required', pg_catalog.format('at least one completed run and no failed run within %s', p_health_window)));
+  end if;
+
+  select count(*) filter (where r.born_at >= since and r.governance_role = 'governed') as born,
+         count(*) filter (where r.certified_at >= since) as certified
+    into flow
+    from public.birth_registry r;
+  criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+    'id', 'backlog_not_growing',
+    'met', flow.born - flow.certified <= 0,
+    'measured', pg_catalog.format('%s governed births and %s certifications within %s: net change %s',
+                                  flow.born, flow.certified, p_health_window, flow.born - flow.certified),
+    'required', 'no more births than certifications within the window (net change <= 0)'));
+
+  select a.id, a.action, a.scope, birth_lane.approval_quorum_met(a.id) as quorum,
+         birth_lane.approval_missing_votes(a.id) as missing, a.expires_at,
+         exists (select 1 from birth_lane.approval_uses u where u.request_id = a.id) as used
+    into request
+    from birth_lane.approval_requests a
+   where a.id = p_approval_request_id;
+  criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+    'id', 'approval',
+    'met', coalesce(request.action = 'gate_flip' and request.scope = birth_lane.gate_flip_scope() and request.quorum, false),
+    'measured', case
+      when p_approval_request_id is null then 'no approval request given'
+      when request.id is null then pg_catalog.format('no approval request %s', p_approval_request_id)
+      when request.action <> 'gate_flip' then pg_catalog.format('request %s is for %s', request.id, request.action)
+      when request.scope <> birth_lane.gate_flip_scope() then pg_catalog.format('request %s covers scope %s', request.id, request.scope)
+      when request.used then pg_catalog.format('request %s was already used', request.id)
+      when request.expires_at <= pg_catalog.now() then pg_catalog.format('request %s expired at %s', request.id, request.expires_at)
+      when not request.quorum then pg_catalog.format('request %s still needs %s', request.id,
+                                                     pg_catalog.array_to_string(request.missing, ', '))
+      else pg_catalog.format('request %s meets quorum', request.id) end,
+    'required', pg_catalog.format('a gate_flip approval for scope %s that meets quorum and was never used',
+                                  birth_lane.gate_flip_scope())));
+  return criteria;
+end;
+$$;
+revoke all on function birth_lane.gate_flip_criteria(bigint, interval, interval) from public;
+grant execute on function birth_lane.gate_flip_criteria(bigint, interval, interval)
+  to birth_lane_governance, birth_lane_reader;
+
+-- The flip. p_to 'warning' is always allowed (the safe state); 'block' only when every criterion
+-- holds, and then the approval is used (once). The windows are bounded so a caller cannot stretch
+-- "standing" to a heartbeat from last month. Invalid input raises (BL001, nothing written);
+-- a refusal for unmet criteria returns {"outcome":"refused", ...} with its evidence on record.
+-- ALTER DATABASE … SET reaches new sessions; sessions already open keep the value they started with.
+create or replace function birth_lane.flip_birth_gate(
+  p_to text,
+  p_approval_request_id bigint default null,
+  p_heartbeat_window interval default interval '5 minutes',
+  p_health_window interval default interval '1 hour')
+returns jsonb
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  previous text;
+  criteria jsonb;
+  all_met boolean;
+  outcome text;
+  result jsonb;
+begin
+  if p_to is null or p_to not in ('warning', 'block') then
+    raise exception using errcode = 'BL001', constraint = 'gate_flip_to',
+      message = pg_catalog.format('birth_lane.flip_birth_gate: to is %L; it must be warning or block', p_to);
+  end if;
+  if p_heartbeat_window is null or p_heartbeat_window < interval '10 seconds' or p_heartbeat_window > interval '1 hour' then
+    raise exception using errcode = 'BL001', constraint = 'gate_flip_heartbeat_window',
+      message = pg_catalog.format('birth_lane.flip_birth_gate: heartbeat window %s; allowed from 10 seconds to 1 hour', p_heartbeat_window);
+  end if;
+  if p_health_window is null or p_health_window < interval '1 minute' or p_health_window > interval '7 days' then
+    raise exception using errcode = 'BL001', constraint = 'gate_flip_health_window',
+      message = pg_catalog.format('birth_lane.flip_birth_gate: health window %s; allowed from 1 minute to 7 days', p_health_window);
+  end if;
+  -- Two flips at once would each measure the other's "before": take turns.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('birth_lane.flip_birth_gate'));
+  previous := birth_lane.persisted_gate_mode();
+
+  if p_to = 'block' then
+    criteria := birth_lane.gate_flip_criteria(p_approval_request_id, p_heartbeat_window, p_health_window);
+    select bool_and((c ->> 'met')::boolean) into all_met from pg_catalog.jsonb_array_elements(criteria) c;
+  else
+    criteria := '[]'::jsonb;
+    all_met := true;
+  end if;
+
+  if all_met then
+    if p_to = 'block' then
+      perform birth_lane.consume_approval(p_approval_request_id, 'gate_flip', birth_lane.gate_flip_scope());
+    end if;
+    execute pg_catalog.format('alter database %I set app.birth_gate_mode = %L', pg_catalog.current_database(), p_to);
+    outcome := 'flipped';
+  else
+    outcome := 'refused';
+  end if;
+
+  result := pg_catalog.jsonb_build_object(
+    'outcome', outcome, 'to', p_to, 'from', previous, 'database', pg_catalog.current_database()::text,
+    'approvalRequestId', p_approval_request_id::text, 'criteria', criteria,
+    'heartbeatWindowSeconds', extract(epoch from p_heartbeat_window),
+    'healthWindowSeconds', extract(epoch from p_health_window),
+    'by', session_user::text);
+  insert into birth_lane.evidence (kind, check_id, message, payload)
+  values ('note', 'gate.flip',
+          pg_catalog.format('birth gate flip to %s %s by %s', p_to, outcome, session_user),
+          pg_catalog.jsonb_build_object('kind', 'note', 'topic', 'gate.flip', 'payload', result));
+  return result;
+end;
+$$;
+revoke all on function birth_lane.flip_birth_gate(text, bigint, interval, interval) from public;
+grant execute on function birth_lane.flip_birth_gate(text, bigint, interval, interval) to birth_lane_governance;
+grant execute on function birth_lane.gate_flip_scope(), birth_lane.persisted_gate_mode()
+  to birth_lane_governance, birth_lane_reader;

@@ -1,0 +1,44 @@
+import { REGISTRY_TABLE, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+
+const SQL_DIR = new URL('../sql/', import.meta.url);
+
+/** The gate policy's database objects, as install steps (after the contract's steps). */
+export const gateSteps: readonly Step[] = [
+  sqlStep({
+    id: 'gate-policy/0001_birth_gate',
+    title: 'birth gate: PEN judged at every birth, warned on record (warning) or refused (block)',
+    // It can refuse every birth of the registry.
+    risk: 'high',
+    prerequisites: ['contract/0004_roles'],
+    mutation: readSqlFile(SQL_DIR, '0001_birth_gate.sql'),
+    rollback: [
+      `drop trigger if exists trg_birth_gate on ${REGISTRY_TABLE};`,
+      'drop function if exists birth_lane.fn_birth_gate();',
+      'drop function if exists birth_lane.record_birth_gate_warnings(bigint[]);',
+    ].join('\n'),
+    footprint: [
+      'function:birth_lane.fn_birth_gate()',
+      'function:birth_lane.record_birth_gate_warnings(bigint[])',
+      'trigger:public.birth_registry.trg_birth_gate',
+    ],
+  }),
+  sqlStep({
+    id: 'gate-policy/0002_gate_flip',
+    title: 'governed gate flip: criteria measured and decided by the database, every flip on record',
+    risk: 'medium',
+    prerequisites: ['gate-policy/0001_birth_gate', 'contract/0005_heartbeats'],
+    mutation: readSqlFile(SQL_DIR, '0002_gate_flip.sql'),
+    rollback: [
+      'drop function if exists birth_lane.flip_birth_gate(text, bigint, interval, interval);',
+      'drop function if exists birth_lane.gate_flip_criteria(bigint, interval, interval);',
+      'drop function if exists birth_lane.persisted_gate_mode();',
+      'drop function if exists birth_lane.gate_flip_scope();',
+    ].join('\n'),
+    footprint: [
+      'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
+      'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
+      'function:birth_lane.persisted_gate_mode()',
+      'function:birth_lane.gate_flip_scope()',
+    ],
+  }),
+];
