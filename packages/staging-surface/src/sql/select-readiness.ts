@@ -17,6 +17,9 @@ production_relation as (
 select
   (select count(*) from staging)::int as role_exists,
   pg_catalog.to_regprocedure('birth_lane.create_staging_schema()') is not null as creator_exists,
+  pg_catalog.to_regprocedure('birth_lane.staging_surface_residue(text)') is not null
+    and pg_catalog.to_regprocedure('birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)') is not null
+    as residue_search_exists,
   pg_catalog.to_regprocedure('birth_lane.fn_birth_inspect_stud()') is not null as stud_exists,
   pg_catalog.to_regprocedure('birth_lane.refuse_change_to_append_only()') is not null as append_only_exists,
   pg_catalog.to_regprocedure('birth_lane.inspect_state(timestamptz,timestamptz,timestamptz)') is not null as classifier_exists,
@@ -96,6 +99,7 @@ select
 export interface ReadinessRow {
   role_exists: number;
   creator_exists: boolean;
+  residue_search_exists: boolean;
   stud_exists: boolean;
   append_only_exists: boolean;
   classifier_exists: boolean;
