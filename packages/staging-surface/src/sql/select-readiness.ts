@@ -87,7 +87,8 @@ select
   -- SR-7: lane writers the role could call: every VOLATILE SECURITY DEFINER function, besides the
   -- role's own schema creator. An invoker's function can do no more than the role itself, and
   -- PostgreSQL refuses INSERT/UPDATE/DELETE inside a STABLE or IMMUTABLE one (so a read-only
-  -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, is no way out)
+  -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, or the staging step's
+  -- own residue search, is no way out; made VOLATILE, the search is listed like any other)
   coalesce((select pg_catalog.array_agg(p.oid::regprocedure::text order by 1)
       from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
      where (select count(*) from staging) = 1
