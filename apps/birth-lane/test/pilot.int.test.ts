@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProofReport } from '@birth-lane/contract';
 import { inspectionCompiler } from '@birth-lane/inspect-producer';
 import { useTestDatabase } from '@birth-lane/test-kit';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PilotOptions, runPilot } from '../src/pilot/run-pilot.js';
 import { activeLaneTemplate } from './active-lane-template.js';
@@ -85,6 +87,38 @@ describe('birth-lane pilot', () => {
     expect(result.proof.stagingEvidence).toMatchObject({ residue: [], certifyTriggersOnSurface: 0 });
     const left = await t.db.pool.query(`select 1 from pg_namespace where nspname like 'bl_stage_%'`);
     expect(left.rowCount).toBe(0);
+  });
+
+  it('passes for an operator holding only birth_lane_staging and birth_lane_reader, residue check clean (BAD-15)', async () => {
+    // Such a login may not read every birth_lane table (applied_steps, promotion_in_progress):
+    // the residue search reads them through the staging step's definer functions.
+    const login = `bl_pilot_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    await t.db.pool.query(
+      `create role ${login} login password '${password}' in role birth_lane_staging, birth_lane_reader`,
+    );
+    const url = new URL(t.db.connectionString);
+    url.username = login;
+    url.password = password;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+    try {
+      const unreadable = await pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_class
+          where relnamespace = 'birth_lane'::regnamespace and relkind = 'r' and not has_table_privilege(oid, 'SELECT')`,
+      );
+      expect(unreadable.rows[0]!.n).toBeGreaterThan(0);
+      const result = await runPilot(pool, {
+        compiler: inspectionCompiler,
+        input: { kind: 'sample', size: 50 },
+        kgTables: [],
+      });
+      expect(result.proof.stagingEvidence).toMatchObject({ residue: [] });
+      expect(claim(result.proof, 'NT-7').holds).toBe(true);
+      expect(result.proof.verdict).toBe('PASS');
+    } finally {
+      await pool.end();
+      await t.db.pool.query(`drop role ${login}`);
+    }
   });
 
   // Another session changes one production cell while the surface runs: never PASS, the right claim named.

@@ -37,6 +37,7 @@ export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): R
   const contractParts = {
     'role birth_lane_staging': row.role_exists === 1,
     'birth_lane.create_staging_schema()': row.creator_exists,
+    'the residue search (birth_lane.staging_surface_residue, …_rows_mentioning)': row.residue_search_exists,
     'birth_lane.fn_birth_inspect_stud()': row.stud_exists,
     'birth_lane.refuse_change_to_append_only()': row.append_only_exists,
     'birth_lane.inspect_state(…)': row.classifier_exists,
@@ -53,7 +54,7 @@ export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): R
       ok: missing.length === 0,
       observed:
         missing.length === 0
-          ? 'staging role, schema creator, stud guard, append-only guard, classifier and registry present'
+          ? 'staging role, schema creator, residue search, stud guard, append-only guard, classifier and registry present'
           : `missing: ${list(missing)} (install staging-surface/0001_staging)`,
     },
     {

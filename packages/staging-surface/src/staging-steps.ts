@@ -6,8 +6,10 @@ const SQL_DIR = new URL('../sql/', import.meta.url);
 export const stagingSteps: readonly Step[] = [
   sqlStep({
     id: 'staging-surface/0001_staging',
-    title: 'staging role birth_lane_staging (no production write) and the surface schema creator',
-    // It creates a role and a SECURITY DEFINER function; it grants no write on production.
+    title:
+      'staging role birth_lane_staging (no production write), the surface schema creator and the residue search',
+    // It creates a role and SECURITY DEFINER functions (one creator, two read-only searches); it
+    // grants no write on production.
     risk: 'medium',
     prerequisites: ['contract/0004_roles', 'inspect-contract/0002_inspect_guard'],
     mutation: readSqlFile(SQL_DIR, '0001_staging.sql'),
@@ -19,10 +21,19 @@ export const stagingSteps: readonly Step[] = [
       "    execute pg_catalog.format('drop schema %I cascade', s);",
       '  end loop;',
       'end $$;',
+      'drop function if exists birth_lane.staging_surface_rows_mentioning(text, text, bigint, integer);',
+      'drop function if exists birth_lane.staging_surface_residue(text);',
       'drop function if exists birth_lane.create_staging_schema();',
       'drop owned by birth_lane_staging;',
     ].join('\n'),
-    footprint: ['function:birth_lane.create_staging_schema()'],
+    footprint: [
+      'function:birth_lane.create_staging_schema()',
+      'function:birth_lane.staging_surface_residue(text)',
+      'function:birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)',
+    ],
+    // Until the residue search moved into the database, the step made the creator only; its SQL
+    // (create or replace) adds the two search functions over such an install.
+    upgradesFrom: [['function:birth_lane.create_staging_schema()']],
     // Cluster-wide: another database of the same server may have created it already.
     adopts: ['role:birth_lane_staging'],
   }),

@@ -5,7 +5,7 @@ import { contractSteps, type Database } from '@birth-lane/contract';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { defaultRuleSet, inspectionCompiler, ruleSetSteps } from '@birth-lane/inspect-producer';
 import type { TestDatabase } from '@birth-lane/test-kit';
-import type pg from 'pg';
+import pg from 'pg';
 import { type CreateSurfaceOptions, createSurface } from '../src/create-surface.js';
 import { stagingSteps } from '../src/staging-steps.js';
 
@@ -81,12 +81,24 @@ export interface Login {
   readonly client: pg.Client;
 }
 
-/** A LOGIN role granted `role`, on its own connection: session_user is that login, as for an attacker. */
-export async function createLogin(db: TestDatabase, role: string): Promise<Login> {
+/**
+ * A LOGIN role granted `role` (a comma-separated list; null: none, PUBLIC's rights only), on its
+ * own connection: session_user is that login, as for an attacker.
+ */
+export async function createLogin(db: TestDatabase, role: string | null): Promise<Login> {
   const login = `bl_s_${randomBytes(5).toString('hex')}`;
   const password = randomBytes(12).toString('hex');
-  await db.pool.query(`create role ${login} login password '${password}' in role ${role}`);
+  const membership = role === null ? '' : ` in role ${role}`;
+  await db.pool.query(`create role ${login} login password '${password}'${membership}`);
   return { login, password, client: await db.connectAs(login, password) };
+}
+
+/** A pool whose every connection is `login` (as an operator's own tool would open). */
+export function poolAs(db: TestDatabase, login: Login): pg.Pool {
+  const url = new URL(db.connectionString);
+  url.username = login.login;
+  url.password = login.password;
+  return new pg.Pool({ connectionString: url.toString(), max: 2 });
 }
 
 export async function dropLogins(db: TestDatabase, logins: readonly Login[]): Promise<void> {

@@ -17,6 +17,9 @@ production_relation as (
 select
   (select count(*) from staging)::int as role_exists,
   pg_catalog.to_regprocedure('birth_lane.create_staging_schema()') is not null as creator_exists,
+  pg_catalog.to_regprocedure('birth_lane.staging_surface_residue(text)') is not null
+    and pg_catalog.to_regprocedure('birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)') is not null
+    as residue_search_exists,
   pg_catalog.to_regprocedure('birth_lane.fn_birth_inspect_stud()') is not null as stud_exists,
   pg_catalog.to_regprocedure('birth_lane.refuse_change_to_append_only()') is not null as append_only_exists,
   pg_catalog.to_regprocedure('birth_lane.inspect_state(timestamptz,timestamptz,timestamptz)') is not null as classifier_exists,
@@ -84,7 +87,8 @@ select
   -- SR-7: lane writers the role could call: every VOLATILE SECURITY DEFINER function, besides the
   -- role's own schema creator. An invoker's function can do no more than the role itself, and
   -- PostgreSQL refuses INSERT/UPDATE/DELETE inside a STABLE or IMMUTABLE one (so a read-only
-  -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, is no way out)
+  -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, or the staging step's
+  -- own residue search, is no way out; made VOLATILE, the search is listed like any other)
   coalesce((select pg_catalog.array_agg(p.oid::regprocedure::text order by 1)
       from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
      where (select count(*) from staging) = 1
@@ -96,6 +100,7 @@ select
 export interface ReadinessRow {
   role_exists: number;
   creator_exists: boolean;
+  residue_search_exists: boolean;
   stud_exists: boolean;
   append_only_exists: boolean;
   classifier_exists: boolean;
