@@ -359,6 +359,7 @@ declare
   v_end bigint;
   v_chunk record;
   v_found text;
+  v_width bigint;
 begin
   if p_chunk_ids is null or p_chunk_ids < 1000 or p_chunk_ids > 5000000 then
     raise exception using errcode = '22023', message = 'p_chunk_ids must be 1000 to 5000000';
@@ -388,13 +389,20 @@ begin
       v_pass.id_from, v_check_to, v_pass.in_scope_rows, v_pass.ids_checksum, v_pass.verified_rows, v_found));
     return pg_catalog.jsonb_build_object('state', 'stopped', 'detail', (select detail from birth_lane.backlog_passes where run_id = p_run_id));
   end if;
+  -- Slices of the ids that existed at plan time (at most 256, at least slice_ids wide), then one
+  -- tail slice for the ids born after the plan, which only the range's upper bound limits.
+  v_width := greatest(v_pass.slice_ids::bigint, ceil((v_check_to - v_pass.id_from + 1)::numeric / 256)::bigint);
   insert into birth_lane.worker_cursor (worker_name, source, watermark, run_id, through_id)
-  select pg_catalog.format('slice-%s', pg_catalog.lpad(n::text, 5, '0')), 'birth_registry:backlog:' || p_run_id,
-         (v_pass.id_from - 1 + (n - 1) * v_pass.slice_ids::bigint)::text, p_run_id,
-         least(v_pass.id_from - 1 + n * v_pass.slice_ids::bigint, v_pass.walk_to)
-    from pg_catalog.generate_series(1::bigint,
-           greatest(1, ceil((v_pass.walk_to - v_pass.id_from + 1)::numeric / v_pass.slice_ids)::bigint)) n
-   where v_pass.id_from - 1 + (n - 1) * v_pass.slice_ids::bigint < v_pass.walk_to;
+  select pg_catalog.format('slice-%s', pg_catalog.lpad(s.n::text, 5, '0')), 'birth_registry:backlog:' || p_run_id,
+         s.after_id::text, p_run_id, s.through_id
+    from (select n, v_pass.id_from - 1 + (n - 1) * v_width as after_id,
+                 least(v_pass.id_from - 1 + n * v_width, v_check_to) as through_id
+            from pg_catalog.generate_series(1::bigint,
+                   greatest(0, ceil((v_check_to - v_pass.id_from + 1)::numeric / v_width)::bigint)) n
+          union all
+          select 0, greatest(v_check_to, v_pass.id_from - 1), v_pass.walk_to
+           where v_pass.walk_to > greatest(v_check_to, v_pass.id_from - 1)) s
+   where s.after_id < s.through_id;
   if not found then
     perform birth_lane.backlog_close(p_run_id, 'done', 'the range holds no id to walk');
     return pg_catalog.jsonb_build_object('state', 'done');

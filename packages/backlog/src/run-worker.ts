@@ -16,7 +16,8 @@ export interface WorkerOptions {
   readonly signal?: AbortSignal;
   /** How long to wait before looking again when every open slice is leased by another worker. */
   readonly idleMs?: number;
-  readonly onBatch?: (batch: WorkerBatch) => void;
+  /** Called after each committed batch; the worker waits for a returned promise before the next. */
+  readonly onBatch?: (batch: WorkerBatch) => void | Promise<void>;
 }
 
 export interface WorkerBatch {
@@ -140,7 +141,7 @@ export async function runWorker(
           totals.batches += 1;
           totals.taken += taken;
           totals.maxBatchMs = Math.max(totals.maxBatchMs, elapsedMs);
-          options.onBatch?.({
+          await options.onBatch?.({
             slice: claim.worker_name,
             taken,
             scanned: result.scanned ?? 0,
