@@ -7,6 +7,7 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
+import { backlogCommand } from '@birth-lane/backlog/cli';
 import { canonicalCommand, refilePromotionsCommand } from '@birth-lane/certify-consumer/cli';
 import { httpCommand } from '@birth-lane/channel-http/cli';
 import { listenCommand } from '@birth-lane/channel-listen/cli';
@@ -162,6 +163,8 @@ addPackageCommand(
 addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
+// The governed backlog pass (B5): plan, run (N worker processes), work, pause, resume, status, revoke, rollback.
+addPackageCommand(program, backlogCommand(commandHost));
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

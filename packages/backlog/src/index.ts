@@ -2,6 +2,7 @@ export { backlogErrorFrom, constraintOf } from './backlog-error.js';
 export { BACKLOG_ROLE, backlogSteps } from './backlog-steps.js';
 export { nextBatchSize } from './batch-size.js';
 export { idsChecksum } from './checksum.js';
+export { formatPass, formatSeconds } from './format-pass.js';
 export { isMalformedPass, type MalformedPass, type PassStatus, readPassStatus } from './pass-status.js';
 export { pausePass, resumePass } from './pause-pass.js';
 export {

@@ -27,7 +27,11 @@ afterAll(async () => {
 describe('pause and resume', () => {
   it('a paused pass holds no open transaction and no lock (pg_stat_activity, pg_locks), and resumes to the end', async () => {
     const { first, last } = await idRange(t.db);
-    const plan = await planBacklogPass(logins.pool('planner'), { idFrom: first, idTo: last }, { chunkIds: 1000 });
+    const plan = await planBacklogPass(
+      logins.pool('planner'),
+      { idFrom: first, idTo: last },
+      { chunkIds: 1000 },
+    );
     await logins.approve(plan.approvalId);
     const worker = logins.pool('worker');
     const runId = await startPass(worker, plan.approvalId, { sliceIds: 300 });
