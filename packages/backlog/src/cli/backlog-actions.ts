@@ -81,7 +81,8 @@ export async function run(
       await resumePass(db, runId);
     }
     const verified = await verifyScope(db, runId);
-    if (verified.state !== 'running') return finish(db, runId, flags.json);
+    // `return await`: a bare returned promise would let the finally below close the pool under it.
+    if (verified.state !== 'running') return await finish(db, runId, flags.json);
 
     const [first] = await readPassStatus(db, { runId });
     const total = first && !isMalformedPass(first) ? first.inScopeRows : 0;
@@ -111,7 +112,7 @@ export async function run(
       const [last] = await readPassStatus(db, { runId });
       bar.finish(last && !isMalformedPass(last) ? last.scanned : undefined);
     }
-    return finish(db, runId, flags.json);
+    return await finish(db, runId, flags.json);
   } finally {
     await database.close();
   }
