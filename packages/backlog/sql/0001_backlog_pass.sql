@@ -280,6 +280,24 @@ begin
                                   coalesce(v_active.version, 'none'), coalesce(v_active.hash, 'none'));
   end if;
 
+  -- A used approval is refused as such first (consume_approval would say the same, later).
+  if exists (select 1 from birth_lane.approval_uses where request_id = request.id) then
+    raise exception using errcode = 'BL003', constraint = 'approval_single_use',
+      message = pg_catalog.format('approval request %s was already used; propose a new request', request.id);
+  end if;
+  -- Two live passes over one id would each skip the rows the other holds locked: one pass per id at a time.
+  if exists (select 1 from birth_lane.backlog_passes p
+              where p.state in ('verifying', 'running', 'paused', 'rolling_back')
+                and p.id_from <= v_to and v_from <= p.id_to) then
+    raise exception using errcode = 'BL001', constraint = 'backlog_pass_overlaps',
+      message = pg_catalog.format('approval request %s: ids %s..%s overlap backlog pass %s, which is %s; finish, stop or roll it '
+                                  'back first (the approval was not used)', request.id, v_from, v_to,
+        (select p.run_id from birth_lane.backlog_passes p where p.state in ('verifying', 'running', 'paused', 'rolling_back')
+            and p.id_from <= v_to and v_from <= p.id_to limit 1),
+        (select p.state from birth_lane.backlog_passes p where p.state in ('verifying', 'running', 'paused', 'rolling_back')
+            and p.id_from <= v_to and v_from <= p.id_to limit 1));
+  end if;
+
   perform birth_lane.consume_approval(request.id, 'backlog_pass', v_scope);
 
   insert into birth_lane.producer_runs (channel, rule_set_version, rule_set_hash)
@@ -309,7 +327,6 @@ begin
   update birth_lane.backlog_passes
      set state = p_state, detail = p_detail, finished_at = pg_catalog.clock_timestamp()
    where run_id = p_run_id;
-  update birth_lane.worker_cursor set lease_token = null, lease_until = null where run_id = p_run_id;
   perform birth_lane.finish_run(p_run_id, case when p_state = 'done' then 'completed' else 'stopped' end, p_detail);
   perform birth_lane.backlog_note(p_run_id, 'backlog.' || p_state,
     pg_catalog.format('backlog pass %s %s: %s', p_run_id, p_state, coalesce(p_detail, 'every slice walked')),
@@ -474,6 +491,10 @@ begin
       message = pg_catalog.format('p_batch_size must be 1 to 50000, got %s', coalesce(p_batch_size::text, 'null'));
   end if;
   if v_pass.state <> 'running' then
+    -- The worker leaves: it gives its lease back (its cursor row only, the lock order of a batch).
+    update birth_lane.worker_cursor c set lease_token = null, lease_until = null
+     where c.worker_name = p_worker_name and c.source = 'birth_registry:backlog:' || p_run_id
+       and c.lease_token = p_lease_token;
     return pg_catalog.jsonb_build_object('status', v_pass.state, 'detail', v_pass.detail);
   end if;
 
@@ -481,6 +502,8 @@ begin
   select * into v_revocation from birth_lane.backlog_revocations where approval_id = v_pass.approval_id;
   select * into v_request from birth_lane.approval_requests where id = v_pass.approval_id;
   if v_revocation.approval_id is not null or v_request.expires_at <= pg_catalog.now() then
+    -- The producer run's row, then the pass row: the order in which a batch takes them.
+    perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
     perform 1 from birth_lane.backlog_passes where run_id = p_run_id for update;
     if (select state from birth_lane.backlog_passes where run_id = p_run_id) = 'running' then
       perform birth_lane.backlog_close(p_run_id, 'stopped', case
@@ -554,6 +577,11 @@ begin
      and not exists (select 1 from birth_lane.worker_cursor c where c.run_id = p_run_id and not c.done) then
     perform birth_lane.backlog_close(p_run_id, 'done', null);
     v_pass.state := 'done';
+  elsif v_pass.state <> 'running' then
+    -- Paused (or stopped) while this batch ran: the worker leaves now, so it gives its lease back
+    -- (its cursor row is locked by this transaction already).
+    update birth_lane.worker_cursor c set lease_token = null, lease_until = null
+     where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source and c.lease_token = p_lease_token;
   end if;
   return pg_catalog.jsonb_build_object('status', 'ok', 'taken', coalesce(v_batch.taken, 0),
     'scanned', coalesce(v_batch.scanned, 0), 'lastId', v_batch.last_id, 'sliceDone', v_slice_done,
@@ -581,8 +609,9 @@ begin
     raise exception using errcode = 'BL001', constraint = 'backlog_pass_state',
       message = pg_catalog.format('backlog pass %s is %s, not running; only a running pass pauses', p_run_id, v_state);
   end if;
+  -- Only the pass row: a batch locks its cursor row and then the pass row, so touching cursor rows
+  -- here, after the pass row, could deadlock with it. Each worker drops its own lease as it leaves.
   update birth_lane.backlog_passes set state = 'paused' where run_id = p_run_id;
-  update birth_lane.worker_cursor set lease_token = null, lease_until = null where run_id = p_run_id;
   perform birth_lane.backlog_note(p_run_id, 'backlog.paused',
     pg_catalog.format('backlog pass %s paused by %s', p_run_id, session_user),
     pg_catalog.jsonb_build_object('runId', p_run_id, 'by', session_user::text));
@@ -601,6 +630,8 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype := birth_lane.backlog_own_pass(p_run_id);
 begin
+  -- Leases first, then the pass row: the lock order of a batch (cursor row, then pass row).
+  update birth_lane.worker_cursor set lease_token = null, lease_until = null where run_id = p_run_id and not done;
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
   if v_pass.state not in ('paused', 'running', 'verifying') then
     raise exception using errcode = 'BL001', constraint = 'backlog_pass_state',
@@ -612,7 +643,6 @@ begin
       pg_catalog.format('backlog pass %s resumed by %s', p_run_id, session_user),
       pg_catalog.jsonb_build_object('runId', p_run_id, 'by', session_user::text));
   end if;
-  update birth_lane.worker_cursor set lease_token = null, lease_until = null where run_id = p_run_id and not done;
   return (select state from birth_lane.backlog_passes where run_id = p_run_id);
 end;
 $$;
@@ -663,6 +693,8 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype;
 begin
+  -- The producer run's row before the pass row: the lock order of a batch still in flight.
+  perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
   if not found then
     raise exception using errcode = 'BL001', constraint = 'backlog_pass_exists',
@@ -676,7 +708,6 @@ begin
   perform birth_lane.consume_approval(p_approval_id, 'backlog_rollback',
                                       pg_catalog.jsonb_build_object('runId', p_run_id::text));
   if v_pass.state = 'paused' then
-    update birth_lane.worker_cursor set lease_token = null, lease_until = null where run_id = p_run_id;
     if (select ended_at from birth_lane.producer_runs where run_id = p_run_id) is null
        and v_pass.started_by = session_user then
       perform birth_lane.finish_run(p_run_id, 'stopped', 'paused, then rolled back');

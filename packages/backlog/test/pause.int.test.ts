@@ -50,7 +50,7 @@ describe('pause and resume', () => {
         where usename = any($1::text[]) and datname = current_database()`,
       [[logins.people.worker.login, logins.people.otherWorker.login]],
     );
-    // The pools may keep idle connections; none is inside a transaction.
+    // The pools may keep idle connections; none is inside a transaction. The worker gave its lease back as it left.
     expect(sessions.rows.filter((row) => row.xact || row.state !== 'idle')).toEqual([]);
     const locks = await t.db.pool.query<{ n: number }>(
       `select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid

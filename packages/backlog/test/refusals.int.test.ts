@@ -106,6 +106,27 @@ describe('a pass refuses to start, writing nothing', () => {
     ]);
   });
 
+  it('while another live pass covers some of the same ids, leaving the approval unused', async () => {
+    const first = await plan();
+    await logins.approve(first.approvalId);
+    const runId = await startPass(logins.pool('worker'), first.approvalId);
+    const second = await plan();
+    await logins.approve(second.approvalId);
+    const afterFirst = await footprint();
+    const error = await refusal(startPass(logins.pool('worker'), second.approvalId));
+    expect((error as BirthLaneError).code).toBe('STOP_CONDITION');
+    expect(error.message).toMatch(/overlap backlog pass .*the approval was not used/);
+    const used = await t.db.pool.query(
+      'select count(*)::int as n from birth_lane.approval_uses where request_id = $1::bigint',
+      [second.approvalId],
+    );
+    expect(used.rows[0].n).toBe(0);
+    expect(await footprint()).toEqual(afterFirst);
+    await t.db.pool.query("update birth_lane.backlog_passes set state = 'stopped' where run_id = $1::uuid", [
+      runId,
+    ]);
+  });
+
   it('on an approval for another action', async () => {
     const { rows } = await logins
       .pool('planner')

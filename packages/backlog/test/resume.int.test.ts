@@ -127,8 +127,9 @@ describe('exact resume', () => {
   it('two workers in separate processes share one pass and no row is judged twice', async () => {
     const range = await freshRows('TWO');
     const runId = await approvedPass(range);
-    const first = spawnWorker(logins.url('worker'), runId, 50);
-    const second = spawnWorker(logins.url('worker'), runId, 50);
+    // 30 batches of 50 rows, each followed by a 100 ms wait: both workers are alive at once.
+    const first = spawnWorker(logins.url('worker'), runId, 50, 100);
+    const second = spawnWorker(logins.url('worker'), runId, 50, 100);
     const [one, two] = await Promise.all([first.exited, second.exited]);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);

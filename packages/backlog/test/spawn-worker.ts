@@ -17,9 +17,15 @@ export interface WorkerChild {
 }
 
 /** Starts a worker process on `runId` as the login in `url` (node + tsx, the block read from src/). */
-export function spawnWorker(url: string, runId: string, batchSize: number): WorkerChild {
+export function spawnWorker(url: string, runId: string, batchSize: number, pauseMs = 0): WorkerChild {
   const child = spawn(process.execPath, ['--conditions=@birth-lane/source', '--import', 'tsx', WORKER], {
-    env: { ...process.env, WORKER_URL: url, RUN_ID: runId, BATCH_SIZE: String(batchSize) },
+    env: {
+      ...process.env,
+      WORKER_URL: url,
+      RUN_ID: runId,
+      BATCH_SIZE: String(batchSize),
+      PAUSE_MS: String(pauseMs),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
