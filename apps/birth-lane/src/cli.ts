@@ -29,6 +29,7 @@ import { rulesCommand } from '@birth-lane/inspect-producer/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
+import { backlogQueueCommands } from './commands/backlog-queue-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { installSignalHandlers } from './process/interrupt.js';
@@ -164,7 +165,10 @@ addPackageCommand(program, approversCommand(commandHost));
 addPackageCommand(program, rulesCommand(commandHost));
 addPackageCommand(program, canonicalCommand(commandHost));
 // The governed backlog pass (B5): plan, run (N worker processes), work, pause, resume, status, revoke, rollback.
-addPackageCommand(program, backlogCommand(commandHost));
+addPackageCommand(
+  program,
+  backlogCommand(commandHost, { extraSubcommands: backlogQueueCommands(commandHost) }),
+);
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

@@ -17,7 +17,12 @@ const runIdArgument = runIdFlag('<run-id>');
  * worker processes; `work` is one worker (what each of those processes, or a pg-boss job, runs);
  * `pause`/`resume`, `status`, `revoke` (an approver withdraws the yes), `rollback` (own approval).
  */
-export function backlogCommand(host: CommandHost): Command {
+export interface BacklogCommandOptions {
+  /** Subcommands the app adds to the group (the pg-boss fan-out, which this block may not depend on). */
+  readonly extraSubcommands?: readonly Command[];
+}
+
+export function backlogCommand(host: CommandHost, options: BacklogCommandOptions = {}): Command {
   const backlog = new Command('backlog').description(
     'the governed backlog pass: an approved, bounded range inspected by resumable workers, rolled back by run',
   );
@@ -123,5 +128,6 @@ export function backlogCommand(host: CommandHost): Command {
       process.exitCode = await (await actions()).rollback(host, flags);
     });
 
+  for (const extra of options.extraSubcommands ?? []) backlog.addCommand(extra);
   return backlog;
 }

@@ -3,4 +3,4 @@
  * contract's CommandHost. Importing it loads commander and `@birth-lane/contract/cli` only; the
  * block loads when a command runs.
  */
-export { backlogCommand } from './backlog-command.js';
+export { type BacklogCommandOptions, backlogCommand } from './backlog-command.js';
