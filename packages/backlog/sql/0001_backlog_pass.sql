@@ -547,12 +547,15 @@ begin
      where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source;
   else
     if v_batch.stamped_rows > 0 then
-      -- The batch's one stamp time, read back from the rows this very transaction wrote.
-      select max(greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate)) into v_stamped_at
+      -- The batch's one stamp time, read back from a row this very transaction wrote: every stamp
+      -- the batch set carries it, and it is that row's latest stamp (the stud guard refuses a stamp
+      -- earlier than the one before it), so the first such row in id order tells it.
+      select greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) into v_stamped_at
         from public.birth_registry r
        where r.id > v_after and r.id <= v_batch.last_id::bigint
          and r.xmin = pg_catalog.pg_current_xact_id()::xid
-         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) >= v_t0;
+         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) >= v_t0
+       limit 1;
     end if;
     insert into birth_lane.backlog_batches (run_id, after_id, through_id, stamped_at)
     values (p_run_id, v_after, v_batch.last_id::bigint, v_stamped_at);
