@@ -232,6 +232,41 @@ describe('a pass stops, writing nothing further', () => {
     expect(newborn.rows[0]!.judged).toBeGreaterThan(10);
   });
 
+  it('when its approval expires mid-run', async () => {
+    const { first, last } = await idRange(t.db);
+    const planned = await planBacklogPass(
+      logins.pool('planner'),
+      { idFrom: first, idTo: last },
+      { chunkIds: 1000 },
+    );
+    // request_approval allows 1 minute at the least; a fixture with the same scope and a 3 s life,
+    // written as the owner, stands in for an approval that runs out during the pass.
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      `insert into birth_lane.approval_requests (action, scope, risk, proposer, reason, expires_at)
+       values ('backlog_pass', $1::jsonb, 'high', $2::text, 'short-lived', now() + interval '3 seconds')
+       returning id::text`,
+      [JSON.stringify(planned.scope), logins.people.planner.login],
+    );
+    const shortLived = rows[0]!.id;
+    await logins.approve(shortLived);
+    const worker = logins.pool('worker');
+    const runId = await startPass(worker, shortLived, { sliceIds: 200 });
+    await verifyScope(worker, runId, { chunkIds: 1000 });
+    let batches = 0;
+    const outcome = await runWorker(worker, runId, {
+      batchSize: 100,
+      minBatchSize: 100,
+      maxBatchSize: 100,
+      onBatch: async () => {
+        batches += 1;
+        if (batches === 1) await new Promise((resolve) => setTimeout(resolve, 3500));
+      },
+    });
+    expect(outcome.state).toBe('stopped');
+    expect(outcome.detail).toMatch(/expired at .*; the pass stopped before its next batch/);
+    expect(outcome.batches).toBe(1);
+  });
+
   it('when its approval is revoked mid-run: the batch in flight commits, no later one runs', async () => {
     const { first, last } = await idRange(t.db);
     const planned = await planBacklogPass(
