@@ -118,6 +118,8 @@ try {
     rowsPerSecond1: one.rowsPerSecond,
     rowsPerSecond2: two.rowsPerSecond,
     maxBatchMs: Math.max(one.maxBatchMs, two.maxBatchMs),
+    maxPlanChunkMs: Math.max(one.maxPlanChunkMs, two.maxPlanChunkMs),
+    maxVerifyChunkMs: Math.max(one.maxVerifyChunkMs, two.maxVerifyChunkMs),
     referenceSeconds: round(referenceSeconds),
     ratio2: round(two.seconds / referenceSeconds),
     batches1: one.batches,
@@ -132,6 +134,9 @@ try {
 }
 
 interface PassResult {
+  /** The longest single statement of the plan's scope walk and of the start's re-check (each chunk is one). */
+  maxPlanChunkMs: number;
+  maxVerifyChunkMs: number;
   seconds: number;
   rowsPerSecond: number;
   maxBatchMs: number;
@@ -149,7 +154,18 @@ async function measurePass(database: string, workers: number): Promise<PassResul
         'select min(id)::text as first, max(id)::text as last from public.birth_registry',
       )
     ).rows[0]!;
-    const plan = await planBacklogPass(db, { idFrom: bounds.first, idTo: bounds.last, reason: 'bench' });
+    let maxPlanChunkMs = 0;
+    let chunkBegan = performance.now();
+    const plan = await planBacklogPass(
+      db,
+      { idFrom: bounds.first, idTo: bounds.last, reason: 'bench' },
+      {
+        onProgress: () => {
+          maxPlanChunkMs = Math.max(maxPlanChunkMs, performance.now() - chunkBegan);
+          chunkBegan = performance.now();
+        },
+      },
+    );
     await voteWithDemoLogins(db, (login, password) => connectAs(urlOf(database), login, password), [
       plan.approvalId,
     ]);
@@ -158,7 +174,16 @@ async function measurePass(database: string, workers: number): Promise<PassResul
     let batches = 0;
     const began = performance.now();
     const runId = await startPass(db, plan.approvalId);
-    await verifyScope(db, runId);
+    let maxVerifyChunkMs = 0;
+    chunkBegan = performance.now();
+    // (onProgress reports every chunk but the last, which also cuts the slices; it ends below.)
+    await verifyScope(db, runId, {
+      onProgress: () => {
+        maxVerifyChunkMs = Math.max(maxVerifyChunkMs, performance.now() - chunkBegan);
+        chunkBegan = performance.now();
+      },
+    });
+    maxVerifyChunkMs = Math.max(maxVerifyChunkMs, performance.now() - chunkBegan);
     const outcomes = await Promise.all(
       pools.map((pool) =>
         runWorker(pool, runId, {
@@ -176,6 +201,8 @@ async function measurePass(database: string, workers: number): Promise<PassResul
       `${workers} worker(s): ${taken} rows in ${took.toFixed(2)} s (${outcomes.map((o) => o.state).join(', ')})`,
     );
     return {
+      maxPlanChunkMs: round(maxPlanChunkMs),
+      maxVerifyChunkMs: round(maxVerifyChunkMs),
       seconds: round(took),
       rowsPerSecond: Math.round(taken / took),
       maxBatchMs: round(maxBatchMs),
