@@ -7,6 +7,7 @@
  * runs (`await import(...)` in its action), so `status` never loads pg-boss or the channels.
  */
 import { readFileSync } from 'node:fs';
+import { backlogCommand } from '@birth-lane/backlog/cli';
 import { canonicalCommand, refilePromotionsCommand } from '@birth-lane/certify-consumer/cli';
 import { httpCommand } from '@birth-lane/channel-http/cli';
 import { listenCommand } from '@birth-lane/channel-listen/cli';
@@ -32,6 +33,7 @@ import { stampsCommand } from '@birth-lane/stamp-mapping/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
+import { backlogQueueCommands } from './commands/backlog-queue-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { installSignalHandlers } from './process/interrupt.js';
@@ -198,6 +200,11 @@ addPackageCommand(program, proveCommand(commandHost));
 // The birth gate (B7) and the lifecycle stamps (B6), each from its block.
 addPackageCommand(program, gateCommand(commandHost));
 addPackageCommand(program, stampsCommand(commandHost));
+// The governed backlog pass (B5): plan, run (N worker processes), work, pause, resume, status, revoke, rollback.
+addPackageCommand(
+  program,
+  backlogCommand(commandHost, { extraSubcommands: backlogQueueCommands(commandHost) }),
+);
 
 const debug = process.argv.includes('--debug');
 installSignalHandlers(releaseEmbeddedLeaseSync);

@@ -7,7 +7,9 @@ import { laneSteps } from '../src/lane/lane-steps.js';
 const t = useTestDatabase({ setupSql: laneSteps.map((step) => step.mutation), name: 'definer-hardening' });
 
 /** Definer functions PUBLIC may call: they answer about the caller's own transaction and leak nothing. */
-const PUBLIC_DEFINERS = ['promotion_pass_active(bigint)'];
+// stamp_clear_sanctioned(): the stud guard asks it as whoever writes the registry; it answers only
+// whether this very transaction carries the rollback's marker.
+const PUBLIC_DEFINERS = ['promotion_pass_active(bigint)', 'stamp_clear_sanctioned()'];
 
 // Activation compiles birth_lane.inspect_batch from the rule set: it must be pinned too.
 beforeAll(async () => {

@@ -12,7 +12,15 @@ export {
   enqueueRunWith,
 } from './enqueue-run.js';
 export { type IdRange, planIdRanges } from './id-ranges.js';
-export { PGBOSS_SCHEMA, type PgBossConnection } from './pg-boss-client.js';
+export {
+  type Boss,
+  type BossQueueOptions,
+  ensureQueue,
+  PGBOSS_SCHEMA,
+  type PgBossConnection,
+  startBoss,
+  stopBoss,
+} from './pg-boss-client.js';
 export { createQueueChannel, QueueChannel, type QueueChannelDependencies } from './queue-channel.js';
 export {
   type ParsedQueueChannelSettings,

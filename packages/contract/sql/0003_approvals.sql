@@ -18,7 +18,8 @@ create table if not exists birth_lane.approval_requests (
   -- Silence never approves, and an old yes must not wake up months later: requests expire.
   expires_at timestamptz not null default now() + interval '7 days',
   constraint approval_requests_action_check check (
-    action in ('backlog_pass', 'gate_flip', 'stamp_materialisation', 'promotion', 'install_step', 'rule_set_activation')
+    action in ('backlog_pass', 'backlog_rollback', 'gate_flip', 'stamp_materialisation', 'promotion', 'install_step',
+               'rule_set_activation')
   ),
   constraint approval_requests_scope_check check (jsonb_typeof(scope) = 'object' and scope <> '{}'::jsonb),
   constraint approval_requests_risk_check check (risk in ('low', 'medium', 'high')),
@@ -27,6 +28,12 @@ create table if not exists birth_lane.approval_requests (
   constraint approval_requests_expiry_check check (
     expires_at > created_at and expires_at <= created_at + interval '30 days'
   )
+);
+-- Re-applying over an older table: the action list as it is now (backlog_rollback was added).
+alter table birth_lane.approval_requests drop constraint if exists approval_requests_action_check;
+alter table birth_lane.approval_requests add constraint approval_requests_action_check check (
+  action in ('backlog_pass', 'backlog_rollback', 'gate_flip', 'stamp_materialisation', 'promotion', 'install_step',
+             'rule_set_activation')
 );
 create index if not exists approval_requests_action_scope_idx on birth_lane.approval_requests (action, scope);
 
@@ -136,6 +143,7 @@ as $$
            when 'promotion' then 'high'
            when 'rule_set_activation' then 'high'
            when 'backlog_pass' then 'high'
+           when 'backlog_rollback' then 'high'
            when 'stamp_materialisation' then 'high'
            when 'gate_flip' then 'medium'
            when 'install_step' then 'medium'
@@ -311,7 +319,8 @@ begin
       message = 'birth_lane.request_approval: the login has an empty identity key';
   end if;
   if p_action is null or birth_lane.approval_minimum_risk(p_action) is null
-     or p_action not in ('backlog_pass', 'gate_flip', 'stamp_materialisation', 'promotion', 'install_step', 'rule_set_activation') then
+     or p_action not in ('backlog_pass', 'backlog_rollback', 'gate_flip', 'stamp_materialisation', 'promotion', 'install_step',
+                         'rule_set_activation') then
     raise exception using errcode = 'BL003', constraint = 'approval_action',
       message = format('birth_lane.request_approval: unknown action %L', p_action);
   end if;

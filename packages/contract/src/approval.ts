@@ -6,6 +6,7 @@ import { rowIdSchema } from './registry-row.js';
 /** Write-enabled moves that need an approval record for that action and scope (S1). */
 export const APPROVAL_ACTIONS = [
   'backlog_pass',
+  'backlog_rollback',
   'gate_flip',
   'stamp_materialisation',
   'promotion',
@@ -37,6 +38,8 @@ export const MINIMUM_RISK = {
   promotion: 'high',
   rule_set_activation: 'high',
   backlog_pass: 'high',
+  // Clearing a run's stamps is as weighty as setting them.
+  backlog_rollback: 'high',
   stamp_materialisation: 'high',
   gate_flip: 'medium',
   install_step: 'medium',

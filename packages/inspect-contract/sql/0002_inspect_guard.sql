@@ -18,6 +18,30 @@
 -- A CREATE TRIGGER on a busy registry waits for its lock; never queue live births behind it for long.
 select set_config('lock_timeout', '3s', true);
 
+-- The one sanctioned way a set stamp is cleared: an approved rollback of a backlog pass (S8). Its
+-- SECURITY DEFINER function writes its transaction id here before clearing and deletes it after;
+-- no lane role can write this table, and a setting (GUC) is never the marker because any client can
+-- set one. The guard asks only on its refusal path, so the hot path stays plain comparisons.
+create table if not exists birth_lane.stamp_clear_in_progress (
+  xact_id xid8 primary key,
+  run_id uuid not null
+);
+revoke all on birth_lane.stamp_clear_in_progress from public;
+
+-- Is a sanctioned stamp clear under way in this very transaction? SECURITY DEFINER so the guard
+-- can ask without the invoker being able to read (or forge) the marker table.
+create or replace function birth_lane.stamp_clear_sanctioned()
+returns boolean
+language sql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+  select exists (select 1 from birth_lane.stamp_clear_in_progress where xact_id = pg_catalog.pg_current_xact_id())
+$$;
+revoke all on function birth_lane.stamp_clear_sanctioned() from public;
+grant execute on function birth_lane.stamp_clear_sanctioned() to public;
+
 create or replace function birth_lane.fn_birth_inspect_stud()
   returns trigger
   language plpgsql
@@ -60,6 +84,16 @@ begin
       if (bad_column operator(pg_catalog.=) 'inspect_pen' and new.inspect_pen is null)
          or (bad_column operator(pg_catalog.=) 'inspect_stamp' and new.inspect_stamp is null)
          or (bad_column operator(pg_catalog.=) 'inspect_gate' and new.inspect_gate is null) then
+        -- A sanctioned rollback may clear stamps to NULL (never change one), latest stage first, so
+        -- the row stays a valid prefix (no later stamp left above a cleared earlier one).
+        if (new.inspect_pen is null or new.inspect_pen is not distinct from old.inspect_pen)
+           and (new.inspect_stamp is null or new.inspect_stamp is not distinct from old.inspect_stamp)
+           and (new.inspect_gate is null or new.inspect_gate is not distinct from old.inspect_gate)
+           and (new.inspect_pen is not null or new.inspect_stamp is null)
+           and (new.inspect_stamp is not null or new.inspect_gate is null)
+           and birth_lane.stamp_clear_sanctioned() then
+          return new;
+        end if;
         broken_rule := 'stamp_cleared';
         explanation := pg_catalog.format('%s was already set and may not be cleared', bad_column);
       else

@@ -32,15 +32,25 @@ export const inspectContractSteps: readonly Step[] = [
     rollback:
       `drop trigger if exists trg_birth_inspect_stud on ${REGISTRY_TABLE};\n` +
       `drop trigger if exists trg_birth_inspect_stud_insert on ${REGISTRY_TABLE};\n` +
-      'drop function if exists birth_lane.fn_birth_inspect_stud();',
+      'drop function if exists birth_lane.fn_birth_inspect_stud();\n' +
+      'drop function if exists birth_lane.stamp_clear_sanctioned();\n' +
+      'drop table if exists birth_lane.stamp_clear_in_progress;',
     footprint: [
+      'table:birth_lane.stamp_clear_in_progress',
+      'function:birth_lane.stamp_clear_sanctioned()',
       'function:birth_lane.fn_birth_inspect_stud()',
       'trigger:public.birth_registry.trg_birth_inspect_stud',
       'trigger:public.birth_registry.trg_birth_inspect_stud_insert',
     ],
-    // Until 9ac17c6 one trigger served INSERT and UPDATE.
     upgradesFrom: [
+      // Until 9ac17c6 one trigger served INSERT and UPDATE.
       ['function:birth_lane.fn_birth_inspect_stud()', 'trigger:public.birth_registry.trg_birth_inspect_stud'],
+      // Until the backlog rollback, no stamp could be cleared at all (no marker table).
+      [
+        'function:birth_lane.fn_birth_inspect_stud()',
+        'trigger:public.birth_registry.trg_birth_inspect_stud',
+        'trigger:public.birth_registry.trg_birth_inspect_stud_insert',
+      ],
     ],
   }),
 ];

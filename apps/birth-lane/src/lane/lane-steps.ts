@@ -1,3 +1,4 @@
+import { backlogSteps } from '@birth-lane/backlog';
 import { birthSteps } from '@birth-lane/birth';
 import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Step } from '@birth-lane/contract';
@@ -17,6 +18,7 @@ export const laneSteps: readonly Step[] = [
   ...inspectContractSteps,
   ...certifySteps,
   ...ruleSetSteps,
+  ...backlogSteps,
   ...stagingSteps,
   ...gateSteps,
   ...stampMappingSteps,

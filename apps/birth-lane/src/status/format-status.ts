@@ -1,3 +1,4 @@
+import { formatPass } from '@birth-lane/backlog';
 import { describeMalformedEvidence } from '@birth-lane/contract';
 import { groupDigits as number } from '@birth-lane/contract/cli';
 import type { LaneStatus } from './lane-status.js';
@@ -57,6 +58,10 @@ export function formatStatus(status: LaneStatus): string {
       `  ${producer.channel.padEnd(8)} ${producer.state.padEnd(8)} ${producer.host}:${producer.pid} beat ${producer.secondsSinceBeat}s ago`,
     );
   }
+  lines.push(
+    `backlog pass  ${status.backlogPasses.length === 0 ? 'none yet (birth-lane backlog plan)' : ''}`,
+  );
+  for (const pass of status.backlogPasses) lines.push(formatPass(pass).trimEnd().replace(/^/gm, '  '));
   lines.push(`last runs     ${status.lastRuns.length === 0 ? 'none yet' : ''}`);
   for (const run of status.lastRuns) {
     lines.push(

@@ -1,3 +1,4 @@
+import { type MalformedPass, type PassStatus, readPassStatus } from '@birth-lane/backlog';
 import {
   type BacklogByCause,
   type FailingCheck,
@@ -15,7 +16,9 @@ import {
   readRuns,
   readStandingProducers,
   readTopFailingChecks,
+  SQLSTATE,
   type StandingProducer,
+  sqlStateOf,
 } from '@birth-lane/contract';
 import { readPersistedGateLayers } from '@birth-lane/gate-policy';
 import { loadActiveRuleSet } from '@birth-lane/inspect-producer';
@@ -49,6 +52,8 @@ export interface LaneStatus {
   readonly topFailingChecks?: readonly FailingCheck[];
   readonly pendingPromotions?: PendingPromotions;
   readonly producers: readonly StandingProducer[];
+  /** The latest backlog passes (scope, done, rate, ETA, state); empty where the backlog block is not installed. */
+  readonly backlogPasses: readonly (PassStatus | MalformedPass)[];
   /** Heartbeat rows that do not match the heartbeat schema (only when there are any). */
   readonly malformedHeartbeats?: readonly MalformedHeartbeat[];
 }
@@ -76,6 +81,11 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
     : {};
   const registry = await countsRead;
   const standing = await readStandingProducers(db);
+  const backlogPasses = await readPassStatus(db, { limit: 3 }).catch((error: unknown) => {
+    // A lane installed before the backlog block has no pass table: no pass to show.
+    if (sqlStateOf(error) === SQLSTATE.undefinedTable) return [];
+    throw error;
+  });
   const mode = gate.reading.mode;
   return {
     registry,
@@ -96,6 +106,7 @@ export async function laneStatus(db: Queryable, options: { detail?: boolean } = 
     malformedEvidence: runs.malformed,
     ...detail,
     producers: standing.producers,
+    backlogPasses,
     ...(standing.malformed.length > 0 ? { malformedHeartbeats: standing.malformed } : {}),
   };
 }

@@ -29,7 +29,7 @@ export function approvalsCommand(host: CommandHost, options: ApprovalsCommandOpt
     )
     .requiredOption(
       '--action <action>',
-      'backlog_pass, gate_flip, stamp_materialisation, install_step or rule_set_activation ' +
+      'backlog_pass, backlog_rollback, gate_flip, stamp_materialisation, install_step or rule_set_activation ' +
         '(promotion requests are filed by the certify consumer; see refile-promotions)',
     )
     .requiredOption('--scope <json>', 'what exactly is approved, a JSON object, e.g. \'{"rowId":"42"}\'')

@@ -14,7 +14,9 @@ export function progressBar(
     const width = 30;
     const filled = Math.round(fraction * width);
     const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
-    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows, ${Math.round(rate).toLocaleString('en')} rows/s`;
+    // The time left at the rate so far: what a person watching a long pass wants to know.
+    const eta = done < total && rate > 0 ? `, ETA ${formatEta((total - done) / rate)}` : '';
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en')}/${total.toLocaleString('en')} rows, ${Math.round(rate).toLocaleString('en')} rows/s${eta}`;
   };
   return {
     update(done) {
@@ -27,4 +29,11 @@ export function progressBar(
       process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${render(done)}\n`);
     },
   };
+}
+
+function formatEta(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
