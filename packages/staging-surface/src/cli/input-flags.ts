@@ -1,22 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import {
-  parseOrThrow,
-  type RuleSet,
-  ruleSetSchema,
-  ruleSetVersionSchema,
-  ValidationError,
-} from '@birth-lane/contract';
+import type { RuleSet } from '@birth-lane/contract';
 import { CliError } from '@birth-lane/contract/cli';
 import type { SurfaceInput } from '../create-surface.js';
-import { fixtureFormatOf } from '../fixtures.js';
 import type { RuleSetChoice } from '../resolve-rule-set.js';
 
 // The input flags of `staging create`, shared with an app's own commands that create a surface
-// (the app's `pilot`), so both read a fixtures file and a --rule-set the same way.
+// (the app's `pilot`), so both read a fixtures file and a --rule-set the same way. The block and
+// the contract's schemas load when a flag is read, not when the command line is built
+// (test/cli-entry.test.ts).
 
 /** `--fixtures FILE`: the file read whole, its format from its extension. */
 export async function readFixturesFlag(path: string, keepBadRows: boolean): Promise<SurfaceInput> {
+  const { fixtureFormatOf } = await import('../fixtures.js');
   const format = fixtureFormatOf(path);
   if (format === null)
     throw new CliError('usage', `--fixtures ${path}: the file must end in .jsonl or .csv.`);
@@ -39,6 +35,9 @@ export async function readFixturesFlag(path: string, keepBadRows: boolean): Prom
 
 /** `--rule-set 1.2.0` is a stored version; anything else is a rule-set file. */
 export async function readRuleSetFlag(value: string): Promise<RuleSetChoice> {
+  const { parseOrThrow, ruleSetSchema, ruleSetVersionSchema, ValidationError } = await import(
+    '@birth-lane/contract'
+  );
   if (ruleSetVersionSchema.safeParse(value).success) return { kind: 'version', version: value };
   let text: string;
   try {
