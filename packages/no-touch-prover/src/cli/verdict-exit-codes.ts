@@ -1,4 +1,5 @@
-import { EXIT_CODES, type ProofVerdict } from '@birth-lane/contract';
+import type { ProofVerdict } from '@birth-lane/contract';
+import { EXIT_CODES } from '@birth-lane/contract/cli';
 
 /** Exit code per verdict: 0 only on PASS. */
 export const VERDICT_EXIT_CODES = {
