@@ -87,7 +87,7 @@ const STEPS: readonly BenchStep[] = [
       await changeOwner(pool, id, 'bench');
       await settle(pool);
       const began = performance.now();
-      const after = await takeSnapshot(pool);
+      const after = await takeSnapshot(pool, { since: before });
       const compared = performance.now();
       const report = compareSnapshots(before, after, {
         rehearsalId: 'bench',

@@ -55,9 +55,9 @@ function claim(proof: ProofReport, id: string) {
 describe('birth-lane pilot', () => {
   beforeAll(async () => {
     await writeAsLeak(
-      `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
+      `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, governance_role, born_at, name, description, status, jsonb_profile)
        select 'PLT-' || lpad(i::text, 6, '0'), 'fauna', 'SP-MAMMAL', 'dot://zoo/' || i, 'governed', timestamptz '2025-01-01' + i * interval '1 minute',
-              'Entity ' || i, case when i % 3 = 0 then 'short' else 'A description long enough to pass.' end, 'active'
+              'Entity ' || i, case when i % 3 = 0 then 'short' else 'A description long enough to pass.' end, 'active', '{"a": 1.0}'
          from generate_series(1, $1::int) as i`,
       [ROWS],
     );
@@ -152,6 +152,20 @@ describe('birth-lane pilot', () => {
       sql: `update public.birth_registry set owner = 'someone' where id = $1::bigint`,
     },
     {
+      what: "a jsonb number's scale (1.0 → 1.00) on a row the pilot never read",
+      claim: 'NT-3',
+      verdict: 'INCONCLUSIVE',
+      sampled: false,
+      sql: `update public.birth_registry set jsonb_profile = '{"a": 1.00}' where id = $1::bigint`,
+    },
+    {
+      what: 'a value written back as it was on a sampled row',
+      claim: 'NT-7',
+      verdict: 'FAIL',
+      sampled: true,
+      sql: 'update public.birth_registry set owner = owner where id = $1::bigint',
+    },
+    {
       what: 'a new row',
       claim: 'NT-4',
       verdict: 'INCONCLUSIVE',
@@ -207,7 +221,11 @@ describe('birth-lane pilot', () => {
     }
   });
 
-  it('fails NT-6 when a certify trigger sits on the surface', async () => {
+  it('fails NT-6 for any trigger on the surface that is not one of its guards, however innocently named', async () => {
+    // A function whose name says nothing of certifying (the old name heuristic missed it).
+    await t.db.pool.query(
+      `create or replace function public.tidy_rows() returns trigger language plpgsql as $$ begin return new; end $$`,
+    );
     const result = await pilot({
       onStep: async (step) => {
         if (step !== 'report') return;
@@ -215,12 +233,15 @@ describe('birth-lane pilot', () => {
           `select nspname as schema from pg_namespace where nspname like 'bl_stage_%'`,
         );
         await t.db.pool.query(
-          `create trigger sneaky after update on ${rows[0]!.schema}.input for each row execute function birth_lane.fn_birth_auto_certify()`,
+          `create trigger keep_tidy after update on ${rows[0]!.schema}.input for each row execute function public.tidy_rows()`,
         );
       },
     });
-    expect(result.proof.verdict).not.toBe('PASS');
-    expect(claim(result.proof, 'NT-6').holds).toBe(false);
+    await t.db.pool.query('drop function public.tidy_rows()');
+    expect(result.proof.verdict).toBe('FAIL');
+    const nt6 = claim(result.proof, 'NT-6');
+    expect(nt6).toMatchObject({ holds: false, failCondition: 'F-OPEN-8' });
+    expect(nt6.detail).toMatch(/keep_tidy on bl_stage_\w+\.input → tidy_rows\(\)/);
     expect(result.proof.stagingEvidence).toMatchObject({ certifyTriggersOnSurface: 1 });
   });
 
@@ -234,6 +255,15 @@ describe('birth-lane pilot', () => {
     const report = JSON.parse(passed.stdout) as { proof: ProofReport };
     expect(report.proof.verdict).toBe('PASS');
     expect(await readFile(markdown, 'utf8')).toMatch(/^# No-production-touch proof: PASS/);
+
+    // An unwritable --markdown is refused before the pilot starts: 64, naming the flag, no surface made.
+    const unwritable = await runCli(
+      ['pilot', '--sample', '5', '--markdown', join(dir, 'no', 'such', 'x.md')],
+      env,
+    );
+    expect(unwritable.code).toBe(64);
+    expect(unwritable.stderr).toMatch(/--markdown .*x\.md: its directory .* does not exist/);
+    expect(unwritable.stderr).not.toMatch(/pilot: snapshot/);
 
     const conflicting = await runCli(['pilot', '--sample', '5', '--fixtures', 'x.jsonl'], env);
     expect(conflicting.code).toBe(64);

@@ -44,44 +44,67 @@ describe('birth-lane prove', () => {
     await t.db.pool.query(`drop role if exists ${login}`);
   });
 
-  it('snapshots as a birth_lane_reader login and compares: 5 without staging evidence, 0 with it, 4 after a change', async () => {
+  it('snapshots as a birth_lane_reader login, the after --since the before; compare is at best INCONCLUSIVE (5), 4 after a change, and 64 for a file compared with itself', async () => {
     const before = join(dir, 'before.json');
     const snapshot = await runCli(['prove', 'snapshot', '--out', before, '--json'], readerEnv);
     expect(snapshot.stderr).not.toMatch(/error/i);
     expect(snapshot.code).toBe(0);
-    expect(JSON.parse(snapshot.stdout)).toMatchObject({ file: before, rowCount: 500, takenBy: login });
+    expect(JSON.parse(snapshot.stdout)).toMatchObject({
+      file: before,
+      rowCount: 500,
+      takenBy: login,
+      since: null,
+    });
 
-    const bare = await runCli(['prove', 'compare', before, before], readerEnv);
-    expect(bare.code).toBe(5);
-    expect(bare.stdout).toMatch(/no --staging-evidence[\s\S]*verdict: INCONCLUSIVE/);
-
-    const evidence = join(dir, 'evidence.json');
-    await writeFile(evidence, JSON.stringify({ certifyTriggersOnSurface: 0, residue: [] }));
-    const quiet = await runCli(
-      ['prove', 'compare', before, before, '--staging-evidence', evidence],
+    const quietAfter = join(dir, 'quiet-after.json');
+    const quietSnapshot = await runCli(
+      ['prove', 'snapshot', '--since', before, '--out', quietAfter, '--json'],
       readerEnv,
     );
-    expect(quiet.code).toBe(0);
-    expect(quiet.stdout).toMatch(/verdict: PASS/);
+    expect(quietSnapshot.code).toBe(0);
+    expect(JSON.parse(quietSnapshot.stdout)).toMatchObject({ since: { writtenRows: 0, writtenIds: [] } });
+    // No staging evidence on this path (the flag is gone): at best INCONCLUSIVE, never PASS.
+    const quiet = await runCli(['prove', 'compare', before, quietAfter], readerEnv);
+    expect(quiet.code).toBe(5);
+    expect(quiet.stdout).toMatch(/standalone compare has no staging evidence[\s\S]*verdict: INCONCLUSIVE/);
+    const withEvidence = await runCli(
+      ['prove', 'compare', before, quietAfter, '--staging-evidence', before],
+      readerEnv,
+    );
+    expect(withEvidence.code).toBe(64);
+    const itself = await runCli(['prove', 'compare', before, before], readerEnv);
+    expect(itself.code).toBe(64);
+    expect(itself.stderr).toMatch(/after\.snapshotId: is the before snapshot itself/);
 
     await writeAsLeak('update public.birth_registry set inspect_pen = now() where id = 321');
     const after = join(dir, 'after.json');
-    expect((await runCli(['prove', 'snapshot', '--out', after], readerEnv)).code).toBe(0);
+    expect((await runCli(['prove', 'snapshot', '--since', before, '--out', after], readerEnv)).code).toBe(0);
     const markdown = join(dir, 'proof.md');
-    const failed = await runCli(
-      ['prove', 'compare', before, after, '--staging-evidence', evidence, '--markdown', markdown],
-      readerEnv,
-    );
+    const failed = await runCli(['prove', 'compare', before, after, '--markdown', markdown], readerEnv);
     expect(failed.code).toBe(4);
     expect(failed.stdout).toMatch(/NT-1 BROKEN +\[F-OPEN-1\] production inspect_\* stamps changed at id 321/);
+    expect(failed.stdout).toMatch(/NT-7 BROKEN +\[F-OPEN-8\]/);
     expect(await readFile(markdown, 'utf8')).toMatch(/^# No-production-touch proof: FAIL/);
+  }, 120_000);
+
+  it('refuses an unwritable --out before snapshotting, and a file that is not a snapshot in one line: exit 64', async () => {
+    const out = await runCli(['prove', 'snapshot', '--out', '/nonexistent/a.json'], readerEnv);
+    expect(out.code).toBe(64);
+    expect(out.stderr).toMatch(/--out \/nonexistent\/a\.json: its directory \/nonexistent does not exist/);
+    const other = join(dir, 'rs.json');
+    await writeFile(other, JSON.stringify({ version: '1.0.0', checks: [] }));
+    const before = join(dir, 'before.json');
+    const result = await runCli(['prove', 'compare', before, other], readerEnv);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/format: is not a birth-lane snapshot/);
+    expect(result.stderr).not.toMatch(/received Date/);
   });
 
   it('refuses a broken snapshot file with exit 64, naming the file and the field', async () => {
     const broken = join(dir, 'broken.json');
     await writeFile(
       broken,
-      JSON.stringify({ format: 'birth-lane.production-snapshot', version: 1, rowCount: -1 }),
+      JSON.stringify({ format: 'birth-lane.production-snapshot', version: 2, rowCount: -1 }),
     );
     const result = await runCli(['prove', 'compare', broken, broken], readerEnv);
     expect(result.code).toBe(64);

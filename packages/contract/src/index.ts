@@ -138,11 +138,16 @@ export {
   productionSnapshotSchema,
   proofReportSchema,
   proofVerdictSchema,
+  RECENT_VERSIONS_LIMIT,
+  SNAPSHOT_VERSION,
   type SnapshotFigures,
   snapshotFiguresSchema,
   verdictOf,
   WATCHED_GROUPS,
   type WatchedGroup,
+  WRITTEN_IDS_LIMIT,
+  type WrittenSince,
+  writtenSinceSchema,
 } from './proof.js';
 export {
   type FailureFilter,

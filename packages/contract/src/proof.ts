@@ -6,6 +6,36 @@ const checksum = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha-256 hex diges
 const idText = z.string().regex(/^[0-9]{1,19}$/, 'must be a registry id in decimal digits');
 /** A signed whole number as decimal text (the bucket sums run past 2^53). */
 const wholeText = z.string().regex(/^-?[0-9]{1,40}$/, 'must be a whole number in decimal digits');
+/** A PostgreSQL transaction snapshot as `pg_current_snapshot()` prints it: `xmin:xmax:xip,…`. */
+const transactionSnapshotText = z
+  .string()
+  .regex(
+    /^[0-9]{1,20}:[0-9]{1,20}:([0-9]{1,20}(,[0-9]{1,20})*)?$/,
+    'must be a pg_snapshot (xmin:xmax:xip,…)',
+  );
+/** The per-rehearsal hash salt: a positive 63-bit whole number as decimal text. */
+const saltText = z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a positive whole number in decimal digits');
+
+/** The version of the hashing scheme a snapshot was taken with (2: salted, per-column seeds, jsonb as text). */
+export const SNAPSHOT_VERSION = 2;
+/** Written-since ids a snapshot lists at most (the count is exact). */
+export const WRITTEN_IDS_LIMIT = 1000;
+
+/**
+ * What an "after" snapshot found about the rows written since its "before" one: every registry row
+ * whose current version was written by a transaction the before snapshot could not see (its xmin
+ * not visible in the before's transaction snapshot). Exact, unlike the statistics counters.
+ */
+export const writtenSinceSchema = z.strictObject({
+  /** The before snapshot's snapshotId and transaction snapshot this was judged against. */
+  snapshotId: z.uuid(),
+  transactionSnapshot: transactionSnapshotText,
+  /** Rows whose current version the before snapshot could not see. */
+  writtenRows: count,
+  /** Their ids, the first WRITTEN_IDS_LIMIT in id order. */
+  writtenIds: z.array(idText).max(WRITTEN_IDS_LIMIT),
+});
+export type WrittenSince = z.infer<typeof writtenSinceSchema>;
 
 /**
  * The column groups a snapshot watches, in the order of a bucket entry's sums. Every column of
@@ -40,8 +70,20 @@ const writeCountersSchema = z.strictObject({
 export const snapshotFiguresSchema = z.strictObject({
   format: z.literal('birth-lane.production-snapshot'),
   /** The hashing scheme; two snapshots compare only when it is the same. */
-  version: z.literal(1),
-  takenAt: z.coerce.date(),
+  version: z.literal(SNAPSHOT_VERSION),
+  /** A random id of its own: a snapshot is never compared with itself. */
+  snapshotId: z.uuid(),
+  /**
+   * The salt of every hash: random, chosen by a rehearsal's "before" snapshot and reused by its
+   * "after", so compensating edits cannot be computed without it. Only snapshots with the same
+   * salt compare.
+   */
+  salt: saltText,
+  /** pg_current_snapshot() of the snapshot's repeatable-read transaction. */
+  transactionSnapshot: transactionSnapshotText,
+  /** Only in an "after" snapshot (taken `since` a before one): the rows written since. */
+  since: writtenSinceSchema.nullable(),
+  takenAt: z.coerce.date({ error: 'must be a date and time (ISO 8601, e.g. 2026-01-01T00:00:00.000Z)' }),
   /** session_user of the snapshot's session. */
   takenBy: z.string().min(1),
   database: z.string().min(1),
@@ -75,8 +117,28 @@ export const snapshotFiguresSchema = z.strictObject({
 });
 export type SnapshotFigures = z.infer<typeof snapshotFiguresSchema>;
 
-/** A whole snapshot file: the figures plus the per-bucket figures that locate a change later. */
+/** Recent row versions a "before" snapshot lists at most (beyond: `complete` false). */
+export const RECENT_VERSIONS_LIMIT = 10_000;
+
+/**
+ * A whole snapshot file: the figures, the per-bucket figures that locate a change later, and (in a
+ * snapshot that can serve as a "before") the recent row versions it saw.
+ */
 export const productionSnapshotSchema = snapshotFiguresSchema.extend({
+  /**
+   * The row versions written by transactions at or after this snapshot's xmin that it saw, as
+   * `id:xmin`: an "after" snapshot counts every such version not listed here as written since.
+   * `complete` false: cut at RECENT_VERSIONS_LIMIT (the unlisted ones then count as written).
+   * Null in an "after" snapshot.
+   */
+  recentVersions: z
+    .strictObject({
+      complete: z.boolean(),
+      keys: z
+        .array(z.string().regex(/^[0-9]{1,19}:[0-9]{1,10}$/, 'must be id:xmin'))
+        .max(RECENT_VERSIONS_LIMIT),
+    })
+    .nullable(),
   buckets: z.strictObject({
     /** Ids per bucket (at most 4096, so a position sum stays inside 63 bits). */
     size: z.number().int().min(2).max(4096),
@@ -218,6 +280,24 @@ export const proofReportSchema = z
     for (const field of UNTOUCHED_FIGURES) {
       if (JSON.stringify(report.before[field]) !== JSON.stringify(report.after[field]))
         silent('after', `PASS while the snapshots differ in ${field}`);
+    }
+    // The exact backstop: the after snapshot must have looked for rows written since this very
+    // before snapshot (a distinct one, same salt), and found none.
+    const { before, after } = report;
+    if (before.snapshotId === after.snapshotId) silent('after', 'PASS comparing a snapshot with itself');
+    if (before.salt !== after.salt) silent('after', 'PASS over snapshots with different salts');
+    if (after.since === null) silent('after', 'PASS without the written-since figures (after.since)');
+    else {
+      if (
+        after.since.snapshotId !== before.snapshotId ||
+        after.since.transactionSnapshot !== before.transactionSnapshot
+      )
+        silent('after', 'PASS whose written-since figures were taken against another before snapshot');
+      if (after.since.writtenRows > 0)
+        silent(
+          'after',
+          `PASS while ${after.since.writtenRows} registry row(s) were written since the before snapshot`,
+        );
     }
   });
 export type ProofReport = z.infer<typeof proofReportSchema>;

@@ -68,9 +68,14 @@ const row = {
   owner: null,
   jsonb_profile: null,
 };
+const BEFORE_ID = '0b7c3b8e-5a4e-4a7e-9d1c-1f2e3d4c5b6a';
 const snapshot = {
   format: 'birth-lane.production-snapshot',
-  version: 1,
+  version: 2,
+  snapshotId: BEFORE_ID,
+  salt: '6004799503160661',
+  transactionSnapshot: '750:750:',
+  since: null,
   takenAt: '2026-01-01T00:00:00Z',
   takenBy: 'birth_lane_reader',
   database: 'registry',
@@ -95,6 +100,7 @@ const snapshot = {
 };
 const snapshotFile = {
   ...snapshot,
+  recentVersions: { complete: true, keys: ['3:748'] },
   buckets: {
     size: 1024,
     groups: ['pen', 'stamp', 'gate', 'certified', 'canonical', 'identity'],
@@ -108,12 +114,19 @@ const claims = ['NT-1', 'NT-2', 'NT-3', 'NT-4', 'NT-5', 'NT-6', 'NT-7', 'NT-8'].
   after: { n: 1 },
   detail: 'identical',
 }));
+/** The "after" of a PASS: its own id, the before's salt, and nothing written since the before. */
+const afterSnapshot = {
+  ...snapshot,
+  snapshotId: '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f',
+  transactionSnapshot: '756:757:',
+  since: { snapshotId: BEFORE_ID, transactionSnapshot: '750:750:', writtenRows: 0, writtenIds: [] },
+};
 const proof = {
   rehearsalId: 'r1',
   verdict: 'PASS',
   claims,
   before: snapshot,
-  after: snapshot,
+  after: afterSnapshot,
   stagingEvidence: { candidates: 3 },
 };
 const failedNt3 = claims.map((claim) =>
@@ -541,7 +554,14 @@ const TABLES: readonly SchemaTable[] = [
         field: 'canonicalChecksum',
         rule: 'pattern',
       },
-      { input: { ...snapshotFile, version: 2 }, field: 'version', rule: 'one_of' },
+      { input: { ...snapshotFile, version: 1 }, field: 'version', rule: 'one_of' },
+      { input: { ...snapshotFile, takenAt: 'yesterday' }, field: 'takenAt', rule: 'type' },
+      { input: { ...snapshotFile, salt: '0' }, field: 'salt', rule: 'pattern' },
+      {
+        input: { ...snapshotFile, transactionSnapshot: '1:2' },
+        field: 'transactionSnapshot',
+        rule: 'pattern',
+      },
       {
         input: { ...snapshotFile, buckets: { ...snapshotFile.buckets, size: 8192 } },
         field: 'buckets.size',
@@ -605,14 +625,47 @@ const TABLES: readonly SchemaTable[] = [
         rule: 'no_silent_pass',
       },
       // every claim "holding" while the attached snapshots disagree,
-      { input: { ...proof, after: { ...snapshot, rowCount: 4 } }, field: 'after', rule: 'no_silent_pass' },
       {
-        input: { ...proof, after: { ...snapshot, canonicalChecksum: 'b'.repeat(64) } },
+        input: { ...proof, after: { ...afterSnapshot, rowCount: 4 } },
         field: 'after',
         rule: 'no_silent_pass',
       },
       {
-        input: { ...proof, after: { ...snapshot, kgTableCounts: { universal_edges: 1 } } },
+        input: { ...proof, after: { ...afterSnapshot, canonicalChecksum: 'b'.repeat(64) } },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: { ...proof, after: { ...afterSnapshot, kgTableCounts: { universal_edges: 1 } } },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      // the same snapshot as before and after, an after without the written-since figures, one
+      // judged against another before snapshot, rows written since, another salt.
+      { input: { ...proof, after: snapshot }, field: 'after', rule: 'no_silent_pass' },
+      {
+        input: { ...proof, after: { ...afterSnapshot, since: null } },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: {
+          ...proof,
+          after: { ...afterSnapshot, since: { ...afterSnapshot.since, transactionSnapshot: '749:750:' } },
+        },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: {
+          ...proof,
+          after: { ...afterSnapshot, since: { ...afterSnapshot.since, writtenRows: 1, writtenIds: ['7'] } },
+        },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: { ...proof, after: { ...afterSnapshot, salt: '17' } },
         field: 'after',
         rule: 'no_silent_pass',
       },

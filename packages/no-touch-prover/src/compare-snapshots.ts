@@ -129,7 +129,7 @@ export function compareSnapshots(
         return {
           holds: false,
           failCondition: 'F-OPEN-8',
-          detail: `${facts.certifyTriggersOnSurface} certify trigger(s) on the staging surface: a candidate could reach B4`,
+          detail: `${facts.certifyTriggersOnSurface} trigger(s) on the staging surface that are not its known guards${facts.unknownTriggers?.length ? ` (${facts.unknownTriggers.join(', ').slice(0, 300)})` : ''}: a candidate could reach B4`,
         };
       if (nt2.holds === null) return { holds: null, detail: 'NT-2 undecided' };
       return {
@@ -140,17 +140,20 @@ export function compareSnapshots(
   );
 
   const moved = movedCounters(before, after);
+  const secondary =
+    moved.length > 0
+      ? ` (the statistics' write counters moved: ${moved.join(', ')}; they lag writes and count rolled-back ones, so they only inform)`
+      : '';
   const nt7 = claim(
     'NT-7',
-    counterFigures(before),
-    { ...counterFigures(after), 'staging.residue': facts.residue?.length ?? null },
+    { ...counterFigures(before), 'registry.written_since': 0 },
+    {
+      ...counterFigures(after),
+      'registry.written_since': after.since?.writtenRows ?? null,
+      'staging.residue': facts.residue?.length ?? null,
+    },
     (): Decided => {
-      if (facts.residue === undefined)
-        return {
-          holds: null,
-          detail: 'no staging evidence of the drop (residue): containment cannot be shown',
-        };
-      if (facts.residue.length > 0)
+      if (facts.residue !== undefined && facts.residue.length > 0)
         return {
           holds: false,
           failCondition: 'F-OPEN-9',
@@ -164,17 +167,45 @@ export function compareSnapshots(
           failCondition: 'F-OPEN-8',
           detail: `production changed: ${broken.join(', ')} broken`,
         };
+      if (after.since === null)
+        return {
+          holds: null,
+          detail:
+            'the after snapshot was not taken since the before one (no written-since figure): writes in the window that left every checksum as it was cannot be ruled out',
+        };
+      if (after.since.writtenRows > 0) {
+        // A write on the registry in the window is a fact whatever the checksums say (a value written
+        // back as it was, or a change no group sum shows): containment did not hold.
+        const written = attribute(
+          after.since.writtenIds.map((id) => ({
+            bucket: 0n,
+            groups: [],
+            unplaced: true,
+            id: BigInt(id),
+            from: BigInt(id),
+            to: BigInt(id),
+          })),
+          'F-OPEN-8',
+          `${after.since.writtenRows} registry row(s) written since the before snapshot`,
+          options.attributableIds,
+          limit,
+        );
+        const unlisted = after.since.writtenRows - after.since.writtenIds.length;
+        return written.changes
+          ? { ...written, changes: { ...written.changes, moreIds: written.changes.moreIds + unlisted } }
+          : written;
+      }
+      if (facts.residue === undefined)
+        return {
+          holds: null,
+          detail: 'no staging evidence of the drop (residue): containment cannot be shown',
+        };
       const undecided = production.filter((each) => each.holds === null).map((each) => each.id);
       if (undecided.length > 0)
         return { holds: null, detail: `production changed, unattributed: ${undecided.join(', ')}` };
-      if (moved.length > 0)
-        return {
-          holds: null,
-          detail: `every checksum agrees but the server's write counters moved (${moved.join(', ')}): writes happened in the window (live traffic, a change undone, or statistics flushed late)`,
-        };
       return {
         holds: true,
-        detail: 'staging residue empty and production identical to the pre-rehearsal snapshot',
+        detail: `staging residue empty, no registry row written since the before snapshot, production identical to it${secondary}`,
       };
     },
   );
@@ -198,8 +229,8 @@ export function compareSnapshots(
   );
 
   const claims = [...evidenced, nt8];
-  const { buckets: _before, ...beforeFigures } = before;
-  const { buckets: _after, ...afterFigures } = after;
+  const { buckets: _before, recentVersions: _beforeRecent, ...beforeFigures } = before;
+  const { buckets: _after, recentVersions: _afterRecent, ...afterFigures } = after;
   return parseOrThrow(
     proofReportSchema,
     {
@@ -316,11 +347,28 @@ function refuseMismatchedPair(before: ProductionSnapshot, after: ProductionSnaps
   check('table', before.table, after.table);
   check('database', before.database, after.database);
   check('buckets.size', before.buckets.size, after.buckets.size);
-  if (after.takenAt.getTime() < before.takenAt.getTime())
+  check('salt', before.salt, after.salt);
+  if (before.snapshotId === after.snapshotId)
+    issues.push({
+      field: 'after.snapshotId',
+      rule: 'distinct',
+      message: 'is the before snapshot itself: a snapshot compared with itself proves nothing',
+    });
+  if (after.takenAt.getTime() <= before.takenAt.getTime())
     issues.push({
       field: 'after.takenAt',
       rule: 'after_before',
-      message: 'is earlier than the before snapshot',
+      message: 'is not later than the before snapshot',
+    });
+  if (
+    after.since !== null &&
+    (after.since.snapshotId !== before.snapshotId ||
+      after.since.transactionSnapshot !== before.transactionSnapshot)
+  )
+    issues.push({
+      field: 'after.since',
+      rule: 'since_before',
+      message: `was taken since snapshot ${after.since.snapshotId}, not since this before snapshot (${before.snapshotId})`,
     });
   if (issues.length > 0) throw new ValidationError('snapshot pair', issues);
 }
@@ -381,7 +429,7 @@ function counterFigures(s: SnapshotFigures): Figures {
   return figures;
 }
 
-/** Write counters that moved between the snapshots (xact_commit moves with any commit, snapshots included: not judged). */
+/** Write counters that moved between the snapshots: a secondary figure only (xact_commit moves with any commit, snapshots included: not judged). */
 function movedCounters(before: SnapshotFigures, after: SnapshotFigures): string[] {
   const a = counterFigures(before);
   const b = counterFigures(after);

@@ -9,8 +9,13 @@ import { FIGURE, sumIndex } from './bucket-figures.js';
 /** Where one bucket changed between two snapshots. */
 export interface BucketChange {
   readonly bucket: bigint;
-  /** The groups whose hash sum moved in this bucket. */
+  /**
+   * The groups whose hash sum moved in this bucket; every group when only the position sum (or a
+   * count) moved: a change the sums cannot place is a change of any group it could belong to.
+   */
   readonly groups: readonly WatchedGroup[];
+  /** True when no group sum moved (only the position sum or a count): the groups are a guess. */
+  readonly unplaced: boolean;
   /** The one row that changed, when the position sum pins it; else null (several rows changed). */
   readonly id: bigint | null;
   /** The bucket's ids, first and last. */
@@ -39,11 +44,11 @@ export function locateChanges(before: ProductionSnapshot, after: ProductionSnaps
     const a = old.get(bucket);
     const b = now.get(bucket);
     const figure = (entry: BucketEntry | undefined, index: number) => (entry ? BigInt(entry[index]!) : 0n);
-    const groups = WATCHED_GROUPS.filter(
-      (group) => figure(a, sumIndex(group)) !== figure(b, sumIndex(group)),
-    );
-    const moved = groups.length > 0 || figure(a, FIGURE.position) !== figure(b, FIGURE.position);
-    if (!moved && a?.join() === b?.join()) continue;
+    const moved = WATCHED_GROUPS.filter((group) => figure(a, sumIndex(group)) !== figure(b, sumIndex(group)));
+    if (moved.length === 0 && a?.join() === b?.join()) continue;
+    // Never dropped: a bucket that differs in anything but no group sum is every group's change.
+    const unplaced = moved.length === 0;
+    const groups = unplaced ? [...WATCHED_GROUPS] : moved;
     const sumDelta = WATCHED_GROUPS.reduce(
       (total, group) => total + figure(b, sumIndex(group)) - figure(a, sumIndex(group)),
       0n,
@@ -55,7 +60,7 @@ export function locateChanges(before: ProductionSnapshot, after: ProductionSnaps
       const offset = positionDelta / sumDelta;
       if (offset >= 0n && offset < size) id = from + offset;
     }
-    changes.push({ bucket, groups, id, from, to: from + size - 1n });
+    changes.push({ bucket, groups, unplaced, id, from, to: from + size - 1n });
   }
   return changes;
 }

@@ -2,6 +2,7 @@ import {
   type ProductionSnapshot,
   parseOrThrow,
   productionSnapshotSchema,
+  SNAPSHOT_VERSION,
   ValidationError,
   type ValidationIssue,
 } from '@birth-lane/contract';
@@ -13,6 +14,7 @@ import { FIGURE, groupChecksum, totalOf } from './bucket-figures.js';
  * figure is refused instead of proving anything.
  */
 export function parseSnapshot(input: unknown, subject = 'snapshot'): ProductionSnapshot {
+  refuseOtherFiles(input, subject);
   const snapshot = parseOrThrow(productionSnapshotSchema, input, subject);
   const { entries, size } = snapshot.buckets;
   const issues: ValidationIssue[] = [];
@@ -36,6 +38,12 @@ export function parseSnapshot(input: unknown, subject = 'snapshot'): ProductionS
   expect('certifiedChecksum', snapshot.certifiedChecksum, groupChecksum(entries, 'certified', size));
   expect('canonicalChecksum', snapshot.canonicalChecksum, groupChecksum(entries, 'canonical', size));
   expect('identityChecksum', snapshot.identityChecksum, groupChecksum(entries, 'identity', size));
+  if (snapshot.since && snapshot.since.writtenIds.length > snapshot.since.writtenRows)
+    issues.push({
+      field: 'since.writtenIds',
+      rule: 'matches_count',
+      message: `lists ${snapshot.since.writtenIds.length} ids but since.writtenRows says ${snapshot.since.writtenRows}`,
+    });
   const seen = new Set<string>();
   entries.forEach((entry, index) => {
     const bucket = entry[FIGURE.bucket]!;
@@ -50,3 +58,31 @@ export function parseSnapshot(input: unknown, subject = 'snapshot'): ProductionS
   if (issues.length > 0) throw new ValidationError(subject, issues);
   return snapshot;
 }
+
+/**
+ * Anything that is not a snapshot file at all (another JSON file, a rule set, an older snapshot
+ * version) gets one line saying so, not a list of every field it lacks.
+ */
+function refuseOtherFiles(input: unknown, subject: string): void {
+  const object = typeof input === 'object' && input !== null && !Array.isArray(input) ? input : undefined;
+  const format = object && 'format' in object ? object.format : undefined;
+  if (format !== SNAPSHOT_FORMAT)
+    throw new ValidationError(subject, [
+      {
+        field: 'format',
+        rule: 'one_of',
+        message: `is not a birth-lane snapshot: a snapshot file is the JSON \`birth-lane prove snapshot\` writes, with "format": "${SNAPSHOT_FORMAT}" (this has ${format === undefined ? 'no format' : JSON.stringify(format)})`,
+      },
+    ]);
+  const version = 'version' in object! ? object.version : undefined;
+  if (version !== SNAPSHOT_VERSION)
+    throw new ValidationError(subject, [
+      {
+        field: 'version',
+        rule: 'one_of',
+        message: `is ${JSON.stringify(version)}: this prover reads snapshots of hashing version ${SNAPSHOT_VERSION} only; take both snapshots again with this version`,
+      },
+    ]);
+}
+
+const SNAPSHOT_FORMAT = 'birth-lane.production-snapshot';

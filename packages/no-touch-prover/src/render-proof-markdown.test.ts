@@ -4,7 +4,11 @@ import { renderProofMarkdown } from './render-proof-markdown.js';
 
 const figures = {
   format: 'birth-lane.production-snapshot' as const,
-  version: 1 as const,
+  version: 2 as const,
+  snapshotId: '0b7c3b8e-5a4e-4a7e-9d1c-1f2e3d4c5b6a',
+  salt: '17',
+  transactionSnapshot: '750:750:',
+  since: null,
   takenAt: new Date('2026-01-01T00:00:00Z'),
   takenBy: 'reader',
   database: 'registry',

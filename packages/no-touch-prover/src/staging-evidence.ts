@@ -7,18 +7,28 @@ import { z } from 'zod';
  * wrong shape is refused by field.
  */
 const stagingFactsSchema = z.looseObject({
-  /** Certify triggers found on the staging surface (NT-6's separation invariant wants 0). */
+  /**
+   * Triggers on the staging surface's tables other than its known guards (the stud guard and the
+   * evidence's append-only guards): any of them could certify, so NT-6 wants 0.
+   */
   certifyTriggersOnSurface: z.number().int().nonnegative().optional(),
+  /** Their names (`trigger on table → function`), when the evidence gives them. */
+  unknownTriggers: z.array(z.string()).optional(),
   /** What the surface's drop left behind (NT-7 wants none). */
   residue: z.array(z.unknown()).optional(),
 });
 
 export interface StagingFacts {
   readonly certifyTriggersOnSurface: number | undefined;
+  readonly unknownTriggers: readonly string[] | undefined;
   readonly residue: readonly unknown[] | undefined;
 }
 
 export function readStagingFacts(evidence: Record<string, unknown>): StagingFacts {
   const facts = parseOrThrow(stagingFactsSchema, evidence, 'staging evidence');
-  return { certifyTriggersOnSurface: facts.certifyTriggersOnSurface, residue: facts.residue };
+  return {
+    certifyTriggersOnSurface: facts.certifyTriggersOnSurface,
+    unknownTriggers: facts.unknownTriggers,
+    residue: facts.residue,
+  };
 }

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type Database,
   type PooledConnection,
@@ -6,9 +7,12 @@ import {
   productionSnapshotSchema,
   quoteIdentifier,
   quoteLiteral,
+  RECENT_VERSIONS_LIMIT,
   REGISTRY_TABLE,
+  SNAPSHOT_VERSION,
   ValidationError,
   WATCHED_GROUPS,
+  WRITTEN_IDS_LIMIT,
 } from '@birth-lane/contract';
 import {
   addInto,
@@ -20,10 +24,10 @@ import {
   totalOf,
 } from './bucket-figures.js';
 import { DEFAULT_KG_TABLES, parseKgTables } from './kg-tables.js';
+import { parseSnapshot } from './parse-snapshot.js';
 import {
-  READ_REGISTRY_CHUNK_SQL,
-  READ_REGISTRY_TAIL_SQL,
   type RegistryChunkRow,
+  registryChunkSql,
   SNAPSHOT_SESSION_SETTINGS,
 } from './sql/read-registry-chunk.js';
 import {
@@ -58,6 +62,12 @@ export interface TakeSnapshotOptions {
   readonly sessions?: 1 | 2;
   /** Rows per chunk statement (default 100,000). */
   readonly chunkRows?: number;
+  /**
+   * The rehearsal's "before" snapshot, when this is its "after": its salt is reused (the two
+   * compare only with the same salt), and every registry row written since it is counted and
+   * listed (`since`). Without it, a new random salt is chosen.
+   */
+  readonly since?: ProductionSnapshot;
 }
 
 /**
@@ -87,12 +97,37 @@ export async function takeSnapshot(
       { field: 'chunkRows', rule: 'min', message: `must be a whole number of at least 1, got ${chunkRows}` },
     ]);
   const kgTables = parseKgTables(options.kgTables ?? DEFAULT_KG_TABLES);
+  const since =
+    options.since === undefined ? undefined : parseSnapshot(options.since, 'since (the before snapshot)');
+  if (since && since.recentVersions === null)
+    throw new ValidationError('snapshot options', [
+      {
+        field: 'since.recentVersions',
+        rule: 'required',
+        message: 'is null: that snapshot was itself an "after" one and cannot serve as a before',
+      },
+    ]);
+  if (since && since.buckets.size !== bucketSize)
+    throw new ValidationError('snapshot options', [
+      {
+        field: 'bucketSize',
+        rule: 'same_as_since',
+        message: `is ${bucketSize} but the before snapshot has ${since.buckets.size}: the two could not be compared`,
+      },
+    ]);
+  const salt = since?.salt ?? newSalt();
   const started = performance.now();
   const sessions: PooledConnection[] = [];
   try {
     const lead = await openReadOnly(db, sessions);
     const header = (await lead.query<SnapshotHeaderRow>(READ_SNAPSHOT_HEADER_SQL)).rows[0]!;
     const takenAt = (await lead.query<{ now: Date }>('select now() as now')).rows[0]!.now;
+    const transactionSnapshot = (
+      await lead.query<{ snapshot: string }>('select pg_catalog.pg_current_snapshot()::text as snapshot')
+    ).rows[0]!.snapshot;
+    // The xmin (as a 32-bit xid) whose younger row versions are "recent": the before's own, or this one's.
+    const recentFrom = xid32(xminOf(since?.transactionSnapshot ?? transactionSnapshot));
+    const recentKeys = since ? since.recentVersions!.keys : null;
     const chunks = cutIntoChunks(Number(header.pages), header.estimated_rows, chunkRows);
     if ((options.sessions ?? 2) === 2 && chunks.length > 1) {
       const { rows } = await lead.query<{ id: string }>('select pg_catalog.pg_export_snapshot() as id');
@@ -100,21 +135,27 @@ export async function takeSnapshot(
     }
 
     const buckets = new Map<bigint, BucketFigures>();
+    const marked: string[] = [];
+    let markedCount = 0;
     let chunksDone = 0;
     let rowsDone = 0;
     let next = 0;
     const work = async (session: PooledConnection) => {
       while (next < chunks.length) {
         const chunk = chunks[next++]!;
-        const { rows } =
-          chunk.to === null
-            ? await session.query<RegistryChunkRow>(READ_REGISTRY_TAIL_SQL, [tid(chunk.from), bucketSize])
-            : await session.query<RegistryChunkRow>(READ_REGISTRY_CHUNK_SQL, [
-                tid(chunk.from),
-                tid(chunk.to),
-                bucketSize,
-              ]);
+        const sql = registryChunkSql({ upperBound: chunk.to !== null, since: since !== undefined });
+        const values: unknown[] = [
+          tid(chunk.from),
+          chunk.to === null ? null : tid(chunk.to),
+          bucketSize,
+          salt,
+          recentFrom,
+        ];
+        if (recentKeys) values.push(recentKeys);
+        const { rows } = await session.query<RegistryChunkRow>(sql, values);
         for (const row of rows) {
+          markedCount += Number(row.marked);
+          if (row.marked_as) marked.push(...row.marked_as);
           const figures = figuresOf(row);
           const known = buckets.get(figures[0]!);
           if (known) addInto(known, figures);
@@ -149,9 +190,23 @@ export async function takeSnapshot(
     for (const session of sessions) await session.query('commit');
 
     const entries = toEntries(buckets);
+    // Chunks come back in any order: list by id, so the first ones listed are the lowest ids.
+    const byId = (key: string) => BigInt(key.split(':')[0]!);
+    marked.sort((a, b) => (byId(a) < byId(b) ? -1 : byId(a) > byId(b) ? 1 : 0));
     const snapshot = {
       format: 'birth-lane.production-snapshot',
-      version: 1,
+      version: SNAPSHOT_VERSION,
+      snapshotId: randomUUID(),
+      salt,
+      transactionSnapshot,
+      since: since
+        ? {
+            snapshotId: since.snapshotId,
+            transactionSnapshot: since.transactionSnapshot,
+            writtenRows: markedCount,
+            writtenIds: marked.slice(0, WRITTEN_IDS_LIMIT),
+          }
+        : null,
       takenAt,
       takenBy: header.taken_by,
       database: header.database,
@@ -178,6 +233,9 @@ export async function takeSnapshot(
       kgTableCounts,
       writeCounters,
       buckets: { size: bucketSize, groups: [...WATCHED_GROUPS], entries },
+      recentVersions: since
+        ? null
+        : { complete: markedCount <= RECENT_VERSIONS_LIMIT, keys: marked.slice(0, RECENT_VERSIONS_LIMIT) },
     };
     return parseOrThrow(productionSnapshotSchema, snapshot, 'production snapshot');
   } catch (error) {
@@ -186,6 +244,22 @@ export async function takeSnapshot(
   } finally {
     for (const session of sessions) session.release();
   }
+}
+
+/** A random positive 63-bit salt as decimal text (a bigint hash seed). */
+function newSalt(): string {
+  const value = randomBytes(8).readBigUInt64BE() & 0x7fff_ffff_ffff_ffffn;
+  return String(value === 0n ? 1n : value);
+}
+
+/** The xmin of a transaction snapshot `xmin:xmax:xip`. */
+function xminOf(snapshot: string): bigint {
+  return BigInt(snapshot.split(':')[0]!);
+}
+
+/** A full (64-bit) transaction id as the 32-bit xid a row's xmin holds. */
+function xid32(xid8: bigint): string {
+  return String(xid8 % 4_294_967_296n);
 }
 
 /** Opens a `repeatable read, read only` transaction, importing `snapshotId` when given. */

@@ -17,7 +17,13 @@ const BUCKET = 64;
 const QUIET = { certifyTriggersOnSurface: 0, residue: [] };
 const test = useTestDatabase({ setupSql: SETUP_SQL, name: 'prover_compare' });
 
-const snap = () => takeSnapshot(test.db.pool, { bucketSize: BUCKET });
+/** An "after" snapshot since the current `base`. */
+const snap = () => takeSnapshot(test.db.pool, { bucketSize: BUCKET, since: base });
+/** A fresh "before" (a new salt), made the `base` later snapshots are taken since. */
+const freshBase = async () => {
+  base = await takeSnapshot(test.db.pool, { bucketSize: BUCKET });
+  return base;
+};
 const holding = (report: ProofReport) =>
   Object.fromEntries(report.claims.map((claim) => [claim.id, claim.holds])) as Record<
     NoTouchClaimId,
@@ -25,8 +31,12 @@ const holding = (report: ProofReport) =>
   >;
 const claimOf = (report: ProofReport, id: NoTouchClaimId) => report.claims.find((claim) => claim.id === id)!;
 
-/** Runs `change` (which must change something), snapshots, and puts the row back as it was. */
+/**
+ * Takes a fresh `base`, runs `change` (which must change something), snapshots since the base,
+ * and puts the row back as it was (a write: later snapshots need a fresh base again).
+ */
 async function afterChange(id: number, change: () => Promise<unknown>): Promise<ProductionSnapshot> {
+  await freshBase();
   const { rows } = await test.db.pool.query<{ row: unknown }>(
     'select to_jsonb(r) as row from public.birth_registry r where id = $1::bigint',
     [id],
@@ -79,13 +89,13 @@ const COLUMNS: Column[] = [
   { name: 'description', claim: 'NT-4', value: fc.option(text), cast: 'text' },
 ];
 
-describe('compareSnapshots', () => {
-  let base: ProductionSnapshot;
+let base: ProductionSnapshot;
 
+describe('compareSnapshots', () => {
   beforeAll(async () => {
     await seedAndSettle(test.db, 1, ROWS);
     await test.db.pool.query('vacuum analyze public.birth_registry');
-    base = await snap();
+    await freshBase();
   });
 
   it('PASSes a quiet window with numbers on every claim', async () => {
@@ -154,7 +164,7 @@ describe('compareSnapshots', () => {
     );
   });
 
-  it('ignores the key order of a jsonb profile but not a value in it', async () => {
+  it('ignores the key order of a jsonb profile in the checksum (jsonb stores keys sorted) but not a value in it', async () => {
     const id = 5; // has a profile: {"rank": 2, "tags": ["a", 5]}
     const reordered = await afterChange(id, () =>
       test.db.pool.query(
@@ -162,8 +172,11 @@ describe('compareSnapshots', () => {
       ),
     );
     const same = compareSnapshots(base, reordered, { rehearsalId: 'j', stagingEvidence: QUIET });
-    expect(same.claims.filter((claim) => claim.holds === false)).toEqual([]);
+    // The same stored value (jsonb sorts keys on input): the checksums agree; the write itself is
+    // a fact, which the written-since figure reports on NT-7.
+    expect(same.claims.filter((claim) => claim.holds === false).map((claim) => claim.id)).toEqual(['NT-7']);
     expect(claimOf(same, 'NT-3').holds).toBe(true);
+    expect(claimOf(same, 'NT-7').changes?.ids).toEqual(['5']);
     const edited = await afterChange(id, () =>
       test.db.pool.query(
         `update public.birth_registry set jsonb_profile = '{"tags": ["a", 6], "rank": 2}' where id = ${id}`,
@@ -267,7 +280,7 @@ describe('compareSnapshots', () => {
   it('is INCONCLUSIVE for a KG count that moved when an attribution is given, FAIL without one', async () => {
     await test.db.pool.query('create table public.provenance (id int)');
     try {
-      const before = await snap();
+      const before = await freshBase();
       await test.db.pool.query('insert into public.provenance values (1)');
       const after = await snap();
       const attributed = compareSnapshots(before, after, {
@@ -288,30 +301,151 @@ describe('compareSnapshots', () => {
     }
   });
 
-  it('is INCONCLUSIVE when the write counters moved while every checksum agrees', async () => {
+  it('catches a write that left every value as it was by the written-since figure: FAIL, or INCONCLUSIVE outside the attributable ids', async () => {
+    await freshBase();
+    await test.db.pool.query('update public.birth_registry set owner = owner where id = 42');
+    const after = await snap();
+    expect(after.since).toMatchObject({ snapshotId: base.snapshotId, writtenRows: 1, writtenIds: ['42'] });
+    const plain = compareSnapshots(base, after, { rehearsalId: 'same-value', stagingEvidence: QUIET });
+    // Every checksum agrees (the values are the same); the write is a fact all the same.
+    expect(holding(plain)).toMatchObject({
+      'NT-1': true,
+      'NT-2': true,
+      'NT-3': true,
+      'NT-4': true,
+      'NT-7': false,
+    });
+    expect(claimOf(plain, 'NT-7')).toMatchObject({
+      failCondition: 'F-OPEN-8',
+      after: { 'registry.written_since': 1 },
+      changes: { ids: ['42'] },
+    });
+    expect(plain.verdict).toBe('FAIL');
+    const outside = compareSnapshots(base, after, {
+      rehearsalId: 'same-value',
+      stagingEvidence: QUIET,
+      attributableIds: (id) => id === 1n,
+    });
+    expect(claimOf(outside, 'NT-7').holds).toBeNull();
+    expect(outside.verdict).toBe('INCONCLUSIVE');
+    const inside = compareSnapshots(base, after, {
+      rehearsalId: 'same-value',
+      stagingEvidence: QUIET,
+      attributableIds: (id) => id === 42n,
+    });
+    expect(inside.verdict).toBe('FAIL');
+  });
+
+  it('catches a jsonb number whose scale changed ({"a": 1.0} → {"a": 1.00}) written by a session whose statistics flush late', async () => {
+    await test.db.pool.query('create table if not exists public.scratch (x int)');
+    await test.db.pool.query(`update public.birth_registry set jsonb_profile = '{"a": 1.0}' where id = 77`);
+    await freshBase();
     const writer = await test.db.connect();
     try {
-      // A write that leaves every value as it was, flushed to the statistics at once.
-      await writer.query('update public.birth_registry set owner = owner where id = 42');
-      await writer.query('select pg_stat_force_next_flush()');
-      let after = await snap();
-      for (let i = 0; i < 50 && same(after, base); i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        after = await snap();
-      }
-      const report = compareSnapshots(base, after, { rehearsalId: 'counters', stagingEvidence: QUIET });
-      expect(holding(report)).toMatchObject({ 'NT-1': true, 'NT-3': true, 'NT-4': true, 'NT-7': null });
-      expect(claimOf(report, 'NT-7').detail).toMatch(
-        /write counters moved \(.*public\.birth_registry\.n_tup_upd/,
-      );
-      expect(report.verdict).toBe('INCONCLUSIVE');
-      base = after; // later tests compare against the counters as they are now
+      // The insert makes the session flush its statistics; the update right after is held back
+      // (at most one flush a second), and the session stays open: the counters do not see it yet.
+      await writer.query('insert into public.scratch values (1)');
+      await writer.query(`update public.birth_registry set jsonb_profile = '{"a": 1.00}' where id = 77`);
+      const after = await snap();
+      const report = compareSnapshots(base, after, {
+        rehearsalId: 'scale',
+        stagingEvidence: QUIET,
+        attributableIds: (id) => id === 77n,
+      });
+      expect(claimOf(report, 'NT-3')).toMatchObject({
+        holds: false,
+        failCondition: 'F-OPEN-3',
+        changes: { ids: ['77'] },
+      });
+      expect(claimOf(report, 'NT-7')).toMatchObject({ holds: false, after: { 'registry.written_since': 1 } });
+      expect(report.verdict).toBe('FAIL');
+    } finally {
+      await writer.end();
+      await test.db.pool.query('drop table public.scratch');
+    }
+  });
+
+  it('breaks NT-3 for a value moved between rows (row 12 owner → row 13 canonical_address)', async () => {
+    await writeAsLeakPool(
+      "update public.birth_registry set owner = 'X', canonical_address = null where id = 12; update public.birth_registry set owner = null, canonical_address = null where id = 13",
+    );
+    await freshBase();
+    await writeAsLeakPool(
+      "update public.birth_registry set owner = null where id = 12; update public.birth_registry set canonical_address = 'X' where id = 13",
+    );
+    const moved = compareSnapshots(base, await snap(), { rehearsalId: 'moved', stagingEvidence: QUIET });
+    expect(claimOf(moved, 'NT-3')).toMatchObject({ holds: false, failCondition: 'F-OPEN-3' });
+  });
+
+  it('counts a bucket whose position sum alone moved as a change of every group, never dropping it', async () => {
+    const before = await freshBase();
+    const after = await snap();
+    const entries = after.buckets.entries.map((entry, index) =>
+      index === 3
+        ? entry.map((value, figure) => (figure === 13 ? String(BigInt(value) + 1n) : value))
+        : entry,
+    );
+    const report = compareSnapshots(
+      before,
+      { ...after, buckets: { ...after.buckets, entries } },
+      { rehearsalId: 'position', stagingEvidence: QUIET },
+    );
+    expect(holding(report)).toMatchObject({ 'NT-1': false, 'NT-2': false, 'NT-3': false, 'NT-4': false });
+    expect(claimOf(report, 'NT-3').changes?.ranges).toEqual([
+      { from: String(3 * BUCKET), to: String(4 * BUCKET - 1) },
+    ]);
+  });
+
+  it('sees a write made in a subtransaction of a transaction open across the before snapshot', async () => {
+    const writer = await test.db.connect();
+    try {
+      await writer.query('begin');
+      await writer.query('select pg_current_xact_id()'); // the top-level transaction holds an xid
+      await writer.query('savepoint s');
+      await writer.query("update public.birth_registry set status = 'sub' where id = 88");
+      await writer.query('release savepoint s');
+      await freshBase(); // the writer is still running: its subtransaction's row is not seen
+      await writer.query('commit');
+      const after = await snap();
+      expect(after.since).toMatchObject({ writtenRows: 1, writtenIds: ['88'] });
+      const report = compareSnapshots(base, after, { rehearsalId: 'sub', stagingEvidence: QUIET });
+      expect(claimOf(report, 'NT-3')).toMatchObject({ holds: false, changes: { ids: ['88'] } });
     } finally {
       await writer.end();
     }
   });
 
+  it('uses the salt: two before snapshots of the same rows differ, and snapshots with different salts do not compare', async () => {
+    const one = await takeSnapshot(test.db.pool, { bucketSize: BUCKET });
+    const two = await takeSnapshot(test.db.pool, { bucketSize: BUCKET });
+    expect(one.salt).not.toBe(two.salt);
+    expect(one.canonicalChecksum).not.toBe(two.canonicalChecksum);
+    expect(() => compareSnapshots(one, two, { rehearsalId: 'salt', stagingEvidence: QUIET })).toThrow(
+      /after\.salt: .*\(rule: same_as_before\)/,
+    );
+    expect(() => compareSnapshots(one, one, { rehearsalId: 'self', stagingEvidence: QUIET })).toThrow(
+      /after\.snapshotId: is the before snapshot itself.*\(rule: distinct\)/,
+    );
+  });
+
+  it('is never PASS without the written-since figures: an after snapshot not taken since the before is INCONCLUSIVE', async () => {
+    const before = await freshBase();
+    const after = await snap();
+    const report = compareSnapshots(
+      before,
+      { ...after, since: null },
+      { rehearsalId: 'nosince', stagingEvidence: QUIET },
+    );
+    expect(claimOf(report, 'NT-7')).toMatchObject({ holds: null });
+    expect(claimOf(report, 'NT-7').detail).toMatch(/no written-since figure/);
+    expect(report.verdict).toBe('INCONCLUSIVE');
+    expect(compareSnapshots(before, after, { rehearsalId: 'since', stagingEvidence: QUIET }).verdict).toBe(
+      'PASS',
+    );
+  });
+
   it('fails NT-7 with F-OPEN-9 when the staging evidence lists residue, and NT-6 when a certify trigger sits on the surface', async () => {
+    await freshBase();
     const after = await snap();
     const residue = compareSnapshots(base, after, {
       rehearsalId: 'residue',
@@ -331,11 +465,13 @@ describe('compareSnapshots', () => {
   });
 
   it('is at best INCONCLUSIVE without staging evidence, and refuses staging evidence of the wrong shape', async () => {
-    const report = compareSnapshots(base, await snap(), { rehearsalId: 'bare', stagingEvidence: {} });
+    await freshBase();
+    const after = await snap();
+    const report = compareSnapshots(base, after, { rehearsalId: 'bare', stagingEvidence: {} });
     expect(report.verdict).toBe('INCONCLUSIVE');
     expect(holding(report)).toMatchObject({ 'NT-6': null, 'NT-7': null });
     expect(() =>
-      compareSnapshots(base, base, {
+      compareSnapshots(base, after, {
         rehearsalId: 'bad',
         stagingEvidence: { residue: 'none', certifyTriggersOnSurface: -1 },
       }),
@@ -378,6 +514,12 @@ describe('compareSnapshots', () => {
   });
 });
 
-function same(a: ProductionSnapshot, b: ProductionSnapshot): boolean {
-  return JSON.stringify(a.writeCounters.tables) === JSON.stringify(b.writeCounters.tables);
+/** Writes past any guard, on a session of its own (as a leak or a careless script would). */
+async function writeAsLeakPool(sql: string): Promise<void> {
+  const client = await test.db.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

@@ -25,7 +25,7 @@ describe('a single changed cell in a million-row registry', () => {
     const before = await takeSnapshot(test.db.pool);
     expect(before.rowCount).toBe(ROWS);
     await test.db.pool.query("update public.birth_registry set status = 'retired' where id = 654321");
-    const after = await takeSnapshot(test.db.pool);
+    const after = await takeSnapshot(test.db.pool, { since: before });
     const report = compareSnapshots(before, after, {
       rehearsalId: 'million',
       stagingEvidence: { certifyTriggersOnSurface: 0, residue: [] },

@@ -22,10 +22,21 @@ function issuesOf(work: () => unknown): { field: string; rule: string }[] {
   throw new Error('the input was accepted');
 }
 
+/** The message of a refused input. */
+function issuesMessage(work: () => unknown): string {
+  try {
+    work();
+  } catch (error) {
+    return String((error as Error).message);
+  }
+  throw new Error('the input was accepted');
+}
+
 describe('reading snapshot files', () => {
   let dir: string;
   let snapshot: ProductionSnapshot;
   let good: string;
+  let quietAfter: string;
   let stdout: string;
 
   beforeAll(async () => {
@@ -34,6 +45,11 @@ describe('reading snapshot files', () => {
     dir = await mkdtemp(join(tmpdir(), 'prover-files-'));
     good = join(dir, 'good.json');
     await writeFile(good, JSON.stringify(snapshot));
+    quietAfter = join(dir, 'quiet-after.json');
+    await writeFile(
+      quietAfter,
+      JSON.stringify(await takeSnapshot(test.db.pool, { bucketSize: 32, since: snapshot })),
+    );
   });
 
   const write = async (name: string, content: string) => {
@@ -54,38 +70,58 @@ describe('reading snapshot files', () => {
     }
   };
 
-  it('reads back what it wrote, and a file compared with itself needs staging evidence to PASS', async () => {
+  it('reads back what it wrote; a standalone compare is at best INCONCLUSIVE, and a file compared with itself is refused', async () => {
     const text = await readFile(good, 'utf8');
     expect(parseSnapshot(JSON.parse(text))).toEqual(snapshot);
-    expect(await run(good, good, FLAGS)).toBe(EXIT_CODES.proof_inconclusive);
-    expect(JSON.parse(stdout).verdict).toBe('INCONCLUSIVE');
-    const evidence = await write(
-      'evidence.json',
-      JSON.stringify({ certifyTriggersOnSurface: 0, residue: [] }),
-    );
     const markdown = join(dir, 'proof.md');
-    expect(await run(good, good, { ...FLAGS, stagingEvidence: evidence, markdown })).toBe(
-      EXIT_CODES.completed,
-    );
-    expect(await readFile(markdown, 'utf8')).toContain('# No-production-touch proof: PASS');
+    expect(await run(good, quietAfter, { ...FLAGS, markdown })).toBe(EXIT_CODES.proof_inconclusive);
+    expect(JSON.parse(stdout)).toMatchObject({ verdict: 'INCONCLUSIVE', stagingEvidence: {} });
+    expect(await readFile(markdown, 'utf8')).toContain('# No-production-touch proof: INCONCLUSIVE');
+    await expect(run(good, good, FLAGS)).rejects.toThrow(/after\.snapshotId: is the before snapshot itself/);
   });
 
   it('exits 4 on FAIL', async () => {
     await test.db.pool.query('update public.birth_registry set inspect_gate = now() where id = 17');
     const after = await write(
       'after.json',
-      JSON.stringify(await takeSnapshot(test.db.pool, { bucketSize: 32 })),
+      JSON.stringify(await takeSnapshot(test.db.pool, { bucketSize: 32, since: snapshot })),
     );
-    const evidence = await write(
-      'evidence.json',
-      JSON.stringify({ certifyTriggersOnSurface: 0, residue: [] }),
-    );
-    expect(await run(good, after, { ...FLAGS, stagingEvidence: evidence })).toBe(EXIT_CODES.proof_failed);
+    expect(await run(good, after, FLAGS)).toBe(EXIT_CODES.proof_failed);
     expect(JSON.parse(stdout).claims[0]).toMatchObject({
       id: 'NT-1',
       holds: false,
       changes: { ids: ['17'] },
     });
+  });
+
+  it('refuses a file that is not a snapshot with one line naming the format, and a date that is not one by field', async () => {
+    const ruleSet = await write('rule-set.json', JSON.stringify({ version: '1.0.0', checks: [] }));
+    const refused = await run(good, ruleSet, FLAGS).catch((error: unknown) => error);
+    expect(ValidationError.isInstance(refused)).toBe(true);
+    expect((refused as ValidationError).issues).toEqual([
+      expect.objectContaining({ field: 'format', rule: 'one_of' }),
+    ]);
+    expect(String((refused as Error).message)).toMatch(
+      /is not a birth-lane snapshot: a snapshot file is the JSON/,
+    );
+    expect(
+      issuesOf(() => parseSnapshot({ ...JSON.parse(JSON.stringify(snapshot)), takenAt: 'soon' })),
+    ).toEqual([{ field: 'takenAt', rule: 'type' }]);
+    expect(
+      String(
+        issuesMessage(() => parseSnapshot({ ...JSON.parse(JSON.stringify(snapshot)), takenAt: 'soon' })),
+      ),
+    ).not.toMatch(/received Date/);
+  });
+
+  it('refuses an unwritable --markdown before reading anything: exit 64 naming the flag', async () => {
+    const refused = await run(good, quietAfter, { ...FLAGS, markdown: '/nonexistent/proof.md' }).catch(
+      (error: unknown) => error,
+    );
+    expect((refused as { exitCode?: number }).exitCode).toBe(EXIT_CODES.usage);
+    expect(String((refused as Error).message)).toMatch(
+      /--markdown \/nonexistent\/proof\.md: its directory \/nonexistent does not exist/,
+    );
   });
 
   it.each([
@@ -108,6 +144,11 @@ describe('reading snapshot files', () => {
       'another format',
       (s: Record<string, unknown>) => ({ ...s, format: 'pg_dump' }),
       [{ field: 'format', rule: 'one_of' }],
+    ],
+    [
+      'an older hashing version',
+      (s: Record<string, unknown>) => ({ ...s, version: 1 }),
+      [{ field: 'version', rule: 'one_of' }],
     ],
     [
       'a short bucket entry',
@@ -153,10 +194,6 @@ describe('reading snapshot files', () => {
     const broken = await write('broken.json', JSON.stringify({ ...snapshot, maxId: -3 }));
     await expect(run(good, broken, FLAGS)).rejects.toThrow(
       /Invalid after snapshot .*broken\.json:\n {2}- maxId: /,
-    );
-    const evidence = await write('bad-evidence.json', '[1, 2]');
-    await expect(run(good, good, { ...FLAGS, stagingEvidence: evidence })).rejects.toThrow(
-      /Invalid staging evidence .*bad-evidence\.json/,
     );
   });
 });

@@ -36,9 +36,14 @@ describe('takeSnapshot', () => {
   });
 
   it('gives an unchanged table the same figures again, with one session or two and any chunk size', async () => {
-    const again = await takeSnapshot(test.db.pool, { bucketSize: 64, sessions: 1 });
+    const again = await takeSnapshot(test.db.pool, { since: base, bucketSize: 64, sessions: 1 });
     // 40 rows per chunk: dozens of chunks and the open-ended tail, read by two sessions.
-    const chunked = await takeSnapshot(test.db.pool, { bucketSize: 64, sessions: 2, chunkRows: 40 });
+    const chunked = await takeSnapshot(test.db.pool, {
+      since: base,
+      bucketSize: 64,
+      sessions: 2,
+      chunkRows: 40,
+    });
     expect(dataOf(again)).toEqual(dataOf(base));
     expect(dataOf(chunked)).toEqual(dataOf(base));
   });
@@ -64,7 +69,7 @@ describe('takeSnapshot', () => {
     }
     // The rewrite really moved the rows: the first physical row is no longer id 1.
     expect(await firstPhysicalId()).not.toBe('1');
-    expect(dataOf(await takeSnapshot(test.db.pool, { bucketSize: 64, chunkRows: 500 }))).toEqual(
+    expect(dataOf(await takeSnapshot(test.db.pool, { since: base, bucketSize: 64, chunkRows: 500 }))).toEqual(
       dataOf(base),
     );
 
@@ -76,12 +81,12 @@ describe('takeSnapshot', () => {
       (await test.db.pool.query('select id from public.birth_registry order by ctid offset 1 limit 1'))
         .rows[0].id,
     ).toBe('10');
-    expect(dataOf(await takeSnapshot(test.db.pool, { bucketSize: 64, chunkRows: 500 }))).toEqual(
+    expect(dataOf(await takeSnapshot(test.db.pool, { since: base, bucketSize: 64, chunkRows: 500 }))).toEqual(
       dataOf(base),
     );
 
     await test.db.pool.query('vacuum full public.birth_registry');
-    expect(dataOf(await takeSnapshot(test.db.pool, { bucketSize: 64, chunkRows: 500 }))).toEqual(
+    expect(dataOf(await takeSnapshot(test.db.pool, { since: base, bucketSize: 64, chunkRows: 500 }))).toEqual(
       dataOf(base),
     );
     await test.db.pool.query('drop index public.birth_registry_by_name');
@@ -118,7 +123,7 @@ describe('takeSnapshot', () => {
     const reader = await createLogin(test.db, 'birth_lane_reader');
     const stranger = await createLogin(test.db, null);
     try {
-      const snapshot = await takeSnapshot(reader.pool, { bucketSize: 64 });
+      const snapshot = await takeSnapshot(reader.pool, { since: base, bucketSize: 64 });
       expect(snapshot.takenBy).toBe(reader.login);
       expect(dataOf(snapshot)).toEqual(dataOf(base));
       const refused = await takeSnapshot(stranger.pool).catch((error: unknown) => error);
@@ -131,9 +136,12 @@ describe('takeSnapshot', () => {
 
   it('takes all chunks from one consistent state while another session commits between them', async () => {
     const writer = await test.db.connect();
+    // A fresh before: the earlier tests rewrote every row since `base` (which its after sees, rightly).
+    const fresh = await takeSnapshot(test.db.pool, { bucketSize: 64 });
     try {
       let wrote = false;
       const snapshot = await takeSnapshot(test.db.pool, {
+        since: fresh,
         bucketSize: 64,
         chunkRows: 200,
         // After the first chunk: a new row at the end, and row 1 (read already) moved to a new version.
@@ -146,7 +154,9 @@ describe('takeSnapshot', () => {
       });
       expect(wrote).toBe(true);
       // Read committed per chunk would count the new row (and row 1's new version, if it lands on a later page).
-      expect(dataOf(snapshot)).toEqual(dataOf(base));
+      expect(dataOf(snapshot)).toEqual(dataOf(fresh));
+      // Nor anything written since the fresh before: its own snapshot predates the writes.
+      expect(snapshot.since).toMatchObject({ snapshotId: fresh.snapshotId, writtenRows: 0, writtenIds: [] });
     } finally {
       await writer.query('delete from public.birth_registry where id = $1::bigint', [ROWS + 1]);
       await writer.query('update public.birth_registry set owner = null where id = 1');

@@ -40,9 +40,22 @@ export async function seedRows(db: pg.Pool | pg.Client, from: number, to: number
   );
 }
 
-/** The figures of a snapshot that describe the data (not when, by whom or how long it took). */
+/**
+ * The figures of a snapshot that describe the data (not which snapshot, when, by whom, how long it
+ * took, or what it found written since another one). Compare only snapshots with the same salt.
+ */
 export function dataOf(snapshot: ProductionSnapshot) {
-  const { takenAt: _at, seconds: _seconds, takenBy: _by, writeCounters: _counters, ...data } = snapshot;
+  const {
+    takenAt: _at,
+    seconds: _seconds,
+    takenBy: _by,
+    writeCounters: _counters,
+    snapshotId: _id,
+    transactionSnapshot: _xact,
+    since: _since,
+    recentVersions: _recent,
+    ...data
+  } = snapshot;
   return data;
 }
 

@@ -7,7 +7,7 @@ import {
   parseKgTables,
   renderProofMarkdown,
 } from '@birth-lane/no-touch-prover';
-import { VERDICT_EXIT_CODES } from '@birth-lane/no-touch-prover/cli';
+import { assertWritableFile, VERDICT_EXIT_CODES } from '@birth-lane/no-touch-prover/cli';
 import type { SurfaceInput } from '@birth-lane/staging-surface';
 import { readFixturesFlag, readRuleSetFlag } from '@birth-lane/staging-surface/cli';
 import { commandHost } from '../command-host.js';
@@ -36,6 +36,8 @@ export async function pilotCommand(flags: PilotFlags): Promise<number> {
     throw new CliError('usage', 'pilot takes --sample N or --fixtures FILE, not both.');
   if (flags.keepBadRows && flags.fixtures === undefined)
     throw new CliError('usage', '--keep-bad-rows applies to --fixtures only.');
+  // Refused before the pilot starts, not after a whole rehearsal (exit 64, naming the flag).
+  if (flags.markdown !== undefined) await assertWritableFile(flags.markdown, '--markdown');
   const input: SurfaceInput =
     flags.fixtures === undefined
       ? { kind: 'sample', size: flags.sample ?? DEFAULT_PILOT_SAMPLE }

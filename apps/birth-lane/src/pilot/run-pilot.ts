@@ -12,8 +12,7 @@ import {
   StagingResidueError,
   type SurfaceInput,
 } from '@birth-lane/staging-surface';
-import { countCertifyTriggersOnSurface } from './certify-triggers-on-surface.js';
-import { waitForQuietCounters } from './wait-for-quiet-counters.js';
+import { findUnknownTriggersOnSurface, type SurfaceTriggers } from './certify-triggers-on-surface.js';
 
 /** The pilot's steps, in order, for progress output and for tests that act between two steps. */
 export const PILOT_STEPS = [
@@ -67,23 +66,24 @@ export async function runPilot(db: Database, options: PilotOptions): Promise<Pil
       timings[name] = (performance.now() - began) / 1000;
     }
   };
-  const snapshot = (name: PilotStep) =>
+  // The "after" is taken since the "before": same salt, and every registry row written in between
+  // is counted exactly (the statistics counters lag writes and only inform).
+  const snapshot = (name: PilotStep, since?: ProductionSnapshot) =>
     step(name, () =>
       takeSnapshot(db, {
         kgTables: options.kgTables,
+        ...(since ? { since } : {}),
         onProgress: (progress) => options.onProgress?.(name, progress.rowsDone, progress.rowsEstimated),
       }),
     );
 
-  // Writes made just before the pilot reach the statistics late; let them land before "before".
-  await waitForQuietCounters(db, { maxMs: 5_000, intervalMs: 500 });
   const before: ProductionSnapshot = await snapshot('snapshot');
   const created = await step('create', () =>
     createSurface(db, { compiler: options.compiler, input: options.input, ruleSet: options.ruleSet }),
   );
   let staging: StagingReport;
   let sampledIds: ReadonlySet<bigint>;
-  let certifyTriggersOnSurface: number;
+  let triggers: SurfaceTriggers;
   try {
     await step('run', () =>
       runSurface(db, created.surfaceId, {
@@ -92,7 +92,7 @@ export async function runPilot(db: Database, options: PilotOptions): Promise<Pil
       }),
     );
     staging = await step('report', () => reportSurface(db, created.surfaceId));
-    certifyTriggersOnSurface = await countCertifyTriggersOnSurface(db, created.schema);
+    triggers = await findUnknownTriggersOnSurface(db, created.schema);
     sampledIds =
       options.input.kind === 'sample'
         ? new Set((await readSurfaceOutcome(db, created.surfaceId)).map((row) => BigInt(row.id)))
@@ -103,7 +103,7 @@ export async function runPilot(db: Database, options: PilotOptions): Promise<Pil
     throw error;
   }
   const dropped = await step('drop', () => dropQuietly(db, created.surfaceId));
-  const after = await snapshot('snapshot-after');
+  const after = await snapshot('snapshot-after', before);
   const proof = await step('verdict', async () =>
     compareSnapshots(before, after, {
       rehearsalId: created.surfaceId,
@@ -115,7 +115,8 @@ export async function runPilot(db: Database, options: PilotOptions): Promise<Pil
         ruleSetHash: created.manifest.ruleSetHash,
         rowsLoaded: created.loaded,
         counts: staging.counts,
-        certifyTriggersOnSurface,
+        certifyTriggersOnSurface: triggers.count,
+        unknownTriggers: triggers.names,
         residue: dropped.residue,
         droppedInMs: dropped.droppedInMs,
       },

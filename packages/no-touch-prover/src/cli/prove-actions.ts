@@ -1,19 +1,24 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { EXIT_CODES, parseOrThrow, ValidationError } from '@birth-lane/contract';
+import { EXIT_CODES, ValidationError } from '@birth-lane/contract';
 import { type CommandHost, groupDigits, progressBar, withDatabase } from '@birth-lane/contract/cli';
-import { z } from 'zod';
 import { compareSnapshots } from '../compare-snapshots.js';
 import { DEFAULT_KG_TABLES, KG_TABLES_ENV, parseKgTables } from '../kg-tables.js';
 import { parseSnapshot } from '../parse-snapshot.js';
 import { renderProofMarkdown } from '../render-proof-markdown.js';
 import { takeSnapshot } from '../take-snapshot.js';
+import { assertWritableFile } from './assert-writable-file.js';
 import { formatProofSummary } from './format-proof-summary.js';
 import { VERDICT_EXIT_CODES } from './verdict-exit-codes.js';
 
 export async function snapshotAction(
   host: CommandHost,
-  flags: { out?: string; kgTables?: string; bucketSize?: number; json?: boolean },
+  flags: { out?: string; since?: string; kgTables?: string; bucketSize?: number; json?: boolean },
 ): Promise<number> {
+  const since =
+    flags.since === undefined
+      ? undefined
+      : parseSnapshot(await readJson(flags.since, 'before snapshot file'), `--since ${flags.since}`);
+  if (flags.out !== undefined) await assertWritableFile(flags.out, '--out');
   const kgTables = parseKgTables(
     flags.kgTables ?? process.env[KG_TABLES_ENV] ?? DEFAULT_KG_TABLES,
     flags.kgTables !== undefined
@@ -27,7 +32,10 @@ export async function snapshotAction(
     let bar: ReturnType<typeof progressBar> | undefined;
     const taken = await takeSnapshot(db, {
       kgTables,
-      ...(flags.bucketSize !== undefined ? { bucketSize: flags.bucketSize } : {}),
+      ...(since ? { since } : {}),
+      ...(flags.bucketSize !== undefined || since
+        ? { bucketSize: flags.bucketSize ?? since!.buckets.size }
+        : {}),
       onProgress: ({ rowsDone, rowsEstimated }) => {
         bar ??= progressBar('snapshot', Math.max(1, Math.round(rowsEstimated)));
         bar.update(rowsDone);
@@ -38,7 +46,8 @@ export async function snapshotAction(
   });
   const out =
     flags.out ?? `birth-lane-snapshot-${snapshot.takenAt.toISOString().replace(/[-:]|\.\d+/g, '')}.json`;
-  await writeFile(out, `${JSON.stringify(snapshot)}\n`, 'utf8');
+  // The file holds the salt: readable by its owner only (see the README).
+  await writeFile(out, `${JSON.stringify(snapshot)}\n`, { encoding: 'utf8', mode: 0o600 });
   const { buckets, ...figures } = snapshot;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ file: out, buckets: buckets.entries.length, ...figures })}\n`);
@@ -55,6 +64,9 @@ export async function snapshotAction(
       `certified ${groupDigits(snapshot.certifiedCount)} (certified_at set on ${groupDigits(snapshot.certifiedAtCount)})`,
       `KG tables: ${kg || 'none configured'}`,
       `checksums: identity ${snapshot.identityChecksum.slice(0, 16)}…, canonical ${snapshot.canonicalChecksum.slice(0, 16)}…`,
+      snapshot.since
+        ? `rows written since ${flags.since}: ${groupDigits(snapshot.since.writtenRows)}${snapshot.since.writtenIds.length > 0 ? ` (ids ${snapshot.since.writtenIds.slice(0, 10).join(', ')}${snapshot.since.writtenRows > 10 ? ', …' : ''})` : ''}`
+        : `salt chosen for this rehearsal; take the after snapshot with --since ${out}, and keep this file private until then`,
       '',
     ].join('\n'),
   );
@@ -64,8 +76,9 @@ export async function snapshotAction(
 export async function compareAction(
   beforeFile: string,
   afterFile: string,
-  flags: { stagingEvidence?: string; rehearsalId: string; limit: number; markdown?: string; json?: boolean },
+  flags: { rehearsalId: string; limit: number; markdown?: string; json?: boolean },
 ): Promise<number> {
+  if (flags.markdown !== undefined) await assertWritableFile(flags.markdown, '--markdown');
   const before = parseSnapshot(
     await readJson(beforeFile, 'before snapshot file'),
     `before snapshot ${beforeFile}`,
@@ -74,31 +87,20 @@ export async function compareAction(
     await readJson(afterFile, 'after snapshot file'),
     `after snapshot ${afterFile}`,
   );
-  const stagingEvidence =
-    flags.stagingEvidence === undefined
-      ? {}
-      : parseOrThrow(
-          z.record(z.string(), z.unknown()),
-          await readJson(flags.stagingEvidence, 'staging evidence file'),
-          `staging evidence ${flags.stagingEvidence}`,
-        );
+  // No staging evidence on this path: a file anyone can write proves nothing about a surface, so
+  // a standalone compare is at best INCONCLUSIVE; only `birth-lane pilot` gathers it itself.
   const report = compareSnapshots(before, after, {
     rehearsalId: flags.rehearsalId,
-    stagingEvidence,
+    stagingEvidence: {},
     limit: flags.limit,
   });
   if (flags.markdown) await writeFile(flags.markdown, renderProofMarkdown(report), 'utf8');
   if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else
     process.stdout.write(
-      formatProofSummary(
-        report,
-        flags.stagingEvidence === undefined
-          ? [
-              'no --staging-evidence: NT-6 and NT-7 rest on facts only the staging surface can give, so this compare is at best INCONCLUSIVE',
-            ]
-          : [],
-      ),
+      formatProofSummary(report, [
+        'a standalone compare has no staging evidence: NT-6 and NT-7 rest on facts only a rehearsal gathers itself, so it is at best INCONCLUSIVE (`birth-lane pilot` can PASS)',
+      ]),
     );
   return VERDICT_EXIT_CODES[report.verdict];
 }

@@ -4,9 +4,9 @@ import { Command } from 'commander';
 /**
  * `birth-lane prove snapshot|compare`: the no-production-touch proof by hand. `snapshot` reads the
  * registry (SELECT only: birth_lane_reader suffices) into a file; `compare` judges two such files
- * (NT-1…NT-8) and exits 0 only on PASS, 4 on FAIL, 5 on INCONCLUSIVE. Without
- * `--staging-evidence` the staging facts NT-6 and NT-7 rest on are missing, so a standalone
- * compare is at best INCONCLUSIVE: `birth-lane pilot` brings that evidence itself.
+ * (NT-1…NT-8) and exits 0 only on PASS, 4 on FAIL, 5 on INCONCLUSIVE. A standalone compare has
+ * no staging evidence (a hand-written file would prove nothing), so it is at best INCONCLUSIVE:
+ * only `birth-lane pilot`, which gathers that evidence itself, can PASS.
  */
 export function proveCommand(host: CommandHost): Command {
   const prove = new Command('prove').description(
@@ -21,6 +21,10 @@ export function proveCommand(host: CommandHost): Command {
     )
     .option('--out <file>', 'where to write the snapshot (default: birth-lane-snapshot-<time>.json here)')
     .option(
+      '--since <before>',
+      "the rehearsal's before snapshot: reuse its salt and count the registry rows written since it",
+    )
+    .option(
       '--kg-tables <names>',
       'knowledge-graph tables to count, comma-separated (default: BIRTH_LANE_KG_TABLES, else universal_edges,provenance)',
     )
@@ -30,16 +34,22 @@ export function proveCommand(host: CommandHost): Command {
       wholeNumberFlag('--bucket-size', 2, 4096),
     )
     .option('--json', 'print the summary as JSON')
-    .action(async (flags: { out?: string; kgTables?: string; bucketSize?: number; json?: boolean }) => {
-      process.exitCode = await (await actions()).snapshotAction(host, flags);
-    });
+    .action(
+      async (flags: {
+        out?: string;
+        since?: string;
+        kgTables?: string;
+        bucketSize?: number;
+        json?: boolean;
+      }) => {
+        process.exitCode = await (await actions()).snapshotAction(host, flags);
+      },
+    );
 
   prove
     .command('compare <before> <after>')
-    .description('the NT-1…NT-8 verdict of two snapshot files; exit 0 PASS, 4 FAIL, 5 INCONCLUSIVE')
-    .option(
-      '--staging-evidence <file>',
-      'JSON of the staging surface: {"certifyTriggersOnSurface": 0, "residue": [], …}',
+    .description(
+      'the NT-1…NT-8 verdict of two snapshot files (at best INCONCLUSIVE: only `pilot` can PASS); exit 4 FAIL, 5 INCONCLUSIVE',
     )
     .option('--rehearsal-id <id>', 'names the rehearsal in the report', 'manual')
     .option('--limit <n>', 'changed ids listed per claim', wholeNumberFlag('--limit', 1, 10_000), 20)
@@ -50,7 +60,6 @@ export function proveCommand(host: CommandHost): Command {
         before: string,
         after: string,
         flags: {
-          stagingEvidence?: string;
           rehearsalId: string;
           limit: number;
           markdown?: string;
