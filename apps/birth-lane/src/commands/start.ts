@@ -16,7 +16,6 @@ import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { demoDraftRuleSet } from '../lane/demo-draft-rule-set.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
 import { installLane } from '../lane/install-lane.js';
-import { flushPoolStats } from '../pilot/flush-pool-stats.js';
 import { runPilot } from '../pilot/run-pilot.js';
 import { stopRequested } from '../process/interrupt.js';
 import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
@@ -202,7 +201,6 @@ async function demoPilot(pool: pg.Pool, say: (line: string) => void): Promise<St
   say(
     `pilot           rehearsing draft ${draft.version} on a sample of ${DEMO_PILOT_SAMPLE.toLocaleString('en')} rows (a staging surface, then the no-touch proof)…`,
   );
-  await flushPoolStats(pool);
   const result = await runPilot(pool, {
     compiler: inspectionCompiler,
     input: { kind: 'sample', size: DEMO_PILOT_SAMPLE },
