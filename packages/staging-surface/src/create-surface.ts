@@ -43,7 +43,7 @@ export type SurfaceInput =
       readonly fileName: string;
       readonly text: string;
       readonly format: FixtureFormat;
-      /** Keep rows production would refuse or skip, as deliberate bad input (never fixed). */
+      /** Keep rows production would refuse or could not judge as written, as deliberate bad input (never fixed). */
       readonly keepBadRows?: boolean;
     };
 
@@ -88,7 +88,8 @@ const optionsSchema = z.object({
  * (birth_lane.create_staging_surface: its role, schema, manifest and tables, owned by the lane
  * owner), loads the input as the surface's own role and seals it (production's stud guard,
  * no more INSERT): a failure anywhere leaves nothing, so no schema is ever left half-made. Fixtures are validated first: a row that cannot be stored is
- * always refused; a row production would refuse or skip is refused unless keepBadRows.
+ * always refused; a row production would refuse or could not judge as written is refused unless
+ * keepBadRows (an out-of-scope row with a known governance role, such as observed, is loaded).
  */
 export async function createSurface(db: Database, options: CreateSurfaceOptions): Promise<CreatedSurface> {
   const { ttlSeconds, maxRows } = parseOrThrow(
@@ -202,7 +203,7 @@ function validFixtures(
   const bad = rows.flatMap((row) => row.issues);
   if (bad.length > 0 && !keepBadRows) {
     throw new ValidationError(
-      `${subject} (rows production would refuse or skip; pass --keep-bad-rows to keep them as deliberate bad input)`,
+      `${subject} (rows production's inspection would refuse or could not judge as written: no or ill-shaped entity_code, no collection_name, an unknown governance_role, certified, ambiguous stamps; pass --keep-bad-rows to keep them as deliberate bad input. Rows with a known governance_role outside scope, such as observed, are loaded and counted as skipped by the run)`,
       bad,
     );
   }

@@ -1,20 +1,25 @@
-import { BirthLaneError } from '@birth-lane/contract';
+import { BirthLaneError, EXIT_CODES } from '@birth-lane/contract';
+import { explainError } from '@birth-lane/contract/cli';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedSurface } from '../src/create-surface.js';
+import { stagingCommand } from '../src/cli/staging-command.js';
+import { type CreatedSurface, createSurface } from '../src/create-surface.js';
 import { dropSurface } from '../src/drop-surface.js';
 import { findSurfaceResidue } from '../src/find-surface-residue.js';
 import { listSurfaces } from '../src/list-surfaces.js';
 import { reportSurface } from '../src/report-surface.js';
 import { runSurface } from '../src/run-surface.js';
 import { surfaceRole, surfaceSchema, surfaceTable } from '../src/surface-id.js';
+import { hostOn } from './host.js';
 import {
   compiler,
   createLogin,
+  draftRuleSet,
   dropLogins,
   fixtureSurface,
   goodRow,
+  jsonl,
   type Login,
   poolAs,
   refusal,
@@ -107,11 +112,11 @@ describe("another staging login (B) cannot touch A's surface", () => {
 
   it('run, report and drop through the block are refused, naming the creator; the surface is intact', async () => {
     for (const attempt of [
-      runSurface(bPool, surface.surfaceId, { compiler }),
-      reportSurface(bPool, surface.surfaceId),
-      dropSurface(bPool, surface.surfaceId),
+      () => runSurface(bPool, surface.surfaceId, { compiler }),
+      () => reportSurface(bPool, surface.surfaceId),
+      () => dropSurface(bPool, surface.surfaceId),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(BirthLaneError.isInstance(error) && error.code).toBe('FORBIDDEN_ACTION');
       expect(error.message).toContain(a.login);
     }
@@ -317,13 +322,61 @@ describe('expiry (server time)', () => {
 
   it('an unknown id is "no staging surface <id>"', async () => {
     for (const attempt of [
-      dropSurface(bPool, '000000000000'),
-      runSurface(bPool, '000000000000', { compiler }),
-      reportSurface(bPool, '000000000000'),
+      () => dropSurface(bPool, '000000000000'),
+      () => runSurface(bPool, '000000000000', { compiler }),
+      () => reportSurface(bPool, '000000000000'),
     ]) {
-      const error = await refusal(attempt);
+      const error = await refusal(attempt());
       expect(BirthLaneError.isInstance(error) && error.code).toBe('VALIDATION_FAILED');
       expect(error.message).toContain('No staging surface 000000000000');
     }
+  });
+});
+
+describe('messages a staging login gets (findings 6 and 8)', () => {
+  it('--rule-set VERSION without read on the rule-set store names the grant and the file alternative', async () => {
+    const error = await refusal(
+      fixtureSurface(aPool, [goodRow(1)], { ruleSet: { kind: 'version', version: '1.0.0' } }),
+    );
+    expect(BirthLaneError.isInstance(error) && error.code).toBe('FORBIDDEN_ACTION');
+    expect(error.message).toContain('grant birth_lane_reader to <your login>');
+    expect(error.message).toContain('--rule-set FILE');
+  });
+
+  it('an observed row loads without --keep-bad-rows (the run skips it); the refusal of bad rows says so', async () => {
+    const loaded = await createSurface(aPool, {
+      compiler,
+      ruleSet: draftRuleSet,
+      input: {
+        kind: 'fixtures',
+        fileName: 'obs.jsonl',
+        text: jsonl([goodRow(1, { governance_role: 'observed' })]),
+        format: 'jsonl',
+      },
+    });
+    expect(loaded.loaded).toBe(1);
+    expect((await runSurface(aPool, loaded.surfaceId, { compiler })).skipped).toBe(1);
+    const error = await refusal(
+      createSurface(aPool, {
+        compiler,
+        ruleSet: draftRuleSet,
+        input: {
+          kind: 'fixtures',
+          fileName: 'bad.jsonl',
+          text: jsonl([goodRow(1, { entity_code: null })]),
+          format: 'jsonl',
+        },
+      }),
+    );
+    expect(error.message).toContain('such as observed, are loaded and counted as skipped');
+  });
+
+  it('staging drop <unknown id> exits 1 with "No staging surface <id>"', async () => {
+    const error = await refusal(
+      stagingCommand(hostOn(t.db)).parseAsync(['drop', '000000000000'], { from: 'user' }),
+    );
+    const explained = explainError(error);
+    expect(explained.exitCode).toBe(EXIT_CODES.failed);
+    expect(explained.message).toContain('No staging surface 000000000000');
   });
 });
