@@ -1,5 +1,4 @@
 import { BirthLaneError } from '@birth-lane/contract';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedSurface } from '../src/create-surface.js';
 import { reportSurface } from '../src/report-surface.js';
@@ -15,10 +14,10 @@ import {
   type Login,
   poolAs,
   refusal,
-  SETUP_SQL,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 /** Seed 001's bad-input list, one fixture row per case (ids name the case). */
 const ROWS = {

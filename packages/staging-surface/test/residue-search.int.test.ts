@@ -1,4 +1,3 @@
-import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
@@ -18,10 +17,10 @@ import {
   type Login,
   poolAs,
   refusal,
-  SETUP_SQL,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 /** An operator holding only the staging and reader roles (BAD-15 was reported by one). */
 let operator: Login;

@@ -1,4 +1,3 @@
-import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
@@ -13,11 +12,11 @@ import {
   jsonl,
   type Login,
   refusal,
-  SETUP_SQL,
   seedRegistry,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 let staging: Login;
 let outsider: Login;
 let productionId: string;

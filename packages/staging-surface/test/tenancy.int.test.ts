@@ -1,6 +1,5 @@
 import { BirthLaneError, EXIT_CODES } from '@birth-lane/contract';
 import { explainError } from '@birth-lane/contract/cli';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stagingCommand } from '../src/cli/staging-command.js';
@@ -23,7 +22,7 @@ import {
   type Login,
   poolAs,
   refusal,
-  SETUP_SQL,
+  useStagingDatabase,
 } from './support.js';
 
 /**
@@ -31,7 +30,7 @@ import {
  * surface belongs to its creator (its own role); the lane owner owns every table, the manifest
  * and the guards, so no staging login can forge, backdate, unguard or drop what is not its own.
  */
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 let a: Login;
 let b: Login;
 let reader: Login;
@@ -64,16 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await aPool.end();
   await bPool.end();
-  // the surfaces' roles hold grants in this database; drop them before the logins
-  for (const { nspname } of (
-    await t.db.pool.query<{ nspname: string }>(
-      "select nspname from pg_namespace where nspname like 'bl\\_stage\\_%'",
-    )
-  ).rows) {
-    await t.db.pool.query('select birth_lane.drop_staging_surface($1::text)', [
-      nspname.slice('bl_stage_'.length),
-    ]);
-  }
   await dropLogins(t.db, [a, b, reader, nobody]);
 });
 
