@@ -3,6 +3,7 @@ import {
   type InspectionCompiler,
   type PooledConnection,
   parseOrThrow,
+  quoteIdentifier,
   ValidationError,
   type ValidationIssue,
 } from '@birth-lane/contract';
@@ -12,10 +13,10 @@ import { type ManifestRow, manifestFromRow, type StagingManifest } from './manif
 import { checkReadiness } from './readiness.js';
 import { type RuleSetChoice, resolveRuleSet } from './resolve-rule-set.js';
 import {
-  attachStudSql,
-  createSurfaceTablesSql,
+  CREATE_STAGING_SURFACE_SQL,
   insertFixtureRowsSql,
-  insertManifestSql,
+  SEAL_STAGING_SURFACE_SQL,
+  selectManifestSql,
 } from './sql/create-surface-tables.js';
 import {
   CREATE_SAMPLE_TABLE_SQL,
@@ -26,7 +27,7 @@ import {
 } from './sql/sample-registry.js';
 import { StagingReadinessError } from './staging-errors.js';
 import { withStagingRole } from './staging-session.js';
-import { type SurfaceId, surfaceIdSchema, surfaceSchema, surfaceTable } from './surface-id.js';
+import { type SurfaceId, surfaceIdSchema, surfaceRole, surfaceSchema, surfaceTable } from './surface-id.js';
 import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS } from './ttl.js';
 
 /** The default bound of a sample or a fixtures file; a surface is a workshop, not a second registry. */
@@ -42,7 +43,7 @@ export type SurfaceInput =
       readonly fileName: string;
       readonly text: string;
       readonly format: FixtureFormat;
-      /** Keep rows production would refuse or skip, as deliberate bad input (never fixed). */
+      /** Keep rows production would refuse or could not judge as written, as deliberate bad input (never fixed). */
       readonly keepBadRows?: boolean;
     };
 
@@ -83,10 +84,12 @@ const optionsSchema = z.object({
 
 /**
  * Creates a staging surface: resolves the rule set (SR-8), checks readiness SR-1 … SR-8 as the
- * staging role inside a READ ONLY transaction, then creates schema, tables and manifest, loads the
- * input and attaches production's stud guard, all in one transaction as the staging role: a
- * failure anywhere leaves nothing. Fixtures are validated first: a row that cannot be stored is
- * always refused; a row production would refuse or skip is refused unless keepBadRows.
+ * staging role inside a READ ONLY transaction, then, in one transaction, creates the surface
+ * (birth_lane.create_staging_surface: its role, schema, manifest and tables, owned by the lane
+ * owner), loads the input as the surface's own role and seals it (production's stud guard,
+ * no more INSERT): a failure anywhere leaves nothing, so no schema is ever left half-made. Fixtures are validated first: a row that cannot be stored is
+ * always refused; a row production would refuse or could not judge as written is refused unless
+ * keepBadRows (an out-of-scope row with a known governance role, such as observed, is loaded).
  */
 export async function createSurface(db: Database, options: CreateSurfaceOptions): Promise<CreatedSurface> {
   const { ttlSeconds, maxRows } = parseOrThrow(
@@ -125,14 +128,10 @@ export async function createSurface(db: Database, options: CreateSurfaceOptions)
     if (input.kind === 'sample') await sampleInto(connection, input.size);
     try {
       await connection.query('begin');
-      const { rows } = await connection.query<{ id: string }>(
-        'select birth_lane.create_staging_schema() as id',
-      );
-      const surfaceId = parseOrThrow(surfaceIdSchema, rows[0]?.id, 'surface id from the server');
-      await connection.query(createSurfaceTablesSql(surfaceId));
+      // One definer call makes the surface whole (role, schema, manifest, tables) with the
+      // server's id, creator and times; the rest of this transaction loads it as its own role.
       const source = input.kind === 'sample' ? `sample:${input.size}` : `fixtures:${input.fileName}`;
-      const manifestRows = await connection.query<ManifestRow>(insertManifestSql(surfaceId), [
-        surfaceId,
+      const { rows } = await connection.query<{ id: string }>(CREATE_STAGING_SURFACE_SQL, [
         resolved.ruleSet.version,
         resolved.hash,
         JSON.stringify(resolved.ruleSet),
@@ -140,9 +139,13 @@ export async function createSurface(db: Database, options: CreateSurfaceOptions)
         ttlSeconds,
         JSON.stringify(readiness),
       ]);
+      const surfaceId = parseOrThrow(surfaceIdSchema, rows[0]?.id, 'surface id from the server');
+      const manifestRows = await connection.query<ManifestRow>(selectManifestSql(surfaceId));
       const manifest = manifestFromRow(manifestRows.rows[0]!);
       if (!manifest.success)
         throw new Error(`the manifest just written does not read back: ${manifest.error.message}`);
+      // SET LOCAL: back to the staging role at commit or rollback (the sample table is its own).
+      await connection.query(`set local role ${quoteIdentifier(surfaceRole(surfaceId))}`);
 
       let loaded = 0;
       if (input.kind === 'sample') {
@@ -158,7 +161,7 @@ export async function createSurface(db: Database, options: CreateSurfaceOptions)
             (await connection.query(insertFixtureRowsSql(surfaceId), [JSON.stringify(chunk)])).rowCount ?? 0;
         }
       }
-      await connection.query(attachStudSql(surfaceId));
+      await connection.query(SEAL_STAGING_SURFACE_SQL, [surfaceId]);
       await connection.query('commit');
       return {
         surfaceId,
@@ -200,7 +203,7 @@ function validFixtures(
   const bad = rows.flatMap((row) => row.issues);
   if (bad.length > 0 && !keepBadRows) {
     throw new ValidationError(
-      `${subject} (rows production would refuse or skip; pass --keep-bad-rows to keep them as deliberate bad input)`,
+      `${subject} (rows production's inspection would refuse or could not judge as written: no or ill-shaped entity_code, no collection_name, an unknown governance_role, certified, ambiguous stamps; pass --keep-bad-rows to keep them as deliberate bad input. Rows with a known governance_role outside scope, such as observed, are loaded and counted as skipped by the run)`,
       bad,
     );
   }

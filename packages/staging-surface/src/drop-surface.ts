@@ -1,52 +1,56 @@
-import { BirthLaneError, type Database, parseOrThrow, quoteIdentifier } from '@birth-lane/contract';
+import { BirthLaneError, type Database, parseOrThrow, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import { findSurfaceResidue } from './find-surface-residue.js';
-import { SELECT_OUTSIDE_DEPENDENTS_SQL } from './sql/select-outside-dependents.js';
 import { StagingResidueError } from './staging-errors.js';
 import { withStagingRole } from './staging-session.js';
-import { requireSurface } from './surface-exists.js';
-import { type SurfaceId, surfaceIdSchema, surfaceSchema, surfaceTable } from './surface-id.js';
+import { STAGING_SQLSTATE } from './staging-sqlstate.js';
+import { type SurfaceId, surfaceIdSchema } from './surface-id.js';
 
 export interface DroppedSurface {
   readonly surfaceId: SurfaceId;
-  /** The drop itself (DROP SCHEMA … CASCADE), in milliseconds. */
+  /** The drop itself (birth_lane.drop_staging_surface: checks, DROP SCHEMA … CASCADE, DROP ROLE), in milliseconds. */
   readonly droppedInMs: number;
   /** Always empty: residue throws StagingResidueError instead. */
   readonly residue: readonly string[];
 }
 
 /**
- * Drops the surface in one move (its schema, cascading to input, candidates, evidence, manifest
- * and the triggers on them), as the staging role, then looks everywhere for anything left of it
- * (findSurfaceResidue). A leftover throws StagingResidueError naming each one. Before the drop,
- * in the same transaction, an object outside the surface that depends on it (a production view
- * over a surface table, say) refuses the drop: CASCADE would remove it without asking whose it is.
+ * Drops the surface in one move through birth_lane.drop_staging_surface (its schema, cascading to
+ * input, candidates, evidence, manifest and the triggers on them, and its role, in one
+ * transaction), then looks everywhere for anything left of it (findSurfaceResidue). The function
+ * allows the creator, the lane owner, or any staging member once the surface has expired (server
+ * time); it refuses, naming them, objects outside the surface that depend on it (CASCADE would
+ * remove them without asking whose they are). A leftover throws StagingResidueError.
  */
 export async function dropSurface(db: Database, surfaceId: string): Promise<DroppedSurface> {
   const id = parseOrThrow(surfaceIdSchema, surfaceId, 'surface id');
   const droppedInMs = await withStagingRole(db, async (connection) => {
-    await requireSurface(connection, id);
     const started = performance.now();
-    await connection.query('begin');
-    // A run or report still reading the surface holds it; wait a little, never indefinitely.
-    await connection.query("set local lock_timeout = '3s'");
-    // The lock keeps anyone from attaching a new dependent between the check and the drop.
-    await connection.query(
-      `lock table ${surfaceTable(id, 'input')}, ${surfaceTable(id, 'evidence')} in access exclusive mode`,
-    );
-    const { rows } = await connection.query<{ dependent: string }>(SELECT_OUTSIDE_DEPENDENTS_SQL, [
-      surfaceSchema(id),
-    ]);
-    if (rows.length > 0) {
-      throw new BirthLaneError(
-        'CONTRACT_VIOLATION',
-        `Refusing to drop staging surface ${id}: objects outside it depend on it, and a cascading drop would remove them too:\n${rows.map((row) => `  - ${row.dependent}`).join('\n')}\nNothing was dropped. Remove or rewrite those objects first; nothing outside a surface may lean on it.`,
-      );
+    try {
+      await connection.query('select birth_lane.drop_staging_surface($1::text)', [id]);
+    } catch (error) {
+      throw dropRefusal(id, error);
     }
-    await connection.query(`drop schema ${quoteIdentifier(surfaceSchema(id))} cascade`);
-    await connection.query('commit');
     return performance.now() - started;
   });
   const residue = await findSurfaceResidue(db, id);
   if (residue.length > 0) throw new StagingResidueError(id, residue);
   return { surfaceId: id, droppedInMs, residue };
+}
+
+function dropRefusal(id: SurfaceId, error: unknown): unknown {
+  const message = (error as Error).message;
+  switch (sqlStateOf(error)) {
+    case STAGING_SQLSTATE.noDataFound:
+      return new BirthLaneError(
+        'VALIDATION_FAILED',
+        `No staging surface ${id} (list them with: birth-lane staging list).`,
+        { cause: error },
+      );
+    case SQLSTATE.insufficientPrivilege:
+      return new BirthLaneError('FORBIDDEN_ACTION', message, { cause: error });
+    case STAGING_SQLSTATE.dependentObjectsStillExist:
+      return new BirthLaneError('CONTRACT_VIOLATION', message, { cause: error });
+    default:
+      return error;
+  }
 }

@@ -24,7 +24,7 @@ export interface FindSurfaceResidueOptions {
  * schema, relation, function, type, trigger, role, database or event trigger named after it, and
  * any row of a birth_lane table that mentions its id. Empty means the drop was total.
  *
- * It runs as the staging role, like all surface work, and searches through two SECURITY DEFINER
+ * It runs as the staging role (the surface and its role are gone by then), and searches through two SECURITY DEFINER
  * functions (birth_lane.staging_surface_residue / staging_surface_rows_mentioning) that read with
  * the lane owner's privileges: the staging role itself may not read every birth_lane table, and
  * an operator holding only birth_lane_staging must still get a true answer. The registry is not

@@ -55,7 +55,7 @@ export interface FixtureRow {
   readonly line: number;
   readonly id: number;
   readonly fields: FixtureRowInput;
-  /** Production would refuse or skip this row: kept only with --keep-bad-rows, as deliberate bad input. */
+  /** Production would refuse this row or could not judge it as written: kept only with --keep-bad-rows, as deliberate bad input. */
   readonly issues: readonly ValidationIssue[];
 }
 

@@ -36,7 +36,7 @@ export async function checkReadiness(
 export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): ReadinessCheck[] {
   const contractParts = {
     'role birth_lane_staging': row.role_exists === 1,
-    'birth_lane.create_staging_schema()': row.creator_exists,
+    'birth_lane.create_staging_surface / seal_staging_surface / drop_staging_surface': row.creator_exists,
     'the residue search (birth_lane.staging_surface_residue, …_rows_mentioning)': row.residue_search_exists,
     'birth_lane.fn_birth_inspect_stud()': row.stud_exists,
     'birth_lane.refuse_change_to_append_only()': row.append_only_exists,
@@ -54,7 +54,7 @@ export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): R
       ok: missing.length === 0,
       observed:
         missing.length === 0
-          ? 'staging role, schema creator, residue search, stud guard, append-only guard, classifier and registry present'
+          ? 'staging role, surface create/seal/drop, residue search, stud guard, append-only guard, classifier and registry present'
           : `missing: ${list(missing)} (install staging-surface/0001_staging)`,
     },
     {
@@ -95,7 +95,7 @@ export function judgeReadiness(row: ReadinessRow, ruleSet: RuleSetResolution): R
       id: 'SR-7',
       title: 'promotion firewall: no lane writer is callable from staging',
       ok: row.role_exists === 1 && row.callable_writers.length === 0,
-      observed: `volatile SECURITY DEFINER functions the staging role may execute (besides its schema creator): ${list(row.callable_writers)}`,
+      observed: `volatile SECURITY DEFINER functions the staging role may execute (besides the staging step's own create/seal/drop): ${list(row.callable_writers)}`,
     },
     {
       id: 'SR-8',

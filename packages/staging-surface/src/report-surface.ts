@@ -13,8 +13,7 @@ import {
   selectSurfaceCountsSql,
   selectTopChecksSql,
 } from './sql/select-surface-report.js';
-import { withStagingRole } from './staging-session.js';
-import { requireSurface } from './surface-exists.js';
+import { withSurfaceRole } from './staging-session.js';
 import { surfaceIdSchema, surfaceTable } from './surface-id.js';
 
 /** How many failure rows a report lists; the counts cover them all. */
@@ -71,8 +70,7 @@ export async function reportSurface(db: Database, surfaceId: string): Promise<St
   const id = parseOrThrow(surfaceIdSchema, surfaceId, 'surface id');
   const input = surfaceTable(id, 'input');
   const evidence = surfaceTable(id, 'evidence');
-  return withStagingRole(db, async (connection) => {
-    await requireSurface(connection, id);
+  return withSurfaceRole(db, id, async (connection) => {
     const manifestRows = await connection.query<ManifestRow>(
       `select id, creator, rule_set_version, rule_set_hash, source, created_at, expires_at, readiness from ${surfaceTable(id, 'manifest')}`,
     );

@@ -6,6 +6,8 @@ import {
   type Queryable,
   type RuleSet,
   ruleSetHash,
+  SQLSTATE,
+  sqlStateOf,
 } from '@birth-lane/contract';
 import type { RuleSetResolution } from './readiness.js';
 
@@ -47,6 +49,7 @@ export async function resolveRuleSet(
   try {
     found = await find(db, compiler, choice);
   } catch (error) {
+    if (sqlStateOf(error) === SQLSTATE.insufficientPrivilege) throw storeNotReadable(choice, error);
     if (!BirthLaneError.isInstance(error)) throw error;
     return { resolution: { ok: false, reason: error.message }, resolved: null };
   }
@@ -91,4 +94,20 @@ async function find(
     case 'document':
       return { ruleSet: choice.ruleSet, hash: ruleSetHash(choice.ruleSet), source: choice.source };
   }
+}
+
+/**
+ * The login may not read the rule-set store (issue 11 review, finding 6): say which grant makes
+ * it work, or that a rule set exported to a file needs none.
+ */
+function storeNotReadable(choice: RuleSetChoice, cause: unknown): BirthLaneError {
+  const what =
+    choice.kind === 'version'
+      ? `rule set ${choice.version} is read from the rule-set store (birth_lane.rule_sets)`
+      : "production's compiled rule set is read from the rule-set store (birth_lane.rule_sets)";
+  return new BirthLaneError(
+    'FORBIDDEN_ACTION',
+    `This login may not read the rule-set store, and ${what}. Either have the lane owner run: grant birth_lane_reader to <your login> (or: grant select on birth_lane.rule_sets to <your login>); or pass the rule set as a file: --rule-set FILE (a rule set exported as JSON), which needs no grant.`,
+    { cause },
+  );
 }

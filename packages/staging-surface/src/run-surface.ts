@@ -9,8 +9,7 @@ import {
 } from '@birth-lane/contract';
 import { compileStages } from './resolve-rule-set.js';
 import { judgeSurfaceBatchSql, type SurfaceBatchRow } from './sql/judge-surface-batch.js';
-import { withStagingRole } from './staging-session.js';
-import { requireSurface } from './surface-exists.js';
+import { withSurfaceRole } from './staging-session.js';
 import { type SurfaceId, surfaceIdSchema, surfaceTable } from './surface-id.js';
 
 /** Rows per batch statement: a few hundred ms each on a laptop, far inside a 5 s statement_timeout. */
@@ -63,8 +62,7 @@ export async function runSurface(
 ): Promise<SurfaceRunCounts> {
   const id = parseOrThrow(surfaceIdSchema, surfaceId, 'surface id');
   const batchSize = options.batchSize ?? SURFACE_BATCH_SIZE;
-  return withStagingRole(db, async (connection) => {
-    await requireSurface(connection, id);
+  return withSurfaceRole(db, id, async (connection) => {
     const manifest = await connection.query<{
       version: string;
       hash: string;

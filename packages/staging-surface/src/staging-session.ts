@@ -2,10 +2,13 @@ import {
   BirthLaneError,
   type Database,
   type PooledConnection,
+  quoteIdentifier,
   SQLSTATE,
   sqlStateOf,
 } from '@birth-lane/contract';
-import { STAGING_ROLE } from './surface-id.js';
+import { STAGING_SQLSTATE } from './staging-sqlstate.js';
+import { requireSurface } from './surface-exists.js';
+import { STAGING_ROLE, type SurfaceId, surfaceRole, surfaceTable } from './surface-id.js';
 
 /**
  * Runs `work` on a dedicated connection under `SET ROLE birth_lane_staging`, so every statement of
@@ -44,4 +47,42 @@ export async function withStagingRole<T>(
     }
     connection.release(broken ?? false);
   }
+}
+
+/**
+ * Runs `work` as the surface's own role bl_stage_<id> (after the staging role's membership check
+ * above), so it reads and writes that one surface and nothing another login created. A surface
+ * that does not exist is "no staging surface <id>"; one this login does not hold (another login's)
+ * is refused naming its creator.
+ */
+export async function withSurfaceRole<T>(
+  db: Database,
+  surfaceId: SurfaceId,
+  work: (connection: PooledConnection) => Promise<T>,
+): Promise<T> {
+  return withStagingRole(db, async (connection) => {
+    await requireSurface(connection, surfaceId);
+    const role = surfaceRole(surfaceId);
+    try {
+      await connection.query(`set role ${quoteIdentifier(role)}`);
+    } catch (error) {
+      const state = sqlStateOf(error);
+      const missing = state === SQLSTATE.undefinedObject || state === STAGING_SQLSTATE.invalidParameterValue;
+      if (state !== SQLSTATE.insufficientPrivilege && !missing) throw error;
+      const { rows } = await connection
+        .query<{ creator: string | null }>(
+          `select (select min(creator::text) from ${surfaceTable(surfaceId, 'manifest')}) as creator`,
+        )
+        .catch(() => ({ rows: [] as { creator: string | null }[] }));
+      const creator = rows[0]?.creator;
+      throw new BirthLaneError(
+        'FORBIDDEN_ACTION',
+        missing
+          ? `Staging surface ${surfaceId} has no role of its own (made by an earlier install, or half-made); nothing can run in it. Drop it: birth-lane staging drop ${surfaceId}.`
+          : `Staging surface ${surfaceId} belongs to ${creator ?? 'another login'}; only its creator (a login granted ${role}) may load, run or report it.`,
+        { cause: error },
+      );
+    }
+    return work(connection);
+  });
 }

@@ -7,33 +7,49 @@ export const stagingSteps: readonly Step[] = [
   sqlStep({
     id: 'staging-surface/0001_staging',
     title:
-      'staging role birth_lane_staging (no production write), the surface schema creator and the residue search',
-    // It creates a role and SECURITY DEFINER functions (one creator, two read-only searches); it
-    // grants no write on production.
+      'staging role birth_lane_staging (no production write), the surface create/seal/drop functions and the residue search',
+    // It creates a role and SECURITY DEFINER functions (create, seal, drop, two read-only searches);
+    // it grants no write on production.
     risk: 'medium',
     prerequisites: ['contract/0004_roles', 'inspect-contract/0002_inspect_guard'],
     mutation: readSqlFile(SQL_DIR, '0001_staging.sql'),
-    // Surfaces first (the role owns them), then the role's privileges; the role itself is dropped
-    // only when no other database still grants it something (roles are cluster-wide).
+    // Surfaces first (each schema with its own role: roles are cluster-wide, so only those of this
+    // database's surfaces), then the functions and the shared role's privileges; the shared role
+    // itself is dropped only when no other database still grants it something.
     rollback: [
       'do $$ declare s text; begin',
       "  for s in select nspname from pg_catalog.pg_namespace where nspname like 'bl\\_stage\\_%' loop",
       "    execute pg_catalog.format('drop schema %I cascade', s);",
+      "    execute pg_catalog.format('drop role if exists %I', s);",
       '  end loop;',
       'end $$;',
       'drop function if exists birth_lane.staging_surface_rows_mentioning(text, text, bigint, integer);',
       'drop function if exists birth_lane.staging_surface_residue(text);',
+      'drop function if exists birth_lane.drop_staging_surface(text);',
+      'drop function if exists birth_lane.seal_staging_surface(text);',
+      'drop function if exists birth_lane.create_staging_surface(text, text, jsonb, text, interval, jsonb);',
       'drop function if exists birth_lane.create_staging_schema();',
       'drop owned by birth_lane_staging;',
     ].join('\n'),
     footprint: [
-      'function:birth_lane.create_staging_schema()',
+      'function:birth_lane.create_staging_surface(text,text,jsonb,text,interval,jsonb)',
+      'function:birth_lane.seal_staging_surface(text)',
+      'function:birth_lane.drop_staging_surface(text)',
       'function:birth_lane.staging_surface_residue(text)',
       'function:birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)',
     ],
     // Until the residue search moved into the database, the step made the creator only; its SQL
     // (create or replace) adds the two search functions over such an install.
-    upgradesFrom: [['function:birth_lane.create_staging_schema()']],
+    // (create or replace) adds the two search functions over such an install. Until surfaces got
+    // their own roles (issue 11 review, finding 4), it had the bare schema creator; the SQL drops it.
+    upgradesFrom: [
+      ['function:birth_lane.create_staging_schema()'],
+      [
+        'function:birth_lane.create_staging_schema()',
+        'function:birth_lane.staging_surface_residue(text)',
+        'function:birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)',
+      ],
+    ],
     // Cluster-wide: another database of the same server may have created it already.
     adopts: ['role:birth_lane_staging'],
   }),

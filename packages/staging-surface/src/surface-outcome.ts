@@ -1,6 +1,5 @@
 import { type Database, parseOrThrow } from '@birth-lane/contract';
-import { withStagingRole } from './staging-session.js';
-import { requireSurface } from './surface-exists.js';
+import { withSurfaceRole } from './staging-session.js';
 import { surfaceIdSchema, surfaceTable } from './surface-id.js';
 
 /** One row's result, in the terms production's evidence uses, so the two can be compared as sets. */
@@ -21,8 +20,7 @@ export interface SurfaceRowOutcome {
  */
 export async function readSurfaceOutcome(db: Database, surfaceId: string): Promise<SurfaceRowOutcome[]> {
   const id = parseOrThrow(surfaceIdSchema, surfaceId, 'surface id');
-  return withStagingRole(db, async (connection) => {
-    await requireSurface(connection, id);
+  return withSurfaceRole(db, id, async (connection) => {
     const { rows } = await connection.query<{
       id: string;
       entity_code: string | null;

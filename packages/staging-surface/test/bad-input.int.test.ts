@@ -1,5 +1,4 @@
 import { BirthLaneError } from '@birth-lane/contract';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedSurface } from '../src/create-surface.js';
 import { reportSurface } from '../src/report-surface.js';
@@ -13,11 +12,12 @@ import {
   fixtureSurface,
   goodRow,
   type Login,
+  poolAs,
   refusal,
-  SETUP_SQL,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 /** Seed 001's bad-input list, one fixture row per case (ids name the case). */
 const ROWS = {
@@ -60,8 +60,14 @@ const evidenceOf = async (rowId: number) =>
   ).rows;
 
 beforeAll(async () => {
-  surface = await fixtureSurface(t.db.pool, Object.values(ROWS));
   staging = await createLogin(t.db, 'birth_lane_staging');
+  // Created by the staging login itself: it holds the surface's role, as an operator would.
+  const pool = poolAs(t.db, staging);
+  try {
+    surface = await fixtureSurface(pool, Object.values(ROWS));
+  } finally {
+    await pool.end();
+  }
 });
 afterAll(() => dropLogins(t.db, [staging]));
 
@@ -164,15 +170,24 @@ describe("production's stud guards the candidate slots", () => {
     expect(error.constraint).toBe('inspect_stud.gate_without_stamp');
   });
 
-  it('blanket stamps (the fused INSERT with all three = now()) are refused (BL001)', async () => {
-    const error = await refusal(
-      staging.client.query(
-        `insert into ${surfaceTable(surface.surfaceId, 'input')} (id, entity_code, governance_role, inspect_pen, inspect_stamp, inspect_gate)
-         values (100, 'X-100', 'governed', now(), now(), now())`,
-      ),
-    );
+  it('blanket stamps (the fused INSERT with all three = now()) are refused: no INSERT once sealed (42501), and the stud (BL001) for the owner', async () => {
+    const insert = `insert into ${surfaceTable(surface.surfaceId, 'input')} (id, entity_code, governance_role, inspect_pen, inspect_stamp, inspect_gate)
+         values (100, 'X-100', 'governed', now(), now(), now())`;
+    expect((await refusal(staging.client.query(insert))).code).toBe('42501');
+    const error = await refusal(t.db.pool.query(insert));
     expect(error.code).toBe('BL001');
     expect(error.constraint).toBe('inspect_stud.stamp_on_insert');
+  });
+
+  it('the creator can neither drop nor disable the stud (it does not own the table: 42501)', async () => {
+    const input = surfaceTable(surface.surfaceId, 'input');
+    for (const sql of [
+      `drop trigger input_inspect_stud on ${input}`,
+      `alter table ${input} disable trigger input_inspect_stud`,
+      `alter table ${input} disable trigger all`,
+    ]) {
+      expect((await refusal(staging.client.query(sql))).code).toBe('42501');
+    }
   });
 
   it('a stamp, once set, cannot be changed (BL001)', async () => {
@@ -191,11 +206,10 @@ describe('staging evidence is append-only', () => {
     ['DELETE', 'delete from {evidence}'],
     ['TRUNCATE', 'truncate {evidence}'],
   ] as const) {
-    it(`${what} by the staging role (the table's owner) is refused (BL002)`, async () => {
-      const error = await refusal(
-        staging.client.query(sql.replace('{evidence}', surfaceTable(surface.surfaceId, 'evidence'))),
-      );
-      expect(error.code).toBe('BL002');
+    it(`${what} by the creator is refused for lack of privilege (42501), and by the table's owner (BL002)`, async () => {
+      const statement = sql.replace('{evidence}', surfaceTable(surface.surfaceId, 'evidence'));
+      expect((await refusal(staging.client.query(statement))).code).toBe('42501');
+      expect((await refusal(t.db.pool.query(statement))).code).toBe('BL002');
     });
   }
 });

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_CODES, ValidationError } from '@birth-lane/contract';
 import { defaultRuleSet } from '@birth-lane/inspect-producer';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stagingCommand } from '../src/cli/staging-command.js';
 import { captured, hostOn } from './host.js';
-import { goodRow, jsonl, refusal, SETUP_SQL } from './support.js';
+import { goodRow, jsonl, refusal, useStagingDatabase } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 let dir: string;
 const staging = (...args: string[]) =>
   captured(() => stagingCommand(hostOn(t.db)).exitOverride().parseAsync(args, { from: 'user' }));

@@ -1,18 +1,17 @@
 import { ruleSetHash } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/testing';
 import { activateRuleSet, defaultRuleSet, runProducer, saveRuleSet } from '@birth-lane/inspect-producer';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
 import { runSurface } from '../src/run-surface.js';
 import { readSurfaceOutcome } from '../src/surface-outcome.js';
-import { compiler, goodRow, jsonl, SETUP_SQL } from './support.js';
+import { compiler, goodRow, jsonl, useStagingDatabase } from './support.js';
 
 // The surface's batch statement mirrors the producer's (a block may not import it): the same rows,
 // judged once by production's producer in the registry and once in a surface under the same
 // active rule set, must end with the same stamps and the same findings. (The app adds its own
 // differential test over the composed lane.)
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 const ROWS = [
   goodRow(1),

@@ -1,5 +1,4 @@
 import { EXIT_CODES } from '@birth-lane/contract';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
 import { stagingCommand } from '../src/cli/staging-command.js';
 import { dropSurface } from '../src/drop-surface.js';
@@ -8,9 +7,9 @@ import { listSurfaces } from '../src/list-surfaces.js';
 import { StagingResidueError } from '../src/staging-errors.js';
 import { surfaceTable } from '../src/surface-id.js';
 import { captured, hostOn } from './host.js';
-import { fixtureSurface, goodRow, refusal, SETUP_SQL } from './support.js';
+import { fixtureSurface, goodRow, refusal, useStagingDatabase } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 describe('drop', () => {
   it('removes input, candidates, evidence and manifest in one move, and finds nothing left', async () => {

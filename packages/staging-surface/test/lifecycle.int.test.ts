@@ -1,13 +1,12 @@
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { expect, it } from 'vitest';
 import { dropSurface } from '../src/drop-surface.js';
 import { findSurfaceResidue } from '../src/find-surface-residue.js';
 import { reportSurface } from '../src/report-surface.js';
 import { runSurface } from '../src/run-surface.js';
 import { readSurfaceOutcome } from '../src/surface-outcome.js';
-import { compiler, fixtureSurface, goodRow, SETUP_SQL } from './support.js';
+import { compiler, fixtureSurface, goodRow, useStagingDatabase } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 it('creates, judges, reports and drops a surface, leaving nothing behind', async () => {
   const created = await fixtureSurface(t.db.pool, [goodRow(1), goodRow(2, { description: 'short' })]);

@@ -1,4 +1,3 @@
-import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
@@ -18,10 +17,10 @@ import {
   type Login,
   poolAs,
   refusal,
-  SETUP_SQL,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 /** An operator holding only the staging and reader roles (BAD-15 was reported by one). */
 let operator: Login;
@@ -221,12 +220,25 @@ describe('readiness and install', () => {
       const failed = (error as StagingReadinessError).failed;
       expect(failed.map((check) => check.id)).toEqual(['SR-1']);
       expect(failed[0]!.observed).toContain('residue search');
+      // An install from before surfaces had their own roles: the bare schema creator and the
+      // search; the step upgrades it in place (and drops the bare creator).
+      await t.db.pool.query(`drop function birth_lane.create_staging_surface(text, text, jsonb, text, interval, jsonb);
+        drop function birth_lane.seal_staging_surface(text); drop function birth_lane.drop_staging_surface(text);
+        create function birth_lane.create_staging_schema() returns text language sql as 'select null::text'`);
+      await t.db.pool.query(step.mutation);
+      await t.db.pool.query(`drop function birth_lane.create_staging_surface(text, text, jsonb, text, interval, jsonb);
+        drop function birth_lane.seal_staging_surface(text); drop function birth_lane.drop_staging_surface(text);
+        create function birth_lane.create_staging_schema() returns text language sql as 'select null::text'`);
       const verified = await step.reverify(t.db.pool);
       expect(verified).toMatchObject({ ok: true });
       expect(verified.observed).toContain('earlier version');
     } finally {
       await t.db.pool.query(step.mutation);
     }
+    expect(
+      (await t.db.pool.query("select to_regprocedure('birth_lane.create_staging_schema()') is null as gone"))
+        .rows,
+    ).toEqual([{ gone: true }]);
     expect(await step.successEvidence(t.db.pool)).toMatchObject({ ok: true });
   });
 });

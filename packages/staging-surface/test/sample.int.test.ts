@@ -1,14 +1,21 @@
 import { ValidationError } from '@birth-lane/contract';
-import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
 import { dropSurface } from '../src/drop-surface.js';
 import { reportSurface } from '../src/report-surface.js';
 import { runSurface } from '../src/run-surface.js';
 import { surfaceTable } from '../src/surface-id.js';
-import { compiler, draftRuleSet, goodRow, jsonl, refusal, SETUP_SQL, seedRegistry } from './support.js';
+import {
+  compiler,
+  draftRuleSet,
+  goodRow,
+  jsonl,
+  refusal,
+  seedRegistry,
+  useStagingDatabase,
+} from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 
 const registryState = async () =>
   (

@@ -1,4 +1,3 @@
-import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSurface } from '../src/create-surface.js';
@@ -13,11 +12,11 @@ import {
   jsonl,
   type Login,
   refusal,
-  SETUP_SQL,
   seedRegistry,
+  useStagingDatabase,
 } from './support.js';
 
-const t = useTestDatabase({ setupSql: SETUP_SQL });
+const t = useStagingDatabase();
 let staging: Login;
 let outsider: Login;
 let productionId: string;
@@ -71,9 +70,14 @@ describe('a login holding birth_lane_staging cannot write production', () => {
   });
 });
 
-describe('the surface schema creator', () => {
+describe('the surface creator', () => {
   it('refuses a login that does not hold birth_lane_staging', async () => {
-    const error = await refusal(outsider.client.query('select birth_lane.create_staging_schema()'));
+    const error = await refusal(
+      outsider.client.query(
+        `select birth_lane.create_staging_surface('1.0.0', repeat('a', 64), '{}', 'sample:1', '1 hour',
+           (select jsonb_agg(i) from generate_series(1, 8) i))`,
+      ),
+    );
     expect(error.code).toBe('42501');
   });
 

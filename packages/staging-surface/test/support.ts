@@ -4,8 +4,9 @@ import { certifySteps } from '@birth-lane/certify-consumer';
 import { contractSteps, type Database } from '@birth-lane/contract';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
 import { defaultRuleSet, inspectionCompiler, ruleSetSteps } from '@birth-lane/inspect-producer';
-import type { TestDatabase } from '@birth-lane/test-kit';
+import { type TestDatabase, useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { type CreateSurfaceOptions, createSurface } from '../src/create-surface.js';
 import { stagingSteps } from '../src/staging-steps.js';
 
@@ -18,6 +19,24 @@ export const SETUP_SQL = [
   ...ruleSetSteps,
   ...stagingSteps,
 ].map((step) => step.mutation);
+
+/**
+ * The test database with the staging step, whose surfaces are dropped (as the lane owner) after
+ * the file: each surface has a role, and roles are cluster-wide, so a surface left in a dropped
+ * test database would leave its bl_stage_<id> role on the server. This afterAll is registered
+ * after the test kit's, so it runs before the database goes.
+ */
+export function useStagingDatabase(): ReturnType<typeof useTestDatabase> {
+  const t = useTestDatabase({ setupSql: SETUP_SQL });
+  afterAll(async () => {
+    const { rows } = await t.db.pool.query<{ id: string }>(
+      "select substr(nspname, 10) as id from pg_catalog.pg_namespace where nspname ~ '^bl_stage_[0-9a-f]{12}$'",
+    );
+    for (const { id } of rows)
+      await t.db.pool.query('select birth_lane.drop_staging_surface($1::text)', [id]);
+  });
+  return t;
+}
 
 export const compiler = inspectionCompiler;
 export const draftRuleSet = { kind: 'document', ruleSet: defaultRuleSet, source: 'test draft' } as const;

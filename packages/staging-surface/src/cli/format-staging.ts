@@ -54,7 +54,7 @@ export function formatReport(report: StagingReport): string {
 export function formatList(list: SurfaceList): string {
   const lines = list.surfaces.map(
     ({ manifest, rows, expired }) =>
-      `${manifest.id}  ${String(rows).padStart(7)} rows  ${manifest.source}  rule set ${manifest.ruleSetVersion}  by ${manifest.creator}  ${expired ? 'EXPIRED' : 'expires'} ${manifest.expiresAt.toISOString()}`,
+      `${manifest.id}  ${rows === null ? '  (not yours)' : `${String(rows).padStart(7)} rows`}  ${manifest.source}  rule set ${manifest.ruleSetVersion}  by ${manifest.creator}  ${expired ? 'EXPIRED' : 'expires'} ${manifest.expiresAt.toISOString()}`,
   );
   for (const bad of list.malformed) lines.push(`${bad.schema}  MALFORMED: ${bad.reason}`);
   return lines.length === 0 ? 'no staging surfaces' : lines.join('\n');

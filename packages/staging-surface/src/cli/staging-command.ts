@@ -33,7 +33,10 @@ export function stagingCommand(host: CommandHost): Command {
       wholeNumberFlag('--sample', 1, MAX_SAMPLE),
     )
     .option('--fixtures <file>', 'load rows from a .jsonl or .csv file (each row validated)')
-    .option('--keep-bad-rows', 'keep fixture rows production would refuse or skip, as deliberate bad input')
+    .option(
+      '--keep-bad-rows',
+      'keep fixture rows production would refuse or could not judge as written (not observed rows: those always load and are skipped by the run), as deliberate bad input',
+    )
     .option(
       '--rule-set <version|file>',
       "judge by a stored rule set version or a rule-set file (default: production's compiled one)",

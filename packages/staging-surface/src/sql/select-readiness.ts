@@ -16,7 +16,9 @@ production_relation as (
 )
 select
   (select count(*) from staging)::int as role_exists,
-  pg_catalog.to_regprocedure('birth_lane.create_staging_schema()') is not null as creator_exists,
+  pg_catalog.to_regprocedure('birth_lane.create_staging_surface(text,text,jsonb,text,interval,jsonb)') is not null
+    and pg_catalog.to_regprocedure('birth_lane.seal_staging_surface(text)') is not null
+    and pg_catalog.to_regprocedure('birth_lane.drop_staging_surface(text)') is not null as creator_exists,
   pg_catalog.to_regprocedure('birth_lane.staging_surface_residue(text)') is not null
     and pg_catalog.to_regprocedure('birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)') is not null
     as residue_search_exists,
@@ -85,7 +87,7 @@ select
   -- SR-6: readiness itself writes nothing
   pg_catalog.current_setting('transaction_read_only') = 'on' as read_only,
   -- SR-7: lane writers the role could call: every VOLATILE SECURITY DEFINER function, besides the
-  -- role's own schema creator. An invoker's function can do no more than the role itself, and
+  -- staging step's own surface create/seal/drop (they write only bl_stage_* and its role). An invoker's function can do no more than the role itself, and
   -- PostgreSQL refuses INSERT/UPDATE/DELETE inside a STABLE or IMMUTABLE one (so a read-only
   -- definer such as birth_lane.promotion_pass_active, executable by PUBLIC, or the staging step's
   -- own residue search, is no way out; made VOLATILE, the search is listed like any other)
@@ -94,7 +96,9 @@ select
      where (select count(*) from staging) = 1
        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'bl\\_stage\\_%'
        and p.prosecdef and p.provolatile = 'v'
-       and p.oid <> pg_catalog.to_regprocedure('birth_lane.create_staging_schema()')
+       and p.oid is distinct from pg_catalog.to_regprocedure('birth_lane.create_staging_surface(text,text,jsonb,text,interval,jsonb)')
+       and p.oid is distinct from pg_catalog.to_regprocedure('birth_lane.seal_staging_surface(text)')
+       and p.oid is distinct from pg_catalog.to_regprocedure('birth_lane.drop_staging_surface(text)')
        and pg_catalog.has_function_privilege('birth_lane_staging', p.oid, 'EXECUTE')), '{}') as callable_writers`;
 
 export interface ReadinessRow {
