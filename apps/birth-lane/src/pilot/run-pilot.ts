@@ -12,7 +12,7 @@ import {
   StagingResidueError,
   type SurfaceInput,
 } from '@birth-lane/staging-surface';
-import { findUnknownTriggersOnSurface, type SurfaceTriggers } from './certify-triggers-on-surface.js';
+import { findUnknownTriggersOnSurface, type SurfaceTriggers } from './unknown-triggers-on-surface.js';
 
 /** The pilot's steps, in order, for progress output and for tests that act between two steps. */
 export const PILOT_STEPS = [
