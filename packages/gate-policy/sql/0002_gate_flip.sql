@@ -22,11 +22,52 @@ language sql
 stable
 set search_path = pg_catalog, pg_temp
 as $$
-  select pg_catalog.substr(setting, pg_catalog.length('app.birth_gate_mode=') + 1)
+  select pg_catalog.substr(setting, pg_catalog.strpos(setting, '=') + 1)
     from pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) as setting
    where s.setdatabase = (select oid from pg_catalog.pg_database where datname = pg_catalog.current_database())
-     and s.setrole = 0 and setting like 'app.birth_gate_mode=%'
+     and s.setrole = 0 and pg_catalog.lower(pg_catalog.split_part(setting, '=', 1)) = 'app.birth_gate_mode'
 $$;
+
+-- Whether the flip can persist the mode at all: flip_birth_gate runs ALTER DATABASE … SET as its
+-- owner (current_user inside it). That needs ownership of the database (or superuser), and since
+-- PostgreSQL 15 also SET privilege on the custom parameter unless the owner is a superuser: being
+-- the database owner is not enough (review 13, finding 3). Said as a criterion, with the GRANT a
+-- superuser runs, so `gate status` shows it before anyone flips and a refused flip names it.
+create or replace function birth_lane.gate_owner_can_set_mode()
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  owner_name text := current_user::text;
+  superuser boolean;
+  owns_database boolean;
+  can_set boolean := true;
+  grant_sql text := pg_catalog.format('GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO %I', current_user);
+begin
+  select r.rolsuper into superuser from pg_catalog.pg_roles r where r.rolname = current_user;
+  select pg_catalog.pg_has_role(current_user, d.datdba, 'MEMBER') into owns_database
+    from pg_catalog.pg_database d where d.datname = pg_catalog.current_database();
+  if not superuser and pg_catalog.current_setting('server_version_num')::integer >= 150000 then
+    execute 'select pg_catalog.has_parameter_privilege($1, ''app.birth_gate_mode'', ''SET'')' into can_set using owner_name;
+  end if;
+  return pg_catalog.jsonb_build_object(
+    'id', 'owner_can_set_mode',
+    'met', superuser or (owns_database and can_set),
+    'measured', case
+      when superuser then pg_catalog.format('the lane owner %I is a superuser', owner_name)
+      when not owns_database then pg_catalog.format('the lane owner %I does not own database %I, so it cannot ALTER DATABASE … SET',
+                                                    owner_name, pg_catalog.current_database())
+      when not can_set then pg_catalog.format('the lane owner %I is not a superuser and holds no SET privilege on app.birth_gate_mode '
+                                              '(PostgreSQL 15+); a superuser runs: %s', owner_name, grant_sql)
+      else pg_catalog.format('the lane owner %I owns the database and holds SET on app.birth_gate_mode', owner_name) end,
+    'required', pg_catalog.format('the lane owner can persist app.birth_gate_mode (superuser, or database owner with: %s)', grant_sql));
+end;
+$$;
+revoke all on function birth_lane.gate_owner_can_set_mode() from public;
+grant execute on function birth_lane.gate_owner_can_set_mode() to birth_lane_governance, birth_lane_reader;
 
 -- Each criterion of a flip to `block`, measured now, as a JSON array of
 -- {id, met, measured, required}. Read-only; `gate status` shows it and the flip decides by it.
@@ -38,6 +79,7 @@ $$;
 --    rows certified in the window (certified_at, set by the server) is at most zero: the
 --    uncertified backlog took in no more than left it. born_at is the minter's; a backdated
 --    birth counts as older.
+--  - owner_can_set_mode: the lane owner can persist the mode at all (gate_owner_can_set_mode).
 --  - pen_judgement: birth_lane.birth_pen_failures exists (a rule set was activated since the gate
 --    policy came in); without it `block` would refuse every birth for want of a judgement.
 --  - approval: the given request is for gate_flip with scope gate_flip_scope() and meets quorum
@@ -58,6 +100,7 @@ declare
   since timestamptz := pg_catalog.now() - p_health_window;
   criteria jsonb := '[]'::jsonb;
 begin
+  criteria := criteria || pg_catalog.jsonb_build_array(birth_lane.gate_owner_can_set_mode());
   criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
     'id', 'pen_judgement',
     'met', pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null,
@@ -179,16 +222,27 @@ begin
     criteria := birth_lane.gate_flip_criteria(p_approval_request_id, p_heartbeat_window, p_health_window);
     select bool_and((c ->> 'met')::boolean) into all_met from pg_catalog.jsonb_array_elements(criteria) c;
   else
-    criteria := '[]'::jsonb;
-    all_met := true;
+    -- `warning` is always allowed by policy; the owner must still be able to persist it.
+    criteria := pg_catalog.jsonb_build_array(birth_lane.gate_owner_can_set_mode());
+    all_met := (criteria -> 0 ->> 'met')::boolean;
   end if;
 
   if all_met then
-    if p_to = 'block' then
-      perform birth_lane.consume_approval(p_approval_request_id, 'gate_flip', birth_lane.gate_flip_scope());
-    end if;
-    execute pg_catalog.format('alter database %I set app.birth_gate_mode = %L', pg_catalog.current_database(), p_to);
-    outcome := 'flipped';
+    begin
+      if p_to = 'block' then
+        perform birth_lane.consume_approval(p_approval_request_id, 'gate_flip', birth_lane.gate_flip_scope());
+      end if;
+      execute pg_catalog.format('alter database %I set app.birth_gate_mode = %L', pg_catalog.current_database(), p_to);
+      outcome := 'flipped';
+    exception when insufficient_privilege then
+      -- The criterion said yes but PostgreSQL said no: refused and recorded all the same (the
+      -- approval's use is undone with the block), never raised past the evidence row.
+      criteria := criteria || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+        'id', 'owner_can_set_mode', 'met', false,
+        'measured', pg_catalog.format('ALTER DATABASE … SET was refused: %s', SQLERRM),
+        'required', pg_catalog.format('GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO %I (run by a superuser)', current_user)));
+      outcome := 'refused';
+    end;
   else
     outcome := 'refused';
   end if;

@@ -4,6 +4,7 @@ import { SELECT_GATE_FLIP_CRITERIA_SQL } from './sql/flip-birth-gate.js';
 
 /** The criteria of a flip to `block`, in the order the database measures them. */
 export const FLIP_CRITERIA = [
+  'owner_can_set_mode',
   'pen_judgement',
   'standing_producer',
   'runs_succeeded',

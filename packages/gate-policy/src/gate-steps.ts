@@ -43,12 +43,23 @@ export const gateSteps: readonly Step[] = [
       'drop function if exists birth_lane.gate_flip_criteria(bigint, interval, interval);',
       'drop function if exists birth_lane.persisted_gate_mode();',
       'drop function if exists birth_lane.gate_flip_scope();',
+      'drop function if exists birth_lane.gate_owner_can_set_mode();',
     ].join('\n'),
     footprint: [
+      'function:birth_lane.gate_owner_can_set_mode()',
       'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
       'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
       'function:birth_lane.persisted_gate_mode()',
       'function:birth_lane.gate_flip_scope()',
+    ],
+    // The first version had no gate_owner_can_set_mode; its SQL re-applies over it.
+    upgradesFrom: [
+      [
+        'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
+        'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
+        'function:birth_lane.persisted_gate_mode()',
+        'function:birth_lane.gate_flip_scope()',
+      ],
     ],
   }),
 ];

@@ -59,6 +59,7 @@ describe('birth-lane gate', () => {
     expect(status.mode).toEqual({ value: 'warning', layer: 'database' });
     expect(status.caveat).toMatch(/cannot see a session override/);
     expect(status.flipToBlock.criteria.map((each: { id: string }) => each.id)).toEqual([
+      'owner_can_set_mode',
       'pen_judgement',
       'standing_producer',
       'runs_succeeded',

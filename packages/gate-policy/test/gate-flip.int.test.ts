@@ -163,7 +163,12 @@ describe('flip to block', () => {
 describe('flip to warning', () => {
   it('is always allowed and recorded, with where it came from', async () => {
     const result = await flipAsOps('warning');
-    expect(result).toMatchObject({ outcome: 'flipped', to: 'warning', from: 'block', criteria: [] });
+    expect(result).toMatchObject({
+      outcome: 'flipped',
+      to: 'warning',
+      from: 'block',
+      criteria: [expect.objectContaining({ id: 'owner_can_set_mode', met: true })],
+    });
     expect(await persistedMode()).toBe('warning');
     expect((await flipEvidence()).map((each) => `${each.to}:${each.outcome}`)).toEqual([
       'block:refused',
@@ -189,5 +194,58 @@ describe('flip to warning', () => {
     );
     expect(window).toMatchObject({ constraint: 'gate_flip_heartbeat_window' });
     expect(await flipEvidence()).toHaveLength(7);
+  });
+});
+
+describe('a lane owner that is not a superuser (PostgreSQL 15+)', () => {
+  it('the flip is refused and recorded naming the GRANT a superuser runs; after the GRANT it flips', async () => {
+    const owner = `bl_gate_owner_${process.pid}_${Date.now()}`;
+    const pool = t.db.pool;
+    const { rows } = await pool.query<{ original: string; me: string }>(
+      'select pg_get_userbyid(datdba) as original, current_user::text as me from pg_database where datname = current_database()',
+    );
+    const database = quoteIdentifier(t.db.databaseName);
+    const functions = [
+      'birth_lane.flip_birth_gate(text,bigint,interval,interval)',
+      'birth_lane.gate_owner_can_set_mode()',
+    ];
+    await pool.query(`create role ${quoteIdentifier(owner)} nologin`);
+    try {
+      // The lane owner is the database owner but no superuser: it owns the flip and what it needs.
+      await pool.query(`alter database ${database} owner to ${quoteIdentifier(owner)};
+        grant usage on schema birth_lane to ${quoteIdentifier(owner)};
+        grant insert on birth_lane.evidence to ${quoteIdentifier(owner)};
+        grant usage on all sequences in schema birth_lane to ${quoteIdentifier(owner)};
+        grant execute on function birth_lane.persisted_gate_mode() to ${quoteIdentifier(owner)};
+        ${functions.map((fn) => `alter function ${fn} owner to ${quoteIdentifier(owner)};`).join('\n')}`);
+      const before = (await flipEvidence()).length;
+      const refused = await flipAsOps('warning');
+      const grant = `GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO ${owner}`;
+      expect(refused.outcome).toBe('refused');
+      expect(refused.criteria).toEqual([
+        expect.objectContaining({
+          id: 'owner_can_set_mode',
+          met: false,
+          measured: expect.stringContaining(grant),
+        }),
+      ]);
+      const recorded = await flipEvidence();
+      expect(recorded).toHaveLength(before + 1);
+      expect(recorded.at(-1)).toMatchObject({ to: 'warning', outcome: 'refused' });
+      // gate status says it before anyone flips.
+      const { criteria } = await readFlipCriteria(await people.session('ops'));
+      expect(criteria.find((each) => each.id === 'owner_can_set_mode')).toMatchObject({ met: false });
+
+      await pool.query(
+        `grant set on parameter app.birth_gate_mode, app.bypass_birth_gate to ${quoteIdentifier(owner)}`,
+      );
+      expect(await flipAsOps('warning')).toMatchObject({ outcome: 'flipped' });
+    } finally {
+      await pool.query(`${functions.map((fn) => `alter function ${fn} owner to ${quoteIdentifier(rows[0]!.me)};`).join('\n')}
+        alter database ${database} owner to ${quoteIdentifier(rows[0]!.original)};
+        revoke set on parameter app.birth_gate_mode, app.bypass_birth_gate from ${quoteIdentifier(owner)};
+        drop owned by ${quoteIdentifier(owner)};
+        drop role ${quoteIdentifier(owner)};`);
+    }
   });
 });
