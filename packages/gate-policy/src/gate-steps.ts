@@ -44,9 +44,11 @@ export const gateSteps: readonly Step[] = [
       'drop function if exists birth_lane.persisted_gate_mode();',
       'drop function if exists birth_lane.gate_flip_scope();',
       'drop function if exists birth_lane.gate_owner_can_set_mode();',
+      'drop function if exists birth_lane.gate_flip_min_health_window();',
     ].join('\n'),
     footprint: [
       'function:birth_lane.gate_owner_can_set_mode()',
+      'function:birth_lane.gate_flip_min_health_window()',
       'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
       'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
       'function:birth_lane.persisted_gate_mode()',
