@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFlipCriteria } from '../src/flip-criteria.js';
 import { type FlipResult, flipBirthGate } from '../src/flip-gate.js';
 import { readPersistedGateLayers } from '../src/persisted-gate-layers.js';
-import { activateDefaultRuleSet, refusal, SETUP_SQL, testLogins } from './support.js';
+import { activateDefaultRuleSet, refusal, SETUP_SQL, testLogins, withNonSuperuserOwner } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
 const people = testLogins(() => t.db, {
@@ -217,25 +217,7 @@ describe('flip to warning', () => {
 
 describe('a lane owner that is not a superuser (PostgreSQL 15+)', () => {
   it('the flip is refused and recorded naming the GRANT a superuser runs; after the GRANT it flips', async () => {
-    const owner = `bl_gate_owner_${process.pid}_${Date.now()}`;
-    const pool = t.db.pool;
-    const { rows } = await pool.query<{ original: string; me: string }>(
-      'select pg_get_userbyid(datdba) as original, current_user::text as me from pg_database where datname = current_database()',
-    );
-    const database = quoteIdentifier(t.db.databaseName);
-    const functions = [
-      'birth_lane.flip_birth_gate(text,bigint,interval,interval)',
-      'birth_lane.gate_owner_can_set_mode()',
-    ];
-    await pool.query(`create role ${quoteIdentifier(owner)} nologin`);
-    try {
-      // The lane owner is the database owner but no superuser: it owns the flip and what it needs.
-      await pool.query(`alter database ${database} owner to ${quoteIdentifier(owner)};
-        grant usage on schema birth_lane to ${quoteIdentifier(owner)};
-        grant insert on birth_lane.evidence to ${quoteIdentifier(owner)};
-        grant usage on all sequences in schema birth_lane to ${quoteIdentifier(owner)};
-        grant execute on function birth_lane.persisted_gate_mode() to ${quoteIdentifier(owner)};
-        ${functions.map((fn) => `alter function ${fn} owner to ${quoteIdentifier(owner)};`).join('\n')}`);
+    await withNonSuperuserOwner(t.db, async (owner, grantSet) => {
       const before = (await flipEvidence()).length;
       const refused = await flipAsOps('warning');
       const grant = `GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO ${owner}`;
@@ -254,16 +236,8 @@ describe('a lane owner that is not a superuser (PostgreSQL 15+)', () => {
       const { criteria } = await readFlipCriteria(await people.session('ops'));
       expect(criteria.find((each) => each.id === 'owner_can_set_mode')).toMatchObject({ met: false });
 
-      await pool.query(
-        `grant set on parameter app.birth_gate_mode, app.bypass_birth_gate to ${quoteIdentifier(owner)}`,
-      );
+      await grantSet();
       expect(await flipAsOps('warning')).toMatchObject({ outcome: 'flipped' });
-    } finally {
-      await pool.query(`${functions.map((fn) => `alter function ${fn} owner to ${quoteIdentifier(rows[0]!.me)};`).join('\n')}
-        alter database ${database} owner to ${quoteIdentifier(rows[0]!.original)};
-        revoke set on parameter app.birth_gate_mode, app.bypass_birth_gate from ${quoteIdentifier(owner)};
-        drop owned by ${quoteIdentifier(owner)};
-        drop role ${quoteIdentifier(owner)};`);
-    }
+    });
   });
 });
