@@ -55,6 +55,15 @@ describe('birth-lane gate, stamps and status (the real binary)', () => {
     expect(JSON.parse(refused.stdout).problems).toEqual([
       expect.objectContaining({ field: 'mappings.0.column', rule: 'existing_column' }),
     ]);
+    // A file that is not a mapping: refused (64) and, under --json, the error object on stdout.
+    const malformed = join(tmpdir(), `stamps-malformed-${process.pid}.json`);
+    await writeFile(malformed, JSON.stringify({ version: '1.0.0', mappings: 'PROMOTE' }));
+    const bad = await runCli(['stamps', 'check', malformed, '--json'], env());
+    expect(bad.code, bad.stderr).toBe(64);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({
+      code: expect.any(String),
+      message: expect.any(String),
+    });
     const example = new URL(
       '../../../packages/stamp-mapping/examples/registry-mapping.json',
       import.meta.url,

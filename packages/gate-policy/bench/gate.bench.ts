@@ -75,6 +75,8 @@ try {
       await session.query(
         `alter table public.birth_registry ${mode === 'noGate' ? 'disable' : 'enable'} trigger trg_birth_gate`,
       );
+      // The gate decides by the persisted settings (not this session value) and reads them only for a
+      // defective birth; every birth here is sound, so warning and block run the same path.
       await session.query("select set_config('app.birth_gate_mode', $1::text, false)", [
         mode === 'noGate' ? 'warning' : mode,
       ]);

@@ -46,20 +46,41 @@ begin
   return written;
 end;
 $$;
--- Executable by no lane role: the gate fires as whoever inserts the birth, and only the lane owner
--- inserts into the registry (mint_birth and mint_births are the owner's SECURITY DEFINER functions,
--- and every source-table trigger of the fabric calls mint_birth). A role someone grants INSERT on
--- the registry would have its defective births refused in warning mode too: fail closed.
+-- Executable by no lane role: only the gate (below, SECURITY DEFINER, so it runs as the lane owner)
+-- calls it, whoever inserted the birth.
 revoke all on function birth_lane.record_birth_gate_warnings(bigint[]) from public;
 
--- The gate itself. The mode is the setting in effect for this session (current_setting): the
--- persisted layers (ALTER DATABASE / ALTER ROLE … SET) give it, and a session may override it;
--- that is how PostgreSQL custom settings work and why every reader says so (CAV-5). Unset means
--- `warning`, the field's default. A value the gate does not understand refuses a birth that fails
--- PEN (fail closed): only an administrator persists the setting, and birth_lane.flip_birth_gate
--- writes only valid values. A sound birth passes either mode, so the settings are read only once
--- a birth fails PEN (or no rule set is active), which keeps the common case short. app.bypass_birth_gate = on skips the gate; `birth-lane status` reports a
--- persisted bypass as a risk.
+-- A gate setting as PERSISTED for the session's login (session_user) in this database, strongest
+-- layer first, the order PostgreSQL applies them at login: ALTER ROLE … IN DATABASE … SET, ALTER
+-- ROLE … SET, ALTER DATABASE … SET, ALTER ROLE ALL SET. Null when no layer holds it. The session's
+-- own SET is deliberately not consulted: the gate obeys what an administrator persisted, not what
+-- the minting login chooses for itself (review 13, finding 5). pg_db_role_setting is readable by
+-- every role; the gate reads it only for a birth that fails PEN.
+create or replace function birth_lane.persisted_gate_setting(p_name text)
+returns text
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+  select pg_catalog.substr(setting, pg_catalog.strpos(setting, '=') + 1)
+    from pg_catalog.pg_db_role_setting s
+   cross join lateral pg_catalog.unnest(s.setconfig) as setting
+   where s.setdatabase in (0, (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database()))
+     and s.setrole in (0, (select r.oid from pg_catalog.pg_roles r where r.rolname = session_user))
+     and pg_catalog.lower(pg_catalog.split_part(setting, '=', 1)) = pg_catalog.lower(p_name)
+   order by (s.setrole <> 0) desc, (s.setdatabase <> 0) desc
+   limit 1
+$$;
+revoke all on function birth_lane.persisted_gate_setting(text) from public;
+
+-- The gate itself. It decides by the PERSISTED settings for the minting login
+-- (persisted_gate_setting), never by a session SET: a minter cannot dodge `block` with
+-- `SET app.bypass_birth_gate = on`. Unset or '' means `warning`, the field's default. A mode the
+-- gate does not understand refuses a birth that fails PEN (fail closed): only an administrator
+-- persists the setting, and birth_lane.flip_birth_gate writes only valid values. A bypass counts
+-- only when it is a PostgreSQL boolean true word (on, true, yes, 1); any other value is no bypass.
+-- A sound birth passes either mode, so the settings are read only once a birth fails PEN (or no
+-- PEN judgement is compiled), which keeps the common case short.
 -- An AFTER ROW trigger, so it judges only rows really inserted (a re-mint that ON CONFLICT DO
 -- NOTHING skips is not judged) and whatever path minted them. Row level on purpose: each step is
 -- a PL/pgSQL simple expression (the PEN function is inlined into it), with no query to plan or
@@ -68,56 +89,69 @@ revoke all on function birth_lane.record_birth_gate_warnings(bigint[]) from publ
 -- judgement in the trigger's WHEN clause was worse still (about 60 % of throughput): PostgreSQL
 -- prepares a WHEN clause, inlining the function anew, for every statement, while PL/pgSQL keeps
 -- its prepared expressions for the session.
--- It runs as the invoker with no SET clause, like the certify trigger, because it fires on every
--- birth: names are qualified and operators pinned to pg_catalog instead.
+-- SECURITY DEFINER with a pinned search_path: the gate fires as whoever inserts the birth, and a
+-- live writer holding only INSERT on the registry (no USAGE on birth_lane, no EXECUTE on the
+-- warning writer) must see a sound birth minted and, in warning, a defective one minted with its
+-- warning on record (review 13, finding 1). It reads only NEW, the catalog and the PEN judgement,
+-- and writes only through record_birth_gate_warnings, which re-judges the rows itself.
 create or replace function birth_lane.fn_birth_gate()
 returns trigger
 language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   gate_mode text;
+  bypass text;
   failed text[];
 begin
-  if NEW.governance_role operator(pg_catalog.<>) 'governed' then
+  if NEW.governance_role <> 'governed' then
     return null;
   end if;
   if pg_catalog.to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null then
     failed := birth_lane.birth_pen_failures(NEW);
     -- A sound birth passes whatever the mode: the settings are read only when they decide something.
-    if pg_catalog.cardinality(failed) operator(pg_catalog.=) 0 then
+    if pg_catalog.cardinality(failed) = 0 then
       return null;
     end if;
   end if;
 
-  if pg_catalog.lower(pg_catalog.btrim(coalesce(pg_catalog.current_setting('app.bypass_birth_gate', true), '')))
-       operator(pg_catalog.=) any ('{on,true,yes,1}'::text[]) then
+  bypass := pg_catalog.lower(pg_catalog.btrim(coalesce(birth_lane.persisted_gate_setting('app.bypass_birth_gate'), '')));
+  if bypass = any ('{on,true,yes,1}'::text[]) then
     return null;
   end if;
-  gate_mode := coalesce(nullif(pg_catalog.current_setting('app.birth_gate_mode', true), ''), 'warning');
-  if gate_mode operator(pg_catalog.<>) 'warning' and gate_mode operator(pg_catalog.<>) 'block' then
+  gate_mode := coalesce(nullif(birth_lane.persisted_gate_setting('app.birth_gate_mode'), ''), 'warning');
+  if gate_mode <> 'warning' and gate_mode <> 'block' then
     raise exception using errcode = 'BL001', constraint = 'birth_gate_mode',
-      message = pg_catalog.format('birth refused: app.birth_gate_mode is %L, which the birth gate does not understand; '
+      message = pg_catalog.format('birth refused: app.birth_gate_mode is persisted as %L, which the birth gate does not understand; '
                                   'it must be warning or block (the gate fails closed)', gate_mode),
       hint = 'birth-lane gate status shows where the setting comes from; birth-lane gate flip --to warning resets it.';
   end if;
 
   if failed is null then
-    if gate_mode operator(pg_catalog.=) 'block' then
+    if gate_mode = 'block' then
       raise exception using errcode = 'BL001', constraint = 'birth_gate_no_rule_set',
-        message = 'birth refused by the birth gate (block): no rule set is active, so PEN cannot be judged '
-                  '(birth_lane.birth_pen_failures is compiled when a rule set is activated)',
-        hint = 'Activate a rule set (birth-lane rules activate), or flip the gate to warning (birth-lane gate flip --to warning).';
+        message = 'birth refused by the birth gate (block): no PEN judgement is compiled, so PEN cannot be judged '
+                  '(birth_lane.birth_pen_failures is compiled from the active rule set)',
+        hint = 'Activate a rule set (birth-lane rules activate) or re-run birth-lane install, or flip the gate to warning (birth-lane gate flip --to warning).';
     end if;
-    raise warning 'birth gate (warning): no rule set is active, so % is minted without a PEN judgement', NEW.entity_code;
+    raise warning 'birth gate (warning): no PEN judgement is compiled, so % is minted without one', NEW.entity_code;
     return null;
   end if;
-  if gate_mode operator(pg_catalog.=) 'block' then
+  if gate_mode = 'block' then
     raise exception using errcode = 'BL001', constraint = 'birth_gate', column = 'entity_code',
       message = pg_catalog.format('birth refused by the birth gate (block): %s fails PEN: %s',
                                   NEW.entity_code, pg_catalog.array_to_string(failed, ', ')),
       hint = 'Fix the source row so PEN passes; nothing of this statement was minted.';
   end if;
-  perform birth_lane.record_birth_gate_warnings(array[NEW.id]);
+  -- In warning the birth is minted whatever happens to its warning: a failure to record it is
+  -- said to the client (WARNING) and never refuses the birth. query_canceled is not caught.
+  begin
+    perform birth_lane.record_birth_gate_warnings(array[NEW.id]);
+  exception when others then
+    raise warning 'birth gate (warning): % fails PEN (%) and is minted, but its warning could not be recorded: % (SQLSTATE %)',
+      NEW.entity_code, pg_catalog.array_to_string(failed, ', '), SQLERRM, SQLSTATE;
+  end;
   return null;
 end;
 $$;

@@ -4,6 +4,7 @@ import { SELECT_GATE_FLIP_CRITERIA_SQL } from './sql/flip-birth-gate.js';
 
 /** The criteria of a flip to `block`, in the order the database measures them. */
 export const FLIP_CRITERIA = [
+  'owner_can_set_mode',
   'pen_judgement',
   'standing_producer',
   'runs_succeeded',
@@ -26,9 +27,10 @@ export const flipWindowsSchema = z.strictObject({
     .min(10, 'must be at least 10 seconds')
     .max(3600, 'must be at most 3600 seconds (1 hour)')
     .default(300),
+  // The database's minimum (birth_lane.gate_flip_min_health_window): longer, never shorter.
   healthWindowSeconds: z
     .number()
-    .min(60, 'must be at least 60 seconds')
+    .min(3600, 'must be at least 3600 seconds (1 hour), the server’s minimum')
     .max(604_800, 'must be at most 604800 seconds (7 days)')
     .default(3600),
 });

@@ -15,11 +15,21 @@ export const gateSteps: readonly Step[] = [
       `drop trigger if exists trg_birth_gate on ${REGISTRY_TABLE};`,
       'drop function if exists birth_lane.fn_birth_gate();',
       'drop function if exists birth_lane.record_birth_gate_warnings(bigint[]);',
+      'drop function if exists birth_lane.persisted_gate_setting(text);',
     ].join('\n'),
     footprint: [
       'function:birth_lane.fn_birth_gate()',
       'function:birth_lane.record_birth_gate_warnings(bigint[])',
+      'function:birth_lane.persisted_gate_setting(text)',
       'trigger:public.birth_registry.trg_birth_gate',
+    ],
+    // The first version had no persisted_gate_setting; its SQL re-applies over it.
+    upgradesFrom: [
+      [
+        'function:birth_lane.fn_birth_gate()',
+        'function:birth_lane.record_birth_gate_warnings(bigint[])',
+        'trigger:public.birth_registry.trg_birth_gate',
+      ],
     ],
   }),
   sqlStep({
@@ -33,12 +43,25 @@ export const gateSteps: readonly Step[] = [
       'drop function if exists birth_lane.gate_flip_criteria(bigint, interval, interval);',
       'drop function if exists birth_lane.persisted_gate_mode();',
       'drop function if exists birth_lane.gate_flip_scope();',
+      'drop function if exists birth_lane.gate_owner_can_set_mode();',
+      'drop function if exists birth_lane.gate_flip_min_health_window();',
     ].join('\n'),
     footprint: [
+      'function:birth_lane.gate_owner_can_set_mode()',
+      'function:birth_lane.gate_flip_min_health_window()',
       'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
       'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
       'function:birth_lane.persisted_gate_mode()',
       'function:birth_lane.gate_flip_scope()',
+    ],
+    // The first version had no gate_owner_can_set_mode; its SQL re-applies over it.
+    upgradesFrom: [
+      [
+        'function:birth_lane.flip_birth_gate(text,bigint,interval,interval)',
+        'function:birth_lane.gate_flip_criteria(bigint,interval,interval)',
+        'function:birth_lane.persisted_gate_mode()',
+        'function:birth_lane.gate_flip_scope()',
+      ],
     ],
   }),
 ];

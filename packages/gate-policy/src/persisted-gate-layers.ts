@@ -14,7 +14,7 @@ export type PersistedLayer = (typeof PERSISTED_LAYERS)[number];
 
 /** Said with every reading (CAV-5): the reading is of the persisted layers only. */
 export const SESSION_CAVEAT =
-  'a session may override the persisted setting (SET app.birth_gate_mode / app.bypass_birth_gate); this reading cannot see a session override and does not claim there is none';
+  'a session may override the persisted setting (SET app.birth_gate_mode / app.bypass_birth_gate); this reading cannot see a session override and does not claim there is none; the birth gate itself ignores a session override and decides by these persisted settings for the minting login';
 
 const rowSchema = z.strictObject({
   layer: z.enum(PERSISTED_LAYERS),
@@ -29,7 +29,7 @@ export interface PersistedGateSetting {
   readonly role: string | null;
   readonly setting: string;
   readonly value: string;
-  /** Why the gate would not understand `value` (then it refuses births); absent when the value is valid. */
+  /** Why the gate would not understand `value` and what it does then; absent when the value is valid ('' mode = unset). */
   readonly problem?: string;
 }
 
@@ -56,11 +56,16 @@ export interface PersistedGateLayers {
 const TRUE_WORDS = new Set(['on', 'true', 'yes', '1']);
 const FALSE_WORDS = new Set(['off', 'false', 'no', '0']);
 
+// As the gate reads them: a mode of '' is unset (warning); a bypass that is not a true word is no bypass.
 function problemOf(setting: string, value: string): string | undefined {
   if (setting === GATE_SETTINGS.mode)
-    return gateModeSchema.safeParse(value).success ? undefined : `must be one of ${GATE_MODES.join(', ')}`;
+    return value === '' || gateModeSchema.safeParse(value).success
+      ? undefined
+      : `must be one of ${GATE_MODES.join(', ')}; while in effect the gate refuses births that fail PEN`;
   const word = value.trim().toLowerCase();
-  return TRUE_WORDS.has(word) || FALSE_WORDS.has(word) ? undefined : 'must be a boolean (on or off)';
+  return TRUE_WORDS.has(word) || FALSE_WORDS.has(word)
+    ? undefined
+    : 'must be a boolean (on or off); the gate ignores it: no bypass';
 }
 
 /** The strongest layer holding `setting` for a login of `role` (null: a login with no role settings). */
@@ -100,15 +105,17 @@ export async function readPersistedGateLayers(
   const forRole = options.forRole ?? null;
   const modeSetting = strongest(settings, GATE_SETTINGS.mode, forRole);
   const bypassSetting = strongest(settings, GATE_SETTINGS.bypass, forRole);
-  const mode = modeSetting && !modeSetting.problem ? (modeSetting.value as GateMode) : null;
+  const mode =
+    modeSetting && !modeSetting.problem && modeSetting.value !== '' ? (modeSetting.value as GateMode) : null;
   const bypass = bypassSetting !== undefined && TRUE_WORDS.has(bypassSetting.value.trim().toLowerCase());
 
   const risks: string[] = [];
   for (const each of settings) {
     const where = each.role === null ? `layer ${each.layer}` : `layer ${each.layer} for role ${each.role}`;
-    if (each.problem)
+    if (each.problem) risks.push(`${each.setting} = '${each.value}' (${where}) ${each.problem}`);
+    else if (each.setting === GATE_SETTINGS.mode && each.value === '')
       risks.push(
-        `${each.setting} = '${each.value}' (${where}) ${each.problem}; while in effect the gate refuses births`,
+        `${GATE_SETTINGS.mode} = '' is persisted ${where}: read as unset, its logins run in warning whatever a weaker layer says`,
       );
     else if (each.setting === GATE_SETTINGS.bypass && TRUE_WORDS.has(each.value.trim().toLowerCase()))
       risks.push(`${GATE_SETTINGS.bypass} is persisted on (${where}): births there skip the gate`);

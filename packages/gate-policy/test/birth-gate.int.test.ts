@@ -1,12 +1,17 @@
 import { birthTriggerSql } from '@birth-lane/birth';
-import { LANE_ROLES, quoteIdentifier, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
+import { LANE_ROLES, quoteIdentifier, quoteLiteral, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateDefaultRuleSet, refusal, SETUP_SQL, testLogins } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
-const people = testLogins(() => t.db, { minter: [LANE_ROLES.birth], reader: [LANE_ROLES.reader] });
+const people = testLogins(() => t.db, {
+  minter: [LANE_ROLES.birth],
+  reader: [LANE_ROLES.reader],
+  // A live writer of the field: INSERT on the registry (granted below), no lane role.
+  legacy: [],
+});
 
 let code = 0;
 const nextCode = (prefix = 'GATE') => `${prefix}-${String(++code).padStart(4, '0')}`;
@@ -39,14 +44,25 @@ async function warningsFor(
   return rows;
 }
 
-/** The session's gate mode, as a session may set it (the persisted layers are tested apart). */
-async function sessionMode(
-  client: pg.Client,
+/**
+ * Persists the gate mode (and bypass) for the login of `client` in this database (ALTER ROLE … IN
+ * DATABASE … SET, the strongest layer): the gate reads the persisted layers at every defective
+ * birth, so it applies at once, also to sessions already open. null resets the setting.
+ */
+async function persistedMode(
+  client: Pick<pg.Client, 'query'>,
   mode: string | null,
   bypass: string | null = null,
 ): Promise<void> {
-  await client.query("select set_config('app.birth_gate_mode', coalesce($1::text, ''), false)", [mode]);
-  await client.query("select set_config('app.bypass_birth_gate', coalesce($1::text, ''), false)", [bypass]);
+  const { rows } = await client.query<{ login: string }>('select session_user::text as login');
+  const where = `alter role ${quoteIdentifier(rows[0]!.login)} in database ${quoteIdentifier(t.db.databaseName)}`;
+  for (const [name, value] of [
+    ['app.birth_gate_mode', mode],
+    ['app.bypass_birth_gate', bypass],
+  ] as const)
+    await t.db.pool.query(
+      value === null ? `${where} reset ${name}` : `${where} set ${name} = ${quoteLiteral(value)}`,
+    );
 }
 
 beforeAll(async () => {
@@ -59,17 +75,17 @@ afterAll(async () => {
 describe('before any rule set is active', () => {
   it('warning mints with a warning notice; block refuses, saying PEN cannot be judged', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'warning');
+    await persistedMode(minter, 'warning');
     const warned = nextCode();
     await mint(minter, warned);
     expect(await born(warned)).toBe(true);
 
-    await sessionMode(minter, 'block');
+    await persistedMode(minter, 'block');
     const refused = nextCode();
     const error = await refusal(mint(minter, refused));
     expect(sqlStateOf(error)).toBe(SQLSTATE.laneViolation);
     expect(error).toMatchObject({ constraint: 'birth_gate_no_rule_set' });
-    expect(error.message).toMatch(/no rule set is active/);
+    expect(error.message).toMatch(/no PEN judgement is compiled/);
     expect(await born(refused)).toBe(false);
   });
 });
@@ -82,7 +98,7 @@ describe('with the default rule set active', () => {
   it('warning (also when unset): a defective birth is minted and a warning names its failed checks', async () => {
     const minter = await people.session('minter');
     for (const mode of ['warning', null]) {
-      await sessionMode(minter, mode);
+      await persistedMode(minter, mode);
       const entityCode = nextCode();
       await mint(minter, entityCode, FUTURE);
       expect(await born(entityCode)).toBe(true);
@@ -103,7 +119,7 @@ describe('with the default rule set active', () => {
 
   it('warning: a sound birth, an observed one and a re-mint record nothing', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'warning');
+    await persistedMode(minter, 'warning');
     const sound = nextCode();
     await mint(minter, sound);
     const observed = nextCode();
@@ -121,7 +137,7 @@ describe('with the default rule set active', () => {
 
   it('block: a defective birth is refused naming the failed check; a sound one is minted', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'block');
+    await persistedMode(minter, 'block');
     const defective = nextCode();
     const error = await refusal(mint(minter, defective, FUTURE));
     expect(sqlStateOf(error)).toBe(SQLSTATE.laneViolation);
@@ -137,7 +153,7 @@ describe('with the default rule set active', () => {
 
   it('block: one defective input refuses the whole mint_births chunk', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'block');
+    await persistedMode(minter, 'block');
     const [a, b] = [nextCode(), nextCode()];
     const inputs = [
       { i: 0, entity_code: a, collection_name: 'fauna', dot_origin: 'dot://x', governance_role: 'governed' },
@@ -157,7 +173,7 @@ describe('with the default rule set active', () => {
     expect(error.message).toContain(b);
     expect(await born(a)).toBe(false);
 
-    await sessionMode(minter, 'warning');
+    await persistedMode(minter, 'warning');
     await minter.query('select * from birth_lane.mint_births($1::jsonb)', [JSON.stringify(inputs)]);
     expect(await warningsFor(a)).toHaveLength(0);
     expect(await warningsFor(b)).toHaveLength(1);
@@ -178,7 +194,7 @@ describe('with the default rule set active', () => {
     );
     const writer = await t.db.connect();
     try {
-      await sessionMode(writer as unknown as pg.Client, 'warning');
+      await persistedMode(writer, 'warning');
       const warned = nextCode('SRC');
       await writer.query(`insert into public.gate_source values ($1::text, 'fauna', ${FUTURE})`, [warned]);
       expect(await born(warned)).toBe(true);
@@ -186,7 +202,7 @@ describe('with the default rule set active', () => {
         payload: { failedChecks: ['pen.born_at.not_future'] },
       });
 
-      await sessionMode(writer as unknown as pg.Client, 'block');
+      await persistedMode(writer, 'block');
       const refused = nextCode('SRC');
       const error = await refusal(
         writer.query(`insert into public.gate_source values ($1::text, 'fauna', ${FUTURE})`, [refused]),
@@ -202,11 +218,99 @@ describe('with the default rule set active', () => {
       await writer.query(`insert into public.gate_source values ($1::text, 'fauna', now())`, [sound]);
       expect(await born(sound)).toBe(true);
     } finally {
+      await persistedMode(writer, null);
       await writer.end();
     }
   });
 
+  it('the gate obeys the persisted settings, not a session SET by the minting login', async () => {
+    const minter = await people.session('minter');
+    await persistedMode(minter, 'block');
+    // The minter chooses its own session settings: a bypass, warning, and '' (unset).
+    for (const [mode, bypass] of [
+      ['block', 'on'],
+      ['warning', ''],
+      ['', ''],
+    ]) {
+      await minter.query("select set_config('app.birth_gate_mode', $1::text, false)", [mode]);
+      await minter.query("select set_config('app.bypass_birth_gate', $1::text, false)", [bypass]);
+      const dodged = nextCode();
+      const error = await refusal(mint(minter, dodged, FUTURE));
+      expect(error).toMatchObject({ constraint: 'birth_gate' });
+      expect(await born(dodged)).toBe(false);
+    }
+    // And a session SET of block does not refuse a birth the persisted warning mints.
+    await persistedMode(minter, 'warning');
+    await minter.query("select set_config('app.birth_gate_mode', 'block', false)");
+    const minted = nextCode();
+    await mint(minter, minted, FUTURE);
+    expect(await warningsFor(minted)).toHaveLength(1);
+    await minter.query(
+      "select set_config('app.birth_gate_mode', '', false), set_config('app.bypass_birth_gate', '', false)",
+    );
+  });
+
+  it("'' persisted is unset (warning); a bypass that is not a boolean true word is no bypass", async () => {
+    const minter = await people.session('minter');
+    await persistedMode(minter, '', 't');
+    const minted = nextCode();
+    await mint(minter, minted, FUTURE);
+    expect(await warningsFor(minted)).toHaveLength(1);
+    await persistedMode(minter, 'block', 't');
+    const refused = await refusal(mint(minter, nextCode(), FUTURE));
+    expect(refused).toMatchObject({ constraint: 'birth_gate' });
+    await persistedMode(minter, null);
+  });
+
+  it('a live writer with INSERT on the registry and no USAGE on birth_lane, through its own source-table trigger', async () => {
+    // The field's existing triggers insert into the registry as the source-table writer.
+    await t.db.pool.query(`
+      create table public.legacy_source (code text, created_at timestamptz);
+      create function public.legacy_source_birth() returns trigger language plpgsql as $fn$
+      begin
+        insert into public.birth_registry (entity_code, collection_name, dot_origin, born_at)
+        values (NEW.code, 'fauna', 'legacy', NEW.created_at);
+        return NEW;
+      end $fn$;
+      create trigger legacy_source_birth after insert on public.legacy_source
+        for each row execute function public.legacy_source_birth();
+      grant insert, select on public.legacy_source, public.birth_registry to ${quoteIdentifier(people.logins.legacy)};
+      grant usage on sequence public.birth_registry_id_seq to ${quoteIdentifier(people.logins.legacy)};`);
+    const legacy = await people.session('legacy');
+    const usage = await legacy.query<{ usage: boolean }>(
+      "select has_schema_privilege('birth_lane', 'usage') as usage",
+    );
+    expect(usage.rows[0]!.usage).toBe(false);
+    const write = (code: string, bornAt: string) =>
+      legacy.query(`insert into public.legacy_source values ($1::text, ${bornAt})`, [code]);
+
+    await persistedMode(legacy, 'warning');
+    const sound = nextCode('LEG');
+    await write(sound, 'now()');
+    expect(await born(sound)).toBe(true);
+    expect(await warningsFor(sound)).toHaveLength(0);
+
+    const defective = nextCode('LEG');
+    await write(defective, FUTURE);
+    expect(await born(defective)).toBe(true);
+    expect((await warningsFor(defective))[0]?.payload).toMatchObject({
+      payload: { failedChecks: ['pen.born_at.not_future'], mintedBy: people.logins.legacy },
+    });
+
+    await persistedMode(legacy, 'block');
+    const refused = nextCode('LEG');
+    const error = await refusal(write(refused, FUTURE));
+    expect(error).toMatchObject({ code: SQLSTATE.laneViolation, constraint: 'birth_gate' });
+    expect(error.message).toContain(`${refused} fails PEN: pen.born_at.not_future`);
+    expect(await born(refused)).toBe(false);
+    const soundInBlock = nextCode('LEG');
+    await write(soundInBlock, 'now()');
+    expect(await born(soundInBlock)).toBe(true);
+    await persistedMode(legacy, null);
+  });
+
   it('block from the persisted database layer reaches a new session of the minting login', async () => {
+    await persistedMode(await people.session('minter'), null);
     await t.db.pool.query(
       `alter database ${quoteIdentifier(t.db.databaseName)} set app.birth_gate_mode = 'block'`,
     );
@@ -222,7 +326,7 @@ describe('with the default rule set active', () => {
 
   it('a bypass skips the gate; a mode the gate does not understand refuses a defective birth (fail closed)', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'block', 'on');
+    await persistedMode(minter, 'block', 'on');
     const bypassed = nextCode();
     await mint(minter, bypassed, FUTURE);
     expect(await born(bypassed)).toBe(true);
@@ -230,7 +334,7 @@ describe('with the default rule set active', () => {
 
     // A mode the gate does not understand: a sound birth passes either valid mode, so it is minted;
     // a defective one is refused (fail closed), naming the setting.
-    await sessionMode(minter, 'blok');
+    await persistedMode(minter, 'blok');
     const sound = nextCode();
     await mint(minter, sound);
     expect(await born(sound)).toBe(true);
@@ -241,7 +345,7 @@ describe('with the default rule set active', () => {
 
   it('nobody forges a gate warning: the writer refuses a direct call, append_note refuses the topic', async () => {
     const minter = await people.session('minter');
-    await sessionMode(minter, 'warning');
+    await persistedMode(minter, 'warning');
     const id = await mint(minter, nextCode(), FUTURE);
     for (const name of ['minter', 'reader'] as const) {
       const client = await people.session(name);

@@ -3,7 +3,7 @@ import type { CommandHost } from '@birth-lane/contract/cli';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gateFlip, gateStatus } from '../src/cli/gate-actions.js';
-import { SETUP_SQL, testLogins } from './support.js';
+import { SETUP_SQL, testLogins, withNonSuperuserOwner } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
 const people = testLogins(() => t.db, { ops: [LANE_ROLES.governance] });
@@ -59,6 +59,7 @@ describe('birth-lane gate', () => {
     expect(status.mode).toEqual({ value: 'warning', layer: 'database' });
     expect(status.caveat).toMatch(/cannot see a session override/);
     expect(status.flipToBlock.criteria.map((each: { id: string }) => each.id)).toEqual([
+      'owner_can_set_mode',
       'pen_judgement',
       'standing_producer',
       'runs_succeeded',
@@ -68,5 +69,23 @@ describe('birth-lane gate', () => {
     const text = await stdoutOf(() => gateStatus(hostOf(), windows));
     expect(text.out).toMatch(/^mode {5}warning {2}\(layer: database/);
     expect(text.out).toMatch(/NOT MET {2}standing_producer: no heartbeat from any producer/);
+  });
+
+  it('flip with a lane owner that cannot set the mode exits 77 and prints the GRANT, also under --json', async () => {
+    await withNonSuperuserOwner(t.db, async (owner) => {
+      const grant = `GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO ${owner}`;
+      const json = await stdoutOf(() => gateFlip(hostOf(), { ...windows, to: 'warning', json: true }));
+      expect(json.code).toBe(77);
+      expect(JSON.parse(json.out)).toMatchObject({
+        outcome: 'refused',
+        criteria: [
+          expect.objectContaining({ id: 'owner_can_set_mode', measured: expect.stringContaining(grant) }),
+        ],
+      });
+      const text = await stdoutOf(() => gateFlip(hostOf(), { ...windows, to: 'warning' }));
+      expect(text.code).toBe(77);
+      expect(text.out).toContain(grant);
+      expect(text.out).not.toMatch(/needs birth_lane_governance/);
+    });
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFlipCriteria } from '../src/flip-criteria.js';
 import { type FlipResult, flipBirthGate } from '../src/flip-gate.js';
 import { readPersistedGateLayers } from '../src/persisted-gate-layers.js';
-import { activateDefaultRuleSet, refusal, SETUP_SQL, testLogins } from './support.js';
+import { activateDefaultRuleSet, refusal, SETUP_SQL, testLogins, withNonSuperuserOwner } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
 const people = testLogins(() => t.db, {
@@ -31,7 +31,7 @@ async function propose(scope: Record<string, unknown>): Promise<string> {
 
 async function flipAsOps(to: 'block' | 'warning', approvalId?: string): Promise<FlipResult> {
   const ops = await people.session('ops');
-  return flipBirthGate(ops, { to, approvalId, heartbeatWindowSeconds: 60, healthWindowSeconds: 600 });
+  return flipBirthGate(ops, { to, approvalId, heartbeatWindowSeconds: 60, healthWindowSeconds: 3600 });
 }
 
 const unmet = (result: FlipResult) => result.criteria.filter((each) => !each.met).map((each) => each.id);
@@ -126,7 +126,7 @@ describe('flip to block', () => {
     const before = await readFlipCriteria(t.db.pool, {
       approvalId,
       heartbeatWindowSeconds: 60,
-      healthWindowSeconds: 600,
+      healthWindowSeconds: 3600,
     });
     expect(before.criteria.every((each) => each.met)).toBe(true);
     const result = await flipAsOps('block', approvalId);
@@ -141,9 +141,9 @@ describe('flip to block', () => {
   it('a failed run or a growing backlog in the window refuses the flip', async () => {
     const producer = await people.session('producer');
     await producer.query("select birth_lane.beat('gate-test-producer', 'schedule')");
-    // Births in the window that nobody certified: the backlog grew.
+    // Births no run has judged, backdated a month (born_at is the minter's; the criterion ignores it).
     await t.db.pool.query(
-      "select birth_lane.mint_birth('GROW-' || lpad(n::text, 4, '0'), 'fauna', 'dot://grow') from generate_series(1, 3) n",
+      "select birth_lane.mint_birth('GROW-' || lpad(n::text, 4, '0'), 'fauna', 'dot://grow', 'governed', null, now() - interval '30 days') from generate_series(1, 3) n",
     );
     const run = await producer.query<{ id: string }>("select birth_lane.begin_run('schedule')::text as id");
     await producer.query("select birth_lane.finish_run($1::uuid, 'failed', 'test')", [run.rows[0]!.id]);
@@ -155,7 +155,7 @@ describe('flip to block', () => {
     expect(result.outcome).toBe('refused');
     expect(unmet(result)).toEqual(['runs_succeeded', 'backlog_not_growing']);
     expect(result.criteria.find((each) => each.id === 'backlog_not_growing')?.measured).toMatch(
-      /3 governed births and 0 certifications .* net change 3/,
+      /^3 governed rows wait for a first judgement now; producer runs judged 0 rows within 01:00:00$/,
     );
   });
 });
@@ -163,7 +163,12 @@ describe('flip to block', () => {
 describe('flip to warning', () => {
   it('is always allowed and recorded, with where it came from', async () => {
     const result = await flipAsOps('warning');
-    expect(result).toMatchObject({ outcome: 'flipped', to: 'warning', from: 'block', criteria: [] });
+    expect(result).toMatchObject({
+      outcome: 'flipped',
+      to: 'warning',
+      from: 'block',
+      criteria: [expect.objectContaining({ id: 'owner_can_set_mode', met: true })],
+    });
     expect(await persistedMode()).toBe('warning');
     expect((await flipEvidence()).map((each) => `${each.to}:${each.outcome}`)).toEqual([
       'block:refused',
@@ -188,6 +193,51 @@ describe('flip to warning', () => {
       ops.query("select birth_lane.flip_birth_gate('block', null, interval '30 days')"),
     );
     expect(window).toMatchObject({ constraint: 'gate_flip_heartbeat_window' });
+    // The server's minimum health window: a flipper cannot measure health over a minute.
+    const short = await refusal(
+      ops.query(
+        "select birth_lane.flip_birth_gate('block', null, interval '5 minutes', interval '1 minute')",
+      ),
+    );
+    expect(short).toMatchObject({ constraint: 'gate_flip_health_window' });
+    expect(short.message).toContain("01:00:00 (the server's minimum)");
+    await expect(flipBirthGate(ops, { to: 'block', healthWindowSeconds: 60 })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'healthWindowSeconds' })],
+    });
+    // A status reading asking for less is measured over the minimum, and says so.
+    const { rows } = await t.db.pool.query<{ criteria: Array<{ id: string; measured: string }> }>(
+      "select birth_lane.gate_flip_criteria(null, interval '5 minutes', interval '1 minute') as criteria",
+    );
+    expect(rows[0]!.criteria.find((each) => each.id === 'runs_succeeded')?.measured).toContain(
+      'within 01:00:00',
+    );
     expect(await flipEvidence()).toHaveLength(7);
+  });
+});
+
+describe('a lane owner that is not a superuser (PostgreSQL 15+)', () => {
+  it('the flip is refused and recorded naming the GRANT a superuser runs; after the GRANT it flips', async () => {
+    await withNonSuperuserOwner(t.db, async (owner, grantSet) => {
+      const before = (await flipEvidence()).length;
+      const refused = await flipAsOps('warning');
+      const grant = `GRANT SET ON PARAMETER app.birth_gate_mode, app.bypass_birth_gate TO ${owner}`;
+      expect(refused.outcome).toBe('refused');
+      expect(refused.criteria).toEqual([
+        expect.objectContaining({
+          id: 'owner_can_set_mode',
+          met: false,
+          measured: expect.stringContaining(grant),
+        }),
+      ]);
+      const recorded = await flipEvidence();
+      expect(recorded).toHaveLength(before + 1);
+      expect(recorded.at(-1)).toMatchObject({ to: 'warning', outcome: 'refused' });
+      // gate status says it before anyone flips.
+      const { criteria } = await readFlipCriteria(await people.session('ops'));
+      expect(criteria.find((each) => each.id === 'owner_can_set_mode')).toMatchObject({ met: false });
+
+      await grantSet();
+      expect(await flipAsOps('warning')).toMatchObject({ outcome: 'flipped' });
+    });
   });
 });

@@ -90,9 +90,32 @@ describe('readPersistedGateLayers', () => {
     await t.db.pool.query(`alter database ${database()} set app.birth_gate_mode = 'blok'`);
     const reading = await readPersistedGateLayers(t.db.pool);
     expect(reading.mode).toEqual({ value: null, layer: 'database' });
-    expect(reading.settings[0]).toMatchObject({ value: 'blok', problem: 'must be one of warning, block' });
+    expect(reading.settings[0]).toMatchObject({
+      value: 'blok',
+      problem: expect.stringContaining('must be one of warning, block'),
+    });
     expect(reading.risks[0]).toMatch(/'blok' .* the gate refuses births/);
     await t.db.pool.query(`alter database ${database()} reset app.birth_gate_mode`);
+  });
+
+  it("'' and a non-boolean bypass are reported as the gate reads them: unset (warning), no bypass", async () => {
+    await t.db.pool.query(`alter database ${database()} set app.birth_gate_mode = ''`);
+    await t.db.pool.query(`alter database ${database()} set app.bypass_birth_gate = 't'`);
+    try {
+      const reading = await readPersistedGateLayers(t.db.pool);
+      expect(reading.mode).toEqual({ value: null, layer: 'database' });
+      expect(reading.bypass).toEqual({ value: false, layer: 'database' });
+      expect(reading.risks.join('\n')).toMatch(
+        /app\.birth_gate_mode = '' .* read as unset, its logins run in warning/,
+      );
+      expect(reading.risks.join('\n')).toMatch(
+        /app\.bypass_birth_gate = 't' .* the gate ignores it: no bypass/,
+      );
+      expect(reading.risks.join('\n')).not.toMatch(/refuses births/);
+    } finally {
+      await t.db.pool.query(`alter database ${database()} reset app.birth_gate_mode`);
+      await t.db.pool.query(`alter database ${database()} reset app.bypass_birth_gate`);
+    }
   });
 
   it('a lane login cannot persist a bypass or a mode for itself or its database (PostgreSQL 15+: placeholder settings)', async () => {

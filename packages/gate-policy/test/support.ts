@@ -86,3 +86,42 @@ export async function refusal(
   }
   throw new Error('expected the database to refuse, but the statement succeeded');
 }
+
+/**
+ * Runs `work` while the lane owner is a role that owns the database but is no superuser (the
+ * flip and its owner check are owned by it, with what the flip needs), then puts everything back.
+ * `work` gets the role's name; `grantSet()` runs the GRANT a superuser would.
+ */
+export async function withNonSuperuserOwner(
+  db: TestDatabase,
+  work: (owner: string, grantSet: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const owner = `bl_gate_owner_${randomBytes(4).toString('hex')}`;
+  const role = quoteIdentifier(owner);
+  const { rows } = await db.pool.query<{ original: string; me: string }>(
+    'select pg_get_userbyid(datdba) as original, current_user::text as me from pg_database where datname = current_database()',
+  );
+  const database = quoteIdentifier(db.databaseName);
+  const functions = [
+    'birth_lane.flip_birth_gate(text,bigint,interval,interval)',
+    'birth_lane.gate_owner_can_set_mode()',
+  ];
+  await db.pool.query(`create role ${role} nologin`);
+  try {
+    await db.pool.query(`alter database ${database} owner to ${role};
+      grant usage on schema birth_lane to ${role};
+      grant insert on birth_lane.evidence to ${role};
+      grant usage on all sequences in schema birth_lane to ${role};
+      grant execute on function birth_lane.persisted_gate_mode(), birth_lane.gate_flip_min_health_window() to ${role};
+      ${functions.map((fn) => `alter function ${fn} owner to ${role};`).join('\n')}`);
+    await work(owner, async () => {
+      await db.pool.query(`grant set on parameter app.birth_gate_mode, app.bypass_birth_gate to ${role}`);
+    });
+  } finally {
+    await db.pool.query(`${functions.map((fn) => `alter function ${fn} owner to ${quoteIdentifier(rows[0]!.me)};`).join('\n')}
+      alter database ${database} owner to ${quoteIdentifier(rows[0]!.original)};
+      revoke set on parameter app.birth_gate_mode, app.bypass_birth_gate from ${role};
+      drop owned by ${role};
+      drop role ${role};`);
+  }
+}

@@ -9,6 +9,7 @@ export {
 } from './rules/compile-sql.js';
 export { loadCompiledRuleSet } from './rules/compiled-rule-set.js';
 export { defaultRuleSet } from './rules/default-rule-set.js';
+export { type BirthPenJudgement, ensureBirthPenJudgement } from './rules/ensure-birth-pen-judgement.js';
 export {
   checkFailureMessage,
   createInspector,

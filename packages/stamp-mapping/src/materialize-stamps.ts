@@ -6,6 +6,7 @@ import {
   registryIdSchema,
   SQLSTATE,
   sqlStateOf,
+  ValidationError,
 } from '@birth-lane/contract';
 import { z } from 'zod';
 import { type StampMappingDocument, stampMappingDocumentSchema } from './mapping-document.js';
@@ -113,11 +114,33 @@ export async function materializeStamps(
     started_by: string;
     finished: boolean;
     login: string;
-  }>(SELECT_STAMP_MATERIALISATION_SQL, [parsed.approvalId]);
+    asked_hash: string;
+  }>(SELECT_STAMP_MATERIALISATION_SQL, [parsed.approvalId, JSON.stringify(mapping)]);
   const begun = existing.rows[0];
   let job: z.infer<typeof jobSchema>;
   let resumed = false;
   if (begun && !begun.finished && begun.started_by === begun.login) {
+    // A resume continues exactly what was begun: a different mapping or range is refused, not ignored.
+    const issues = [
+      begun.asked_hash !== begun.mapping_hash && {
+        field: 'mapping',
+        rule: 'same_as_begun',
+        message: `the mapping's hash is ${begun.asked_hash}; the materialisation begun with approval ${parsed.approvalId} runs mapping ${begun.mapping_hash}`,
+      },
+      parsed.fromId !== undefined &&
+        String(parsed.fromId) !== begun.from_id && {
+          field: 'fromId',
+          rule: 'same_as_begun',
+          message: `from id ${parsed.fromId}; the begun materialisation covers rows ${begun.from_id} to ${begun.to_id}`,
+        },
+      parsed.toId !== undefined &&
+        String(parsed.toId) !== begun.to_id && {
+          field: 'toId',
+          rule: 'same_as_begun',
+          message: `to id ${parsed.toId}; the begun materialisation covers rows ${begun.from_id} to ${begun.to_id}`,
+        },
+    ].filter((issue) => issue !== false);
+    if (issues.length > 0) throw new ValidationError('stamp materialisation resume', issues);
     job = {
       approvalRequestId: parsed.approvalId,
       mappingHash: begun.mapping_hash,

@@ -208,6 +208,20 @@ describe('materializeStamps', () => {
       other.query('select birth_lane.materialize_stamps_batch($1::bigint)', [approvalId]),
     );
     expect(stolen).toMatchObject({ constraint: 'stamp_materialisation_of_another_login' });
+    // A resume continues what was begun: another mapping or range is refused, naming each, not ignored.
+    await expect(
+      materializeStamps(promoter, {
+        mapping: { ...(await mapping()), version: '9.9.9' },
+        approvalId,
+        fromId: ids[0],
+      }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [
+        expect.objectContaining({ field: 'mapping', rule: 'same_as_begun' }),
+        expect.objectContaining({ field: 'fromId', rule: 'same_as_begun' }),
+      ],
+    });
     // The login that began it resumes it.
     await expect(
       materializeStamps(promoter, { mapping: await mapping(), approvalId }),
@@ -245,5 +259,33 @@ describe('materializeStamps', () => {
       [String(first + 19n), String(first + 39n), 0],
       [String(first + 39n), certified, 1],
     ]);
+  });
+
+  it('never overwrites a value already there, and leaves observed rows alone even when certified', async () => {
+    const preset = await registryRow(t.db.pool, {
+      certify: true,
+      canonicalAddress: 'pre/set',
+      owner: 'pre-set-owner',
+    });
+    const observed = await registryRow(t.db.pool, { certify: true, governanceRole: 'observed' });
+    const fresh = await registryRow(t.db.pool, { certify: true });
+    const { rows: certifiedObserved } = await t.db.pool.query(
+      "select 1 from public.birth_registry where id = $1::bigint and certified and governance_role = 'observed'",
+      [observed],
+    );
+    expect(certifiedObserved).toHaveLength(1);
+    const before = await canonicalColumns();
+    const approvalId = await approveFully(await scopeFor(preset, fresh));
+    const result = await materializeStamps(await people.session('promoter'), {
+      mapping: await mapping(),
+      approvalId,
+    });
+    expect(result.rowsWritten).toBe(2);
+    const after = await canonicalColumns();
+    const row = (id: string) => after.find((each) => each.id === id)!;
+    expect(row(preset)).toMatchObject({ canonical_address: 'pre/set', owner: 'pre-set-owner' });
+    expect(row(observed)).toEqual(before.find((each) => each.id === observed));
+    expect(row(fresh)).toMatchObject({ owner: 'registry-stewards' });
+    expect(row(fresh).canonical_address).toMatch(/^fauna\/STAMP-\d{4}$/);
   });
 });

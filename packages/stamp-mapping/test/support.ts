@@ -52,14 +52,50 @@ export function testLogins<const Names extends string>(
 
 let sequence = 0;
 /** Mints a row as the owner and, when `certify`, stamps it in order so the certify consumer certifies it. */
-export async function registryRow(db: pg.Pool, options: { certify: boolean }): Promise<string> {
+export async function registryRow(
+  db: pg.Pool,
+  options: {
+    certify: boolean;
+    /** Values already there before any materialisation (set before certification). */
+    canonicalAddress?: string;
+    owner?: string;
+    governanceRole?: 'governed' | 'observed';
+  },
+): Promise<string> {
   sequence += 1;
   const { rows } = await db.query<{ id: string }>(
-    `insert into public.birth_registry (entity_code, collection_name, dot_origin, name, description, status)
-     values ($1::text, ' Fauna ', 'dot://test', 'n', 'd', 'active') returning id::text`,
-    [`STAMP-${String(sequence).padStart(4, '0')}`],
+    `insert into public.birth_registry (entity_code, collection_name, dot_origin, name, description, status, governance_role)
+     values ($1::text, ' Fauna ', 'dot://test', 'n', 'd', 'active', $2::text) returning id::text`,
+    [`STAMP-${String(sequence).padStart(4, '0')}`, options.governanceRole ?? 'governed'],
   );
   const id = rows[0]!.id;
+  const presetSql: string[] = [];
+  if (options.canonicalAddress !== undefined || options.owner !== undefined)
+    presetSql.push(
+      'update public.birth_registry set canonical_address = $2::text, owner = $3::text where id = $1::bigint',
+    );
+  // The certify trigger certifies governed rows only; a field registry may hold certified observed ones.
+  if (options.certify && options.governanceRole === 'observed')
+    presetSql.push(
+      'update public.birth_registry set certified = true, certified_at = now() where id = $1::bigint and $2::text is null and $3::text is null',
+    );
+  if (presetSql.length > 0) {
+    // Field data that predates the lane: written past the lane's guards (triggers off for this
+    // one statement, as a superuser), the way a registry installed over arrives.
+    const client = await db.connect();
+    try {
+      await client.query('begin');
+      await client.query('set local session_replication_role = replica');
+      for (const sql of presetSql)
+        await client.query(sql, [id, options.canonicalAddress ?? null, options.owner ?? null]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
   if (options.certify)
     for (const column of ['inspect_pen', 'inspect_stamp', 'inspect_gate'])
       await db.query(`update public.birth_registry set ${column} = clock_timestamp() where id = $1::bigint`, [

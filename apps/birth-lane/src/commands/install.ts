@@ -11,6 +11,10 @@ export async function installCommand(config: AppConfig, options: { json: boolean
           process.stdout.write(`${outcome === 'applied' ? 'applied        ' : 'already applied'}  ${id}\n`);
       },
     });
+    if (!options.json && result.penJudgement.outcome === 'compiled')
+      process.stdout.write(
+        `compiled       the birth gate's PEN judgement (birth_lane.birth_pen_failures) from the active rule set ${result.penJudgement.version}; it was missing (an install from before the gate policy)\n`,
+      );
     if (options.json) process.stdout.write(`${JSON.stringify({ database: database.source, ...result })}\n`);
     else if (result.ruleSet.active)
       process.stdout.write(`rule set ${result.ruleSet.version} active (${result.ruleSet.hash})\n`);

@@ -1,7 +1,9 @@
 import { type Database, type InstallResult, installSteps, ruleSetHash } from '@birth-lane/contract';
 import {
   activationSteps,
+  type BirthPenJudgement,
   defaultRuleSet,
+  ensureBirthPenJudgement,
   loadActiveRuleSet,
   saveRuleSet,
 } from '@birth-lane/inspect-producer';
@@ -18,6 +20,11 @@ export interface LaneInstallation extends InstallResult {
   readonly ruleSet: LaneRuleSet;
   /** What to run to activate the waiting rule set; empty when one is active. */
   readonly nextSteps: readonly string[];
+  /**
+   * The birth gate's PEN judgement: `compiled` when an install whose rule set was activated before
+   * the gate policy existed got it now, from that active, hash-verified rule set (no approval).
+   */
+  readonly penJudgement: BirthPenJudgement;
 }
 
 /**
@@ -31,12 +38,16 @@ export async function installLane(
   options: { onStep?: (id: string, outcome: string) => void } = {},
 ): Promise<LaneInstallation> {
   const result = await installSteps(db, laneSteps, { onStep: options.onStep });
+  // The gate policy came after rule-set activation: an older install's active rule set never
+  // compiled the gate's PEN judgement. The app composes the two blocks (a block imports no other).
+  const penJudgement = await ensureBirthPenJudgement(db);
   const active = await loadActiveRuleSet(db);
   if (active.ok) {
     return {
       ...result,
       ruleSet: { version: active.ruleSet.version, hash: active.hash, active: true },
       nextSteps: [],
+      penJudgement,
     };
   }
   await saveRuleSet(db, defaultRuleSet);
@@ -46,5 +57,6 @@ export async function installLane(
     ...result,
     ruleSet: { version, hash, active: false },
     nextSteps: activationSteps(version, hash),
+    penJudgement,
   };
 }

@@ -35,11 +35,13 @@ export async function readGateSettings(db: Queryable): Promise<GateSettingsOnRec
   );
   const persisted = rows[0] ?? { mode: null, bypass: null };
   const malformed: MalformedSetting[] = [];
-  const mode = persisted.mode === null ? null : (gateModeSchema.safeParse(persisted.mode).data ?? null);
-  if (persisted.mode !== null && mode === null)
+  // '' is what the gate reads as unset (warning): not malformed.
+  const modeValue = persisted.mode === '' ? null : persisted.mode;
+  const mode = modeValue === null ? null : (gateModeSchema.safeParse(modeValue).data ?? null);
+  if (modeValue !== null && mode === null)
     malformed.push({
       setting: GATE_SETTINGS.mode,
-      value: persisted.mode,
+      value: modeValue,
       problem: `must be one of ${GATE_MODES.join(', ')}`,
     });
   const bypassWord = persisted.bypass?.trim().toLowerCase() ?? null;
@@ -55,7 +57,7 @@ export async function readGateSettings(db: Queryable): Promise<GateSettingsOnRec
     malformed.push({
       setting: GATE_SETTINGS.bypass,
       value: persisted.bypass,
-      problem: 'must be a boolean (on or off)',
+      problem: 'must be a boolean (on or off); the gate ignores it: no bypass',
     });
   const reading = gateReadingSchema.parse({
     mode,

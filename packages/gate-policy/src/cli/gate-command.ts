@@ -12,8 +12,8 @@ function withWindows(command: Command): Command {
     )
     .option(
       '--health-window <seconds>',
-      'runs and backlog are measured over this many seconds (60 to 604800)',
-      secondsFlag('--health-window', 60, 604_800),
+      'runs and backlog are measured over this many seconds (3600, the server’s minimum, to 604800)',
+      secondsFlag('--health-window', 3600, 604_800),
       3600,
     );
 }

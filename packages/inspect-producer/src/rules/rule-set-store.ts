@@ -148,11 +148,16 @@ export async function activateRuleSet(
         `Refusing to activate rule set ${version}: ${verified.reason}`,
       );
     }
-    const compiled = await connection.query<{ hash: string | null; login: string }>(
-      'select c.hash, session_user::text as login from birth_lane.compiled_rule_set() c',
+    const compiled = await connection.query<{ hash: string | null; login: string; judged: boolean }>(
+      `select c.hash, session_user::text as login,
+              to_regprocedure('birth_lane.birth_pen_failures(public.birth_registry)') is not null as judged
+         from birth_lane.compiled_rule_set() c`,
     );
     const login = compiled.rows[0]!.login;
     if (row.status === 'active' && compiled.rows[0]?.hash === row.hash) {
+      // Already active: an install from before the gate policy may lack the gate's PEN judgement.
+      // It is compiled from this same verified document, using no approval (nothing else changes).
+      if (!compiled.rows[0]?.judged) await compileBirthPenFailures(connection, verified.ruleSet);
       return { version, hash: row.hash, previous: version, changed: false, activatedBy: login };
     }
 

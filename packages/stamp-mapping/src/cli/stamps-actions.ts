@@ -19,11 +19,39 @@ async function withStampsDatabase(host: CommandHost, role: string, work: (db: Da
   });
 }
 
+/**
+ * Under --json a refusal is printed on stdout as `{"error":{code,message,issues?}}` as well (the
+ * exit code and the text on stderr are the host's, unchanged), so a script reading stdout sees it.
+ */
+async function reportingJsonErrors(json: boolean | undefined, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (json) {
+      const described = error as { code?: unknown; message?: unknown; issues?: unknown };
+      process.stdout.write(
+        `${JSON.stringify({
+          error: {
+            code: typeof described.code === 'string' ? described.code : 'ERROR',
+            message: String(described.message ?? error),
+            ...(Array.isArray(described.issues) ? { issues: described.issues } : {}),
+          },
+        })}\n`,
+      );
+    }
+    throw error;
+  }
+}
+
 export async function checkStamps(
   host: CommandHost,
   file: string,
   flags: { json?: boolean },
 ): Promise<number> {
+  return reportingJsonErrors(flags.json, () => checkStampsWork(host, file, flags));
+}
+
+async function checkStampsWork(host: CommandHost, file: string, flags: { json?: boolean }): Promise<number> {
   const mapping = await readStampMappingFile(file);
   return withStampsDatabase(
     host,
@@ -53,17 +81,20 @@ export async function checkStamps(
   );
 }
 
-export async function materializeStampsAction(
-  host: CommandHost,
-  flags: {
-    mapping: string;
-    approval: string;
-    fromId?: string;
-    toId?: string;
-    batchSize: number;
-    json?: boolean;
-  },
-): Promise<number> {
+interface MaterializeFlags {
+  mapping: string;
+  approval: string;
+  fromId?: string;
+  toId?: string;
+  batchSize: number;
+  json?: boolean;
+}
+
+export async function materializeStampsAction(host: CommandHost, flags: MaterializeFlags): Promise<number> {
+  return reportingJsonErrors(flags.json, () => materializeStampsWork(host, flags));
+}
+
+async function materializeStampsWork(host: CommandHost, flags: MaterializeFlags): Promise<number> {
   const mapping = await readStampMappingFile(flags.mapping);
   return withStampsDatabase(host, 'birth_lane_promoter', async (db) => {
     let bar: ReturnType<typeof progressBar> | undefined;

@@ -4,7 +4,8 @@ export const BEGIN_STAMP_MATERIALISATION_SQL =
 
 /** A materialisation already begun with this approval, to resume it. */
 export const SELECT_STAMP_MATERIALISATION_SQL = `select mapping_hash, from_id::text, to_id::text, owner, next_id::text,
-       rows_written::text, started_by, finished_at is not null as finished, session_user::text as login
+       rows_written::text, started_by, finished_at is not null as finished, session_user::text as login,
+       birth_lane.stamp_mapping_hash($2::jsonb) as asked_hash
   from birth_lane.stamp_materialisations where approval_request_id = $1::bigint`;
 
 /** One bounded batch ($1 approval id, $2 batch size). */
