@@ -198,6 +198,25 @@ describe('birth-lane pilot', () => {
     });
   }
 
+  it('is INCONCLUSIVE, never PASS, while another session holds an uncommitted write across the whole pilot', async () => {
+    const writer = await t.db.connect();
+    try {
+      await writer.query('begin');
+      await writer.query(
+        `update public.birth_registry set status = 'pending' where id = (select min(id) from public.birth_registry)`,
+      );
+      const result = await pilot();
+      expect(result.proof.verdict).toBe('INCONCLUSIVE');
+      const nt7 = claim(result.proof, 'NT-7');
+      expect(nt7.holds).toBeNull();
+      expect(nt7.detail).toMatch(/uncommitted writes/);
+      expect(nt7.after['registry.pending_writers']).toBe(1);
+    } finally {
+      await writer.query('rollback');
+      await writer.end();
+    }
+  });
+
   it('fails NT-7 with F-OPEN-9 when something of the surface survives its drop (BAD-15)', async () => {
     let leftover = '';
     const result = await pilot({

@@ -34,6 +34,11 @@ export const writtenSinceSchema = z.strictObject({
   writtenRows: count,
   /** Their ids, the first WRITTEN_IDS_LIMIT in id order. */
   writtenIds: z.array(idText).max(WRITTEN_IDS_LIMIT),
+  /**
+   * Other sessions holding a write lock on the registry as the after snapshot ended: writes not
+   * committed yet, which no snapshot can see and which may commit after the rehearsal.
+   */
+  pendingWriters: count,
 });
 export type WrittenSince = z.infer<typeof writtenSinceSchema>;
 
@@ -293,6 +298,11 @@ export const proofReportSchema = z
         after.since.transactionSnapshot !== before.transactionSnapshot
       )
         silent('after', 'PASS whose written-since figures were taken against another before snapshot');
+      if (after.since.pendingWriters > 0)
+        silent(
+          'after',
+          `PASS while ${after.since.pendingWriters} session(s) held uncommitted writes on the registry`,
+        );
       if (after.since.writtenRows > 0)
         silent(
           'after',

@@ -119,7 +119,13 @@ const afterSnapshot = {
   ...snapshot,
   snapshotId: '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f',
   transactionSnapshot: '756:757:',
-  since: { snapshotId: BEFORE_ID, transactionSnapshot: '750:750:', writtenRows: 0, writtenIds: [] },
+  since: {
+    snapshotId: BEFORE_ID,
+    transactionSnapshot: '750:750:',
+    writtenRows: 0,
+    writtenIds: [],
+    pendingWriters: 0,
+  },
 };
 const proof = {
   rehearsalId: 'r1',
@@ -660,6 +666,14 @@ const TABLES: readonly SchemaTable[] = [
         input: {
           ...proof,
           after: { ...afterSnapshot, since: { ...afterSnapshot.since, writtenRows: 1, writtenIds: ['7'] } },
+        },
+        field: 'after',
+        rule: 'no_silent_pass',
+      },
+      {
+        input: {
+          ...proof,
+          after: { ...afterSnapshot, since: { ...afterSnapshot.since, pendingWriters: 1 } },
         },
         field: 'after',
         rule: 'no_silent_pass',

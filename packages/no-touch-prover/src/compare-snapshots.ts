@@ -146,10 +146,11 @@ export function compareSnapshots(
       : '';
   const nt7 = claim(
     'NT-7',
-    { ...counterFigures(before), 'registry.written_since': 0 },
+    { ...counterFigures(before), 'registry.written_since': 0, 'registry.pending_writers': 0 },
     {
       ...counterFigures(after),
       'registry.written_since': after.since?.writtenRows ?? null,
+      'registry.pending_writers': after.since?.pendingWriters ?? null,
       'staging.residue': facts.residue?.length ?? null,
     },
     (): Decided => {
@@ -195,6 +196,11 @@ export function compareSnapshots(
           ? { ...written, changes: { ...written.changes, moreIds: written.changes.moreIds + unlisted } }
           : written;
       }
+      if (after.since.pendingWriters > 0)
+        return {
+          holds: null,
+          detail: `${after.since.pendingWriters} session(s) held uncommitted writes on the registry when the after snapshot ended: no snapshot can see them, and they may commit after the rehearsal`,
+        };
       if (facts.residue === undefined)
         return {
           holds: null,

@@ -192,6 +192,9 @@ export async function takeSnapshot(
     const entries = toEntries(buckets);
     // Chunks come back in any order: list by id, so the first ones listed are the lowest ids.
     const byId = (key: string) => BigInt(key.split(':')[0]!);
+    // Measured after the scan, still inside its transaction: a session writing the registry holds
+    // its write lock until it commits, so a write neither snapshot could see shows up here.
+    const pendingWriters = since ? await countPendingWriters(lead) : 0;
     marked.sort((a, b) => (byId(a) < byId(b) ? -1 : byId(a) > byId(b) ? 1 : 0));
     const snapshot = {
       format: 'birth-lane.production-snapshot',
@@ -205,6 +208,7 @@ export async function takeSnapshot(
             transactionSnapshot: since.transactionSnapshot,
             writtenRows: markedCount,
             writtenIds: marked.slice(0, WRITTEN_IDS_LIMIT),
+            pendingWriters,
           }
         : null,
       takenAt,
@@ -390,4 +394,21 @@ async function readWriteCounters(
     xactCommit: commits ? Number(commits.xact_commit) : null,
     note: 'pg_stat counters are flushed asynchronously (up to seconds after a write); a moved counter with every checksum unchanged makes a verdict INCONCLUSIVE, never FAIL',
   };
+}
+
+/**
+ * Other sessions holding a write lock (INSERT, UPDATE, DELETE take RowExclusiveLock until their
+ * transaction ends) on the registry: their uncommitted writes are invisible to every snapshot and
+ * may commit after the rehearsal, so a proof cannot vouch for the window while one is open.
+ */
+async function countPendingWriters(session: PooledConnection): Promise<number> {
+  const { rows } = await session.query<{ writers: number }>(
+    `select count(distinct l.pid)::int as writers
+       from pg_catalog.pg_locks l
+      where l.locktype = 'relation' and l.relation = $1::regclass and l.granted
+        and l.mode in ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+        and l.pid <> pg_catalog.pg_backend_pid()`,
+    [REGISTRY_TABLE],
+  );
+  return rows[0]!.writers;
 }
