@@ -14,6 +14,7 @@ import {
   selectTopChecksSql,
 } from './sql/select-surface-report.js';
 import { withSurfaceRole } from './staging-session.js';
+import { requireSealedSurface } from './surface-exists.js';
 import { surfaceIdSchema, surfaceTable } from './surface-id.js';
 
 /** How many failure rows a report lists; the counts cover them all. */
@@ -71,6 +72,7 @@ export async function reportSurface(db: Database, surfaceId: string): Promise<St
   const input = surfaceTable(id, 'input');
   const evidence = surfaceTable(id, 'evidence');
   return withSurfaceRole(db, id, async (connection) => {
+    await requireSealedSurface(connection, id);
     const manifestRows = await connection.query<ManifestRow>(
       `select id, creator, rule_set_version, rule_set_hash, source, created_at, expires_at, readiness from ${surfaceTable(id, 'manifest')}`,
     );

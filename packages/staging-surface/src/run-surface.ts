@@ -10,6 +10,7 @@ import {
 import { compileStages } from './resolve-rule-set.js';
 import { judgeSurfaceBatchSql, type SurfaceBatchRow } from './sql/judge-surface-batch.js';
 import { withSurfaceRole } from './staging-session.js';
+import { requireSealedSurface } from './surface-exists.js';
 import { type SurfaceId, surfaceIdSchema, surfaceTable } from './surface-id.js';
 
 /** Rows per batch statement: a few hundred ms each on a laptop, far inside a 5 s statement_timeout. */
@@ -63,6 +64,7 @@ export async function runSurface(
   const id = parseOrThrow(surfaceIdSchema, surfaceId, 'surface id');
   const batchSize = options.batchSize ?? SURFACE_BATCH_SIZE;
   return withSurfaceRole(db, id, async (connection) => {
+    await requireSealedSurface(connection, id);
     const manifest = await connection.query<{
       version: string;
       hash: string;

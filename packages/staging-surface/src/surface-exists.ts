@@ -14,3 +14,24 @@ export async function requireSurface(db: Queryable, surfaceId: SurfaceId): Promi
     );
   }
 }
+
+/**
+ * Refuses a surface that was never sealed: `createSurface` loads and seals in one transaction, so
+ * an unsealed one was made by calling birth_lane.create_staging_surface directly, and its rows
+ * (loaded by hand, stamps included, with the stud not yet attached) are nothing a run or a report
+ * may vouch for. Sealed means production's stud guard is attached to its input.
+ */
+export async function requireSealedSurface(db: Queryable, surfaceId: SurfaceId): Promise<void> {
+  const { rows } = await db.query<{ sealed: boolean }>(
+    `select exists (select 1 from pg_catalog.pg_trigger g
+                     where g.tgrelid = pg_catalog.to_regclass(pg_catalog.format('%I.input', $1::text))
+                       and g.tgname = 'input_inspect_stud') as sealed`,
+    [surfaceSchema(surfaceId)],
+  );
+  if (rows[0]?.sealed !== true) {
+    throw new BirthLaneError(
+      'CONTRACT_VIOLATION',
+      `Staging surface ${surfaceId} was never sealed (it was not made by \`staging create\`, so its rows were loaded by hand without the stud guard): nothing in it can be run or reported. Drop it: birth-lane staging drop ${surfaceId}.`,
+    );
+  }
+}

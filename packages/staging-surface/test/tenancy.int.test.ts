@@ -248,6 +248,17 @@ describe('no path leaves a schema without a manifest (finding 5)', () => {
     expect(every.rows[0]!.bare).toEqual([]);
   });
 
+  it('a surface made by a direct call is never sealed: run and report refuse it, whatever was loaded into it', async () => {
+    const { rows } = await b.client.query<{ id: string }>(CREATE_SQL, VALID_ARGS);
+    const id = rows[0]!.id;
+    for (const attempt of [() => runSurface(bPool, id, { compiler }), () => reportSurface(bPool, id)]) {
+      const error = await attempt().catch((caught: unknown) => caught);
+      expect(BirthLaneError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/was never sealed/);
+    }
+    await dropSurface(bPool, id);
+  });
+
   it('refuses bad parameters, naming the parameter, and creates nothing', async () => {
     const before = await t.db.pool.query(
       "select count(*)::int as n from pg_namespace where nspname like 'bl\\_stage\\_%'",
