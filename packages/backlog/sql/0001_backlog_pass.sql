@@ -739,7 +739,11 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype;
   v_batch birth_lane.backlog_batches%rowtype;
-  v_cleared record;
+  -- Plain counters that start at 0: a batch that stamped nothing (every row failed PEN, or was
+  -- ambiguous, observed or complete) records no stamp time and clears nothing, but still counts.
+  v_cleared_pen bigint := 0;
+  v_cleared_stamp bigint := 0;
+  v_cleared_gate bigint := 0;
   v_report jsonb;
 begin
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
@@ -786,12 +790,12 @@ begin
       )
       select count(*) filter (where cleared.pen) as pen, count(*) filter (where cleared.stamp) as stamp,
              count(*) filter (where cleared.gate) as gate
-        into v_cleared from cleared;
+        into v_cleared_pen, v_cleared_stamp, v_cleared_gate from cleared;
       delete from birth_lane.stamp_clear_in_progress where xact_id = pg_catalog.pg_current_xact_id();
     end if;
     update birth_lane.backlog_passes
-       set rollback_after = v_batch.after_id, cleared_pen = cleared_pen + coalesce(v_cleared.pen, 0),
-           cleared_stamp = cleared_stamp + coalesce(v_cleared.stamp, 0), cleared_gate = cleared_gate + coalesce(v_cleared.gate, 0)
+       set rollback_after = v_batch.after_id, cleared_pen = cleared_pen + v_cleared_pen,
+           cleared_stamp = cleared_stamp + v_cleared_stamp, cleared_gate = cleared_gate + v_cleared_gate
      where run_id = p_run_id;
     return pg_catalog.jsonb_build_object('state', 'rolling_back', 'throughId', v_batch.through_id::text);
   end if;
