@@ -481,7 +481,13 @@ declare
   v_cursor birth_lane.worker_cursor%rowtype;
   v_size integer := p_batch_size;
   v_t0 timestamptz;
+  v_locked bigint := 0;
+  v_lock_to bigint;
   v_batch record;
+  -- The batch's counts in plain variables: a batch that takes no row never assigns v_batch.
+  v_taken integer := 0;
+  v_scanned integer := 0;
+  v_last_id text;
   v_after bigint;
   v_stamped_at timestamptz;
   v_slice_done boolean;
@@ -536,10 +542,30 @@ begin
 
   v_after := v_cursor.watermark::bigint;
   if v_size > 0 then
-    v_t0 := pg_catalog.clock_timestamp();
-    select * into v_batch from birth_lane.inspect_batch(p_run_id, v_after, v_cursor.through_id, v_size);
+    -- The batch's rows, locked first and WAITING for them (under the caller's lock_timeout):
+    -- inspect_batch takes rows FOR UPDATE SKIP LOCKED, so a row another session held at that
+    -- moment (a metadata edit, the certify consumer, a producer) would be passed over for good
+    -- once the watermark moves beyond it. Rows this transaction holds are not skipped, and the
+    -- inspection is bounded by the last row locked here, so it takes exactly these rows.
+    select count(*), max(l.id) into v_locked, v_lock_to
+      from (select r.id from public.birth_registry r
+             where r.certified = false and r.id > v_after and r.id <= v_cursor.through_id
+             order by r.id limit v_size
+               for update of r) l;
   end if;
-  if v_size = 0 or v_batch.taken = 0 then
+  if v_size > 0 and v_locked > 0 then
+    v_t0 := pg_catalog.clock_timestamp();
+    select * into v_batch from birth_lane.inspect_batch(p_run_id, v_after, v_lock_to, v_size);
+    v_taken := v_batch.taken;
+    v_scanned := v_batch.scanned;
+    v_last_id := v_batch.last_id;
+    if v_batch.taken <> v_locked then
+      raise exception using errcode = 'BL001', constraint = 'backlog_batch_rows_skipped',
+        message = pg_catalog.format('backlog pass %s: the batch after id %s locked %s rows but the inspection took %s; '
+                                    'nothing was stamped (the batch was undone), run it again', p_run_id, v_after, v_locked, v_batch.taken);
+    end if;
+  end if;
+  if v_size = 0 or v_locked = 0 then
     v_slice_done := true;
     update birth_lane.worker_cursor c
        set watermark = c.through_id::text, done = true, lease_token = null, lease_until = null,
@@ -571,8 +597,8 @@ begin
   -- Taking the pass row's lock after the batch orders the workers' last steps, so the one that
   -- finishes the last slice sees every other slice's commit and closes the pass.
   update birth_lane.backlog_passes p
-     set batches = p.batches + case when v_size > 0 and v_batch.taken > 0 then 1 else 0 end,
-         taken = p.taken + coalesce(v_batch.taken, 0), scanned = p.scanned + coalesce(v_batch.scanned, 0),
+     set batches = p.batches + case when v_locked > 0 then 1 else 0 end,
+         taken = p.taken + v_taken, scanned = p.scanned + v_scanned,
          last_batch_at = pg_catalog.clock_timestamp()
    where p.run_id = p_run_id
   returning * into v_pass;
@@ -586,8 +612,8 @@ begin
     update birth_lane.worker_cursor c set lease_token = null, lease_until = null
      where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source and c.lease_token = p_lease_token;
   end if;
-  return pg_catalog.jsonb_build_object('status', 'ok', 'taken', coalesce(v_batch.taken, 0),
-    'scanned', coalesce(v_batch.scanned, 0), 'lastId', v_batch.last_id, 'sliceDone', v_slice_done,
+  return pg_catalog.jsonb_build_object('status', 'ok', 'taken', v_taken,
+    'scanned', v_scanned, 'lastId', v_last_id, 'sliceDone', v_slice_done,
     'passState', v_pass.state);
 end;
 $$;
