@@ -270,6 +270,27 @@ begin
     raise exception using errcode = 'BL003', constraint = 'backlog_scope',
       message = pg_catalog.format('approval request %s: scope ids %s..%s (walk to %s) is not a bounded range', request.id, v_from, v_to, v_walk);
   end if;
+  -- The scope's numbers came from a client, so the server checks what it can and re-counts the rest
+  -- (backlog_verify walks the WHOLE range to walkTo against the checksum and row count the
+  -- approvers saw). The upper bound must be a real one: ids above the registry's highest id are
+  -- rows not born yet, which no plan counted, so such a scope is refused (the plan refuses it too).
+  -- With idTo at or below the highest id, rows born later (higher ids) never fall in the range.
+  if v_to > birth_lane.backlog_highest_id() or v_highest < v_to then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope_beyond_registry',
+      message = pg_catalog.format('approval request %s: scope idTo %s is above the registry''s highest id (%s now, %s in the '
+                                  'scope): rows not born yet were never counted or approved; plan a range of existing ids',
+                                  request.id, v_to, birth_lane.backlog_highest_id(), v_highest);
+  end if;
+  -- Without a cap the walk covers the whole range; with one it may end early (checked at verify).
+  if v_max is null and v_walk <> v_to then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope',
+      message = pg_catalog.format('approval request %s: scope walkTo %s must equal idTo %s when maxRows is not set', request.id, v_walk, v_to);
+  end if;
+  if (v_scope ->> 'idsChecksum') !~ '^[0-9]{1,18}:[0-9]{1,20}$'
+     or pg_catalog.split_part(v_scope ->> 'idsChecksum', ':', 1) <> (v_scope ->> 'inScopeRows') then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope',
+      message = pg_catalog.format('approval request %s: scope idsChecksum must be <inScopeRows>:<sum>', request.id);
+  end if;
   select a.version, a.hash into v_active from birth_lane.rule_sets a where a.status = 'active';
   select c.version, c.hash into v_compiled from birth_lane.compiled_rule_set() c;
   if v_active.hash is distinct from v_scope ->> 'ruleSetHash' or v_compiled.hash is distinct from v_scope ->> 'ruleSetHash' then
@@ -385,7 +406,9 @@ begin
   if v_pass.state <> 'verifying' then
     return pg_catalog.jsonb_build_object('state', v_pass.state, 'detail', v_pass.detail);
   end if;
-  v_check_to := least(v_pass.walk_to, v_pass.highest_id_at_plan);
+  -- The whole walk is checked: the range lies at or below the registry's highest id (backlog_start),
+  -- so every id in it existed when the approvers saw its count and checksum.
+  v_check_to := v_pass.walk_to;
   v_end := least(v_pass.verified_through + p_chunk_ids, v_check_to);
   if v_end > v_pass.verified_through then
     select * into v_chunk from birth_lane.backlog_scope_chunk(v_pass.verified_through, v_end);
@@ -399,15 +422,16 @@ begin
     return pg_catalog.jsonb_build_object('state', 'verifying', 'verifiedThrough', v_end::text, 'checkTo', v_check_to::text);
   end if;
   v_found := birth_lane.backlog_checksum(v_pass.verified_rows, v_pass.verified_sum);
-  if v_found <> v_pass.ids_checksum then
+  if v_found <> v_pass.ids_checksum or v_pass.verified_rows <> v_pass.in_scope_rows
+     or v_pass.verified_rows > coalesce(v_pass.max_rows, v_pass.verified_rows) then
     perform birth_lane.backlog_close(p_run_id, 'stopped', pg_catalog.format(
-      'the in-scope rows changed since the plan beyond new births: ids %s..%s held %s in-scope rows (checksum %s) at '
+      'the in-scope rows are not the approved ones: ids %s..%s held %s in-scope rows (checksum %s) at '
       'plan time and hold %s now (checksum %s); nothing was stamped. Plan the pass again.',
       v_pass.id_from, v_check_to, v_pass.in_scope_rows, v_pass.ids_checksum, v_pass.verified_rows, v_found));
     return pg_catalog.jsonb_build_object('state', 'stopped', 'detail', (select detail from birth_lane.backlog_passes where run_id = p_run_id));
   end if;
-  -- Slices of the ids that existed at plan time (at most 256, at least slice_ids wide), then one
-  -- tail slice for the ids born after the plan, which only the range's upper bound limits.
+  -- Slices of the range (at most 256, at least slice_ids wide). The tail slice below is empty now
+  -- that the range never reaches past the highest id (kept for passes started before that rule).
   v_width := greatest(v_pass.slice_ids::bigint, ceil((v_check_to - v_pass.id_from + 1)::numeric / 256)::bigint);
   insert into birth_lane.worker_cursor (worker_name, source, watermark, run_id, through_id)
   select pg_catalog.format('slice-%s', pg_catalog.lpad(s.n::text, 5, '0')), 'birth_registry:backlog:' || p_run_id,
