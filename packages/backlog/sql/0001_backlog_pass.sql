@@ -124,6 +124,22 @@ create table if not exists birth_lane.backlog_rollback_kept (
   constraint backlog_rollback_kept_reason_check check (reason in ('certified', 'built_upon'))
 );
 
+-- One live pass per id, held by the database rather than by a check two starts could both pass
+-- (READ COMMITTED, no lock): the second of two overlapping starts waits for the first to commit,
+-- then fails here, and its whole transaction (the approval's use included) is undone.
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint
+                  where conname = 'backlog_passes_one_live_pass_per_id'
+                    and conrelid = 'birth_lane.backlog_passes'::regclass) then
+    alter table birth_lane.backlog_passes
+      add constraint backlog_passes_one_live_pass_per_id
+      exclude using gist (int8range(id_from, id_to, '[]') with &&)
+      where (state in ('verifying', 'running', 'paused', 'rolling_back'));
+  end if;
+end
+$$;
+
 revoke all on birth_lane.backlog_passes, birth_lane.worker_cursor, birth_lane.backlog_batches,
   birth_lane.backlog_revocations, birth_lane.backlog_rollback_kept from public;
 
@@ -324,11 +340,18 @@ begin
   insert into birth_lane.producer_runs (channel, rule_set_version, rule_set_hash)
   values ('backlog', v_active.version, v_active.hash)
   returning run_id into v_run;
-  insert into birth_lane.backlog_passes (run_id, approval_id, id_from, id_to, walk_to, max_rows, highest_id_at_plan,
-                                         rule_set_version, rule_set_hash, ids_checksum, in_scope_rows, slice_ids,
-                                         verified_through)
-  values (v_run, request.id, v_from, v_to, v_walk, v_max, v_highest, v_active.version, v_active.hash,
-          v_scope ->> 'idsChecksum', (v_scope ->> 'inScopeRows')::bigint, p_slice_ids, v_from - 1);
+  begin
+    insert into birth_lane.backlog_passes (run_id, approval_id, id_from, id_to, walk_to, max_rows, highest_id_at_plan,
+                                           rule_set_version, rule_set_hash, ids_checksum, in_scope_rows, slice_ids,
+                                           verified_through)
+    values (v_run, request.id, v_from, v_to, v_walk, v_max, v_highest, v_active.version, v_active.hash,
+            v_scope ->> 'idsChecksum', (v_scope ->> 'inScopeRows')::bigint, p_slice_ids, v_from - 1);
+  exception when exclusion_violation then
+    -- A concurrent start over overlapping ids committed first (the check above could not see it).
+    raise exception using errcode = 'BL001', constraint = 'backlog_pass_overlaps',
+      message = pg_catalog.format('approval request %s: ids %s..%s overlap a backlog pass started at the same time; '
+                                  'nothing was started and the approval was not used', request.id, v_from, v_to);
+  end;
   perform birth_lane.backlog_note(v_run, 'backlog.started',
     pg_catalog.format('backlog pass %s started by %s on approval %s: ids %s..%s', v_run, session_user, request.id, v_from, v_walk),
     pg_catalog.jsonb_build_object('runId', v_run, 'approvalRequestId', request.id::text, 'scope', v_scope,
