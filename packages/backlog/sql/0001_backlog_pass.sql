@@ -555,9 +555,10 @@ begin
   select * into v_revocation from birth_lane.backlog_revocations where approval_id = v_pass.approval_id;
   select * into v_request from birth_lane.approval_requests where id = v_pass.approval_id;
   if v_revocation.approval_id is not null or v_request.expires_at <= pg_catalog.now() then
-    -- The producer run's row, then the pass row: the order in which a batch takes them.
-    perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
+    -- The pass row, then the producer run's row: the order every state change takes them in (a
+    -- batch holds the pass row FOR KEY SHARE before inspect_batch touches the run's row).
     perform 1 from birth_lane.backlog_passes where run_id = p_run_id for update;
+    perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
     if (select state from birth_lane.backlog_passes where run_id = p_run_id) = 'running' then
       perform birth_lane.backlog_close(p_run_id, 'stopped', case
         when v_revocation.approval_id is not null then
@@ -582,6 +583,18 @@ begin
   end if;
   if v_cursor.done then
     return pg_catalog.jsonb_build_object('status', 'slice_done');
+  end if;
+  -- The pass state again, now under a lock: the state read above (backlog_own_pass) was taken
+  -- before this batch waited for its cursor row, and a pause or rollback may have landed since.
+  -- FOR KEY SHARE lets the workers' batches run side by side but makes a state change (which
+  -- takes the row FOR UPDATE) wait for the batches in flight, and a batch that comes after it
+  -- see the new state and leave without judging anything.
+  select p.state, p.detail into v_pass.state, v_pass.detail
+    from birth_lane.backlog_passes p where p.run_id = p_run_id for key share;
+  if v_pass.state <> 'running' then
+    update birth_lane.worker_cursor c set lease_token = null, lease_until = null
+     where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source and c.lease_token = p_lease_token;
+    return pg_catalog.jsonb_build_object('status', v_pass.state, 'detail', v_pass.detail);
   end if;
   if v_pass.max_rows is not null then
     v_size := least(v_size, greatest(v_pass.max_rows - v_pass.scanned, 0));
@@ -769,9 +782,10 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype;
 begin
-  -- The producer run's row before the pass row: the lock order of a batch still in flight.
-  perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
+  -- The pass row first (FOR UPDATE waits for the batches in flight, which hold it FOR KEY SHARE,
+  -- and makes later batches see the new state), then the producer run's row.
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
+  perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
   if not found then
     raise exception using errcode = 'BL001', constraint = 'backlog_pass_exists',
       message = pg_catalog.format('no backlog pass %s', coalesce(p_run_id::text, 'null'));
@@ -783,10 +797,16 @@ begin
   end if;
   perform birth_lane.consume_approval(p_approval_id, 'backlog_rollback',
                                       pg_catalog.jsonb_build_object('runId', p_run_id::text));
-  if v_pass.state = 'paused' then
-    if (select ended_at from birth_lane.producer_runs where run_id = p_run_id) is null
-       and v_pass.started_by = session_user then
+  -- The run is closed whoever rolls back, so inspect_batch's run_finished guard also stops any
+  -- late batch. finish_run closes only its starter's run; for another login the definer closes it.
+  if (select ended_at from birth_lane.producer_runs where run_id = p_run_id) is null then
+    if v_pass.started_by = session_user then
       perform birth_lane.finish_run(p_run_id, 'stopped', 'paused, then rolled back');
+    else
+      update birth_lane.producer_runs
+         set ended_at = pg_catalog.clock_timestamp(), outcome = 'stopped',
+             detail = pg_catalog.format('paused, then rolled back by %s', session_user)
+       where run_id = p_run_id;
     end if;
   end if;
   update birth_lane.backlog_passes
