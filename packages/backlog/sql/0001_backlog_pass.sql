@@ -528,6 +528,7 @@ declare
   v_cursor birth_lane.worker_cursor%rowtype;
   v_size integer := p_batch_size;
   v_t0 timestamptz;
+  v_t1 timestamptz;
   v_locked bigint := 0;
   v_lock_to bigint;
   v_batch record;
@@ -633,15 +634,23 @@ begin
      where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source;
   else
     if v_batch.stamped_rows > 0 then
-      -- The batch's one stamp time, read back from a row this very transaction wrote: every stamp
-      -- the batch set carries it, and it is that row's latest stamp (the stud guard refuses a stamp
-      -- earlier than the one before it), so the first such row in id order tells it.
+      -- The batch's one stamp time, read back from the rows it judged: every stamp the batch set
+      -- carries it, taken by inspect_batch between v_t0 and now, and it is that row's latest stamp
+      -- (the stud guard refuses a stamp earlier than the one before it). The rows were locked by
+      -- this transaction before v_t0, so no other session stamped them in that window. No xmin
+      -- test: inside a SAVEPOINT the rows carry the subtransaction's xid, which would hide them.
+      v_t1 := pg_catalog.clock_timestamp();
       select greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) into v_stamped_at
         from public.birth_registry r
        where r.id > v_after and r.id <= v_batch.last_id::bigint
-         and r.xmin = pg_catalog.pg_current_xact_id()::xid
-         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) >= v_t0
+         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) between v_t0 and v_t1
        limit 1;
+      if v_stamped_at is null then
+        -- Stamps a rollback could not find are stamps nobody can undo: refuse the batch.
+        raise exception using errcode = 'BL001', constraint = 'backlog_batch_stamp_time',
+          message = pg_catalog.format('backlog pass %s: the batch after id %s stamped %s rows but its stamp time was not '
+                                      'found; nothing was stamped (the batch was undone)', p_run_id, v_after, v_batch.stamped_rows);
+      end if;
     end if;
     insert into birth_lane.backlog_batches (run_id, after_id, through_id, stamped_at)
     values (p_run_id, v_after, v_batch.last_id::bigint, v_stamped_at);
