@@ -317,6 +317,13 @@ begin
                                   coalesce(v_active.version, 'none'), coalesce(v_active.hash, 'none'));
   end if;
 
+  -- A revoked approval starts nothing (and is not used up by trying).
+  if exists (select 1 from birth_lane.backlog_revocations where approval_id = request.id) then
+    raise exception using errcode = 'BL003', constraint = 'approval_revoked',
+      message = pg_catalog.format('approval request %s was revoked by %s: %s; propose a new request', request.id,
+        (select revoked_by from birth_lane.backlog_revocations where approval_id = request.id),
+        (select reason from birth_lane.backlog_revocations where approval_id = request.id));
+  end if;
   -- A used approval is refused as such first (consume_approval would say the same, later).
   if exists (select 1 from birth_lane.approval_uses where request_id = request.id) then
     raise exception using errcode = 'BL003', constraint = 'approval_single_use',

@@ -255,6 +255,21 @@ describe('a pass stops, writing nothing further', () => {
     );
   });
 
+  it('on a revoked approval, before any work and without using it', async () => {
+    const planned = await plan();
+    await logins.approve(planned.approvalId);
+    await revokeBacklogApproval(logins.pool('council1'), planned.approvalId, 'wrong range');
+    const before = await footprint();
+    const error = await refusal(startPass(logins.pool('worker'), planned.approvalId));
+    expect(ApprovalError.isInstance(error) && error.rule).toBe('approval_revoked');
+    expect(await footprint()).toEqual(before);
+    const used = await t.db.pool.query(
+      'select 1 from birth_lane.approval_uses where request_id = $1::bigint',
+      [planned.approvalId],
+    );
+    expect(used.rowCount).toBe(0);
+  });
+
   it('stops, unstamped, a forged scope whose counts no plan produced (the server re-counts the whole range)', async () => {
     const honest = await plan();
     const forged = await fileScope({ ...honest.scope, idsChecksum: '0:0', inScopeRows: '0' });
