@@ -1,6 +1,6 @@
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planBacklogPass } from '../src/index.js';
+import { planBacklogPass, readPassStatus, runWorker, startPass, verifyScope } from '../src/index.js';
 import { activateDefaultRuleSet, idRange, laneLogins, refusal, SETUP_SQL, seedRows } from './support.js';
 
 const t = useTestDatabase({ setupSql: SETUP_SQL });
@@ -57,5 +57,28 @@ describe('two overlapping starts in concurrent transactions', () => {
       [planB.approvalId],
     );
     expect(used.rowCount).toBe(0);
+  });
+
+  it('status shows every live pass, however many newer ones finished', async () => {
+    const live = await t.db.pool.query<{ run_id: string }>(
+      "select run_id::text from birth_lane.backlog_passes where state in ('verifying', 'running', 'paused')",
+    );
+    expect(live.rows).toHaveLength(1);
+    const { last } = await idRange(t.db);
+    await seedRows(t.db, 50, 'CN');
+    const newer = await planBacklogPass(
+      logins.pool('planner'),
+      { idFrom: String(BigInt(last) + 1n), idTo: (await idRange(t.db)).last },
+      { chunkIds: 1000 },
+    );
+    await logins.approve(newer.approvalId);
+    const other = logins.pool('otherWorker');
+    const runId = await startPass(other, newer.approvalId, { sliceIds: 1000 });
+    await verifyScope(other, runId, { chunkIds: 1000 });
+    expect((await runWorker(other, runId)).state).toBe('done');
+    const shown = await readPassStatus(t.db.pool, { limit: 1 });
+    expect(shown.map((pass) => ('runId' in pass ? pass.runId : null)).sort()).toEqual(
+      [live.rows[0]!.run_id, runId].sort(),
+    );
   });
 });
