@@ -124,6 +124,22 @@ create table if not exists birth_lane.backlog_rollback_kept (
   constraint backlog_rollback_kept_reason_check check (reason in ('certified', 'built_upon'))
 );
 
+-- One live pass per id, held by the database rather than by a check two starts could both pass
+-- (READ COMMITTED, no lock): the second of two overlapping starts waits for the first to commit,
+-- then fails here, and its whole transaction (the approval's use included) is undone.
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_constraint
+                  where conname = 'backlog_passes_one_live_pass_per_id'
+                    and conrelid = 'birth_lane.backlog_passes'::regclass) then
+    alter table birth_lane.backlog_passes
+      add constraint backlog_passes_one_live_pass_per_id
+      exclude using gist (int8range(id_from, id_to, '[]') with &&)
+      where (state in ('verifying', 'running', 'paused', 'rolling_back'));
+  end if;
+end
+$$;
+
 revoke all on birth_lane.backlog_passes, birth_lane.worker_cursor, birth_lane.backlog_batches,
   birth_lane.backlog_revocations, birth_lane.backlog_rollback_kept from public;
 
@@ -270,6 +286,27 @@ begin
     raise exception using errcode = 'BL003', constraint = 'backlog_scope',
       message = pg_catalog.format('approval request %s: scope ids %s..%s (walk to %s) is not a bounded range', request.id, v_from, v_to, v_walk);
   end if;
+  -- The scope's numbers came from a client, so the server checks what it can and re-counts the rest
+  -- (backlog_verify walks the WHOLE range to walkTo against the checksum and row count the
+  -- approvers saw). The upper bound must be a real one: ids above the registry's highest id are
+  -- rows not born yet, which no plan counted, so such a scope is refused (the plan refuses it too).
+  -- With idTo at or below the highest id, rows born later (higher ids) never fall in the range.
+  if v_to > birth_lane.backlog_highest_id() or v_highest < v_to then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope_beyond_registry',
+      message = pg_catalog.format('approval request %s: scope idTo %s is above the registry''s highest id (%s now, %s in the '
+                                  'scope): rows not born yet were never counted or approved; plan a range of existing ids',
+                                  request.id, v_to, birth_lane.backlog_highest_id(), v_highest);
+  end if;
+  -- Without a cap the walk covers the whole range; with one it may end early (checked at verify).
+  if v_max is null and v_walk <> v_to then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope',
+      message = pg_catalog.format('approval request %s: scope walkTo %s must equal idTo %s when maxRows is not set', request.id, v_walk, v_to);
+  end if;
+  if (v_scope ->> 'idsChecksum') !~ '^[0-9]{1,18}:[0-9]{1,20}$'
+     or pg_catalog.split_part(v_scope ->> 'idsChecksum', ':', 1) <> (v_scope ->> 'inScopeRows') then
+    raise exception using errcode = 'BL003', constraint = 'backlog_scope',
+      message = pg_catalog.format('approval request %s: scope idsChecksum must be <inScopeRows>:<sum>', request.id);
+  end if;
   select a.version, a.hash into v_active from birth_lane.rule_sets a where a.status = 'active';
   select c.version, c.hash into v_compiled from birth_lane.compiled_rule_set() c;
   if v_active.hash is distinct from v_scope ->> 'ruleSetHash' or v_compiled.hash is distinct from v_scope ->> 'ruleSetHash' then
@@ -280,6 +317,13 @@ begin
                                   coalesce(v_active.version, 'none'), coalesce(v_active.hash, 'none'));
   end if;
 
+  -- A revoked approval starts nothing (and is not used up by trying).
+  if exists (select 1 from birth_lane.backlog_revocations where approval_id = request.id) then
+    raise exception using errcode = 'BL003', constraint = 'approval_revoked',
+      message = pg_catalog.format('approval request %s was revoked by %s: %s; propose a new request', request.id,
+        (select revoked_by from birth_lane.backlog_revocations where approval_id = request.id),
+        (select reason from birth_lane.backlog_revocations where approval_id = request.id));
+  end if;
   -- A used approval is refused as such first (consume_approval would say the same, later).
   if exists (select 1 from birth_lane.approval_uses where request_id = request.id) then
     raise exception using errcode = 'BL003', constraint = 'approval_single_use',
@@ -303,11 +347,18 @@ begin
   insert into birth_lane.producer_runs (channel, rule_set_version, rule_set_hash)
   values ('backlog', v_active.version, v_active.hash)
   returning run_id into v_run;
-  insert into birth_lane.backlog_passes (run_id, approval_id, id_from, id_to, walk_to, max_rows, highest_id_at_plan,
-                                         rule_set_version, rule_set_hash, ids_checksum, in_scope_rows, slice_ids,
-                                         verified_through)
-  values (v_run, request.id, v_from, v_to, v_walk, v_max, v_highest, v_active.version, v_active.hash,
-          v_scope ->> 'idsChecksum', (v_scope ->> 'inScopeRows')::bigint, p_slice_ids, v_from - 1);
+  begin
+    insert into birth_lane.backlog_passes (run_id, approval_id, id_from, id_to, walk_to, max_rows, highest_id_at_plan,
+                                           rule_set_version, rule_set_hash, ids_checksum, in_scope_rows, slice_ids,
+                                           verified_through)
+    values (v_run, request.id, v_from, v_to, v_walk, v_max, v_highest, v_active.version, v_active.hash,
+            v_scope ->> 'idsChecksum', (v_scope ->> 'inScopeRows')::bigint, p_slice_ids, v_from - 1);
+  exception when exclusion_violation then
+    -- A concurrent start over overlapping ids committed first (the check above could not see it).
+    raise exception using errcode = 'BL001', constraint = 'backlog_pass_overlaps',
+      message = pg_catalog.format('approval request %s: ids %s..%s overlap a backlog pass started at the same time; '
+                                  'nothing was started and the approval was not used', request.id, v_from, v_to);
+  end;
   perform birth_lane.backlog_note(v_run, 'backlog.started',
     pg_catalog.format('backlog pass %s started by %s on approval %s: ids %s..%s', v_run, session_user, request.id, v_from, v_walk),
     pg_catalog.jsonb_build_object('runId', v_run, 'approvalRequestId', request.id::text, 'scope', v_scope,
@@ -385,7 +436,9 @@ begin
   if v_pass.state <> 'verifying' then
     return pg_catalog.jsonb_build_object('state', v_pass.state, 'detail', v_pass.detail);
   end if;
-  v_check_to := least(v_pass.walk_to, v_pass.highest_id_at_plan);
+  -- The whole walk is checked: the range lies at or below the registry's highest id (backlog_start),
+  -- so every id in it existed when the approvers saw its count and checksum.
+  v_check_to := v_pass.walk_to;
   v_end := least(v_pass.verified_through + p_chunk_ids, v_check_to);
   if v_end > v_pass.verified_through then
     select * into v_chunk from birth_lane.backlog_scope_chunk(v_pass.verified_through, v_end);
@@ -399,15 +452,16 @@ begin
     return pg_catalog.jsonb_build_object('state', 'verifying', 'verifiedThrough', v_end::text, 'checkTo', v_check_to::text);
   end if;
   v_found := birth_lane.backlog_checksum(v_pass.verified_rows, v_pass.verified_sum);
-  if v_found <> v_pass.ids_checksum then
+  if v_found <> v_pass.ids_checksum or v_pass.verified_rows <> v_pass.in_scope_rows
+     or v_pass.verified_rows > coalesce(v_pass.max_rows, v_pass.verified_rows) then
     perform birth_lane.backlog_close(p_run_id, 'stopped', pg_catalog.format(
-      'the in-scope rows changed since the plan beyond new births: ids %s..%s held %s in-scope rows (checksum %s) at '
+      'the in-scope rows are not the approved ones: ids %s..%s held %s in-scope rows (checksum %s) at '
       'plan time and hold %s now (checksum %s); nothing was stamped. Plan the pass again.',
       v_pass.id_from, v_check_to, v_pass.in_scope_rows, v_pass.ids_checksum, v_pass.verified_rows, v_found));
     return pg_catalog.jsonb_build_object('state', 'stopped', 'detail', (select detail from birth_lane.backlog_passes where run_id = p_run_id));
   end if;
-  -- Slices of the ids that existed at plan time (at most 256, at least slice_ids wide), then one
-  -- tail slice for the ids born after the plan, which only the range's upper bound limits.
+  -- Slices of the range (at most 256, at least slice_ids wide). The tail slice below is empty now
+  -- that the range never reaches past the highest id (kept for passes started before that rule).
   v_width := greatest(v_pass.slice_ids::bigint, ceil((v_check_to - v_pass.id_from + 1)::numeric / 256)::bigint);
   insert into birth_lane.worker_cursor (worker_name, source, watermark, run_id, through_id)
   select pg_catalog.format('slice-%s', pg_catalog.lpad(s.n::text, 5, '0')), 'birth_registry:backlog:' || p_run_id,
@@ -481,7 +535,14 @@ declare
   v_cursor birth_lane.worker_cursor%rowtype;
   v_size integer := p_batch_size;
   v_t0 timestamptz;
+  v_t1 timestamptz;
+  v_locked bigint := 0;
+  v_lock_to bigint;
   v_batch record;
+  -- The batch's counts in plain variables: a batch that takes no row never assigns v_batch.
+  v_taken integer := 0;
+  v_scanned integer := 0;
+  v_last_id text;
   v_after bigint;
   v_stamped_at timestamptz;
   v_slice_done boolean;
@@ -502,9 +563,10 @@ begin
   select * into v_revocation from birth_lane.backlog_revocations where approval_id = v_pass.approval_id;
   select * into v_request from birth_lane.approval_requests where id = v_pass.approval_id;
   if v_revocation.approval_id is not null or v_request.expires_at <= pg_catalog.now() then
-    -- The producer run's row, then the pass row: the order in which a batch takes them.
-    perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
+    -- The pass row, then the producer run's row: the order every state change takes them in (a
+    -- batch holds the pass row FOR KEY SHARE before inspect_batch touches the run's row).
     perform 1 from birth_lane.backlog_passes where run_id = p_run_id for update;
+    perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
     if (select state from birth_lane.backlog_passes where run_id = p_run_id) = 'running' then
       perform birth_lane.backlog_close(p_run_id, 'stopped', case
         when v_revocation.approval_id is not null then
@@ -530,16 +592,48 @@ begin
   if v_cursor.done then
     return pg_catalog.jsonb_build_object('status', 'slice_done');
   end if;
+  -- The pass state again, now under a lock: the state read above (backlog_own_pass) was taken
+  -- before this batch waited for its cursor row, and a pause or rollback may have landed since.
+  -- FOR KEY SHARE lets the workers' batches run side by side but makes a state change (which
+  -- takes the row FOR UPDATE) wait for the batches in flight, and a batch that comes after it
+  -- see the new state and leave without judging anything.
+  select p.state, p.detail into v_pass.state, v_pass.detail
+    from birth_lane.backlog_passes p where p.run_id = p_run_id for key share;
+  if v_pass.state <> 'running' then
+    update birth_lane.worker_cursor c set lease_token = null, lease_until = null
+     where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source and c.lease_token = p_lease_token;
+    return pg_catalog.jsonb_build_object('status', v_pass.state, 'detail', v_pass.detail);
+  end if;
   if v_pass.max_rows is not null then
     v_size := least(v_size, greatest(v_pass.max_rows - v_pass.scanned, 0));
   end if;
 
   v_after := v_cursor.watermark::bigint;
   if v_size > 0 then
-    v_t0 := pg_catalog.clock_timestamp();
-    select * into v_batch from birth_lane.inspect_batch(p_run_id, v_after, v_cursor.through_id, v_size);
+    -- The batch's rows, locked first and WAITING for them (under the caller's lock_timeout):
+    -- inspect_batch takes rows FOR UPDATE SKIP LOCKED, so a row another session held at that
+    -- moment (a metadata edit, the certify consumer, a producer) would be passed over for good
+    -- once the watermark moves beyond it. Rows this transaction holds are not skipped, and the
+    -- inspection is bounded by the last row locked here, so it takes exactly these rows.
+    select count(*), max(l.id) into v_locked, v_lock_to
+      from (select r.id from public.birth_registry r
+             where r.certified = false and r.id > v_after and r.id <= v_cursor.through_id
+             order by r.id limit v_size
+               for update of r) l;
   end if;
-  if v_size = 0 or v_batch.taken = 0 then
+  if v_size > 0 and v_locked > 0 then
+    v_t0 := pg_catalog.clock_timestamp();
+    select * into v_batch from birth_lane.inspect_batch(p_run_id, v_after, v_lock_to, v_size);
+    v_taken := v_batch.taken;
+    v_scanned := v_batch.scanned;
+    v_last_id := v_batch.last_id;
+    if v_batch.taken <> v_locked then
+      raise exception using errcode = 'BL001', constraint = 'backlog_batch_rows_skipped',
+        message = pg_catalog.format('backlog pass %s: the batch after id %s locked %s rows but the inspection took %s; '
+                                    'nothing was stamped (the batch was undone), run it again', p_run_id, v_after, v_locked, v_batch.taken);
+    end if;
+  end if;
+  if v_size = 0 or v_locked = 0 then
     v_slice_done := true;
     update birth_lane.worker_cursor c
        set watermark = c.through_id::text, done = true, lease_token = null, lease_until = null,
@@ -547,15 +641,23 @@ begin
      where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source;
   else
     if v_batch.stamped_rows > 0 then
-      -- The batch's one stamp time, read back from a row this very transaction wrote: every stamp
-      -- the batch set carries it, and it is that row's latest stamp (the stud guard refuses a stamp
-      -- earlier than the one before it), so the first such row in id order tells it.
+      -- The batch's one stamp time, read back from the rows it judged: every stamp the batch set
+      -- carries it, taken by inspect_batch between v_t0 and now, and it is that row's latest stamp
+      -- (the stud guard refuses a stamp earlier than the one before it). The rows were locked by
+      -- this transaction before v_t0, so no other session stamped them in that window. No xmin
+      -- test: inside a SAVEPOINT the rows carry the subtransaction's xid, which would hide them.
+      v_t1 := pg_catalog.clock_timestamp();
       select greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) into v_stamped_at
         from public.birth_registry r
        where r.id > v_after and r.id <= v_batch.last_id::bigint
-         and r.xmin = pg_catalog.pg_current_xact_id()::xid
-         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) >= v_t0
+         and greatest(r.inspect_pen, r.inspect_stamp, r.inspect_gate) between v_t0 and v_t1
        limit 1;
+      if v_stamped_at is null then
+        -- Stamps a rollback could not find are stamps nobody can undo: refuse the batch.
+        raise exception using errcode = 'BL001', constraint = 'backlog_batch_stamp_time',
+          message = pg_catalog.format('backlog pass %s: the batch after id %s stamped %s rows but its stamp time was not '
+                                      'found; nothing was stamped (the batch was undone)', p_run_id, v_after, v_batch.stamped_rows);
+      end if;
     end if;
     insert into birth_lane.backlog_batches (run_id, after_id, through_id, stamped_at)
     values (p_run_id, v_after, v_batch.last_id::bigint, v_stamped_at);
@@ -571,8 +673,8 @@ begin
   -- Taking the pass row's lock after the batch orders the workers' last steps, so the one that
   -- finishes the last slice sees every other slice's commit and closes the pass.
   update birth_lane.backlog_passes p
-     set batches = p.batches + case when v_size > 0 and v_batch.taken > 0 then 1 else 0 end,
-         taken = p.taken + coalesce(v_batch.taken, 0), scanned = p.scanned + coalesce(v_batch.scanned, 0),
+     set batches = p.batches + case when v_locked > 0 then 1 else 0 end,
+         taken = p.taken + v_taken, scanned = p.scanned + v_scanned,
          last_batch_at = pg_catalog.clock_timestamp()
    where p.run_id = p_run_id
   returning * into v_pass;
@@ -586,8 +688,8 @@ begin
     update birth_lane.worker_cursor c set lease_token = null, lease_until = null
      where c.worker_name = v_cursor.worker_name and c.source = v_cursor.source and c.lease_token = p_lease_token;
   end if;
-  return pg_catalog.jsonb_build_object('status', 'ok', 'taken', coalesce(v_batch.taken, 0),
-    'scanned', coalesce(v_batch.scanned, 0), 'lastId', v_batch.last_id, 'sliceDone', v_slice_done,
+  return pg_catalog.jsonb_build_object('status', 'ok', 'taken', v_taken,
+    'scanned', v_scanned, 'lastId', v_last_id, 'sliceDone', v_slice_done,
     'passState', v_pass.state);
 end;
 $$;
@@ -696,9 +798,10 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype;
 begin
-  -- The producer run's row before the pass row: the lock order of a batch still in flight.
-  perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
+  -- The pass row first (FOR UPDATE waits for the batches in flight, which hold it FOR KEY SHARE,
+  -- and makes later batches see the new state), then the producer run's row.
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
+  perform 1 from birth_lane.producer_runs where run_id = p_run_id for update;
   if not found then
     raise exception using errcode = 'BL001', constraint = 'backlog_pass_exists',
       message = pg_catalog.format('no backlog pass %s', coalesce(p_run_id::text, 'null'));
@@ -710,10 +813,16 @@ begin
   end if;
   perform birth_lane.consume_approval(p_approval_id, 'backlog_rollback',
                                       pg_catalog.jsonb_build_object('runId', p_run_id::text));
-  if v_pass.state = 'paused' then
-    if (select ended_at from birth_lane.producer_runs where run_id = p_run_id) is null
-       and v_pass.started_by = session_user then
+  -- The run is closed whoever rolls back, so inspect_batch's run_finished guard also stops any
+  -- late batch. finish_run closes only its starter's run; for another login the definer closes it.
+  if (select ended_at from birth_lane.producer_runs where run_id = p_run_id) is null then
+    if v_pass.started_by = session_user then
       perform birth_lane.finish_run(p_run_id, 'stopped', 'paused, then rolled back');
+    else
+      update birth_lane.producer_runs
+         set ended_at = pg_catalog.clock_timestamp(), outcome = 'stopped',
+             detail = pg_catalog.format('paused, then rolled back by %s', session_user)
+       where run_id = p_run_id;
     end if;
   end if;
   update birth_lane.backlog_passes
@@ -739,7 +848,11 @@ as $$
 declare
   v_pass birth_lane.backlog_passes%rowtype;
   v_batch birth_lane.backlog_batches%rowtype;
-  v_cleared record;
+  -- Plain counters that start at 0: a batch that stamped nothing (every row failed PEN, or was
+  -- ambiguous, observed or complete) records no stamp time and clears nothing, but still counts.
+  v_cleared_pen bigint := 0;
+  v_cleared_stamp bigint := 0;
+  v_cleared_gate bigint := 0;
   v_report jsonb;
 begin
   select * into v_pass from birth_lane.backlog_passes where run_id = p_run_id for update;
@@ -786,12 +899,12 @@ begin
       )
       select count(*) filter (where cleared.pen) as pen, count(*) filter (where cleared.stamp) as stamp,
              count(*) filter (where cleared.gate) as gate
-        into v_cleared from cleared;
+        into v_cleared_pen, v_cleared_stamp, v_cleared_gate from cleared;
       delete from birth_lane.stamp_clear_in_progress where xact_id = pg_catalog.pg_current_xact_id();
     end if;
     update birth_lane.backlog_passes
-       set rollback_after = v_batch.after_id, cleared_pen = cleared_pen + coalesce(v_cleared.pen, 0),
-           cleared_stamp = cleared_stamp + coalesce(v_cleared.stamp, 0), cleared_gate = cleared_gate + coalesce(v_cleared.gate, 0)
+       set rollback_after = v_batch.after_id, cleared_pen = cleared_pen + v_cleared_pen,
+           cleared_stamp = cleared_stamp + v_cleared_stamp, cleared_gate = cleared_gate + v_cleared_gate
      where run_id = p_run_id;
     return pg_catalog.jsonb_build_object('state', 'rolling_back', 'throughId', v_batch.through_id::text);
   end if;

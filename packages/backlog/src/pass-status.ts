@@ -60,7 +60,7 @@ export interface MalformedPass {
   readonly malformed: string;
 }
 
-/** One pass (`runId`) or the latest `limit`, read as the caller (birth_lane_reader suffices). */
+/** One pass (`runId`), or every live pass plus the latest `limit`, read as the caller (birth_lane_reader suffices). */
 export async function readPassStatus(
   db: Queryable,
   options: { runId?: string; limit?: number } = {},

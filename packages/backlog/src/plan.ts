@@ -1,4 +1,4 @@
-import { BirthLaneError, type Queryable } from '@birth-lane/contract';
+import { BirthLaneError, type Queryable, ValidationError } from '@birth-lane/contract';
 import { backlogErrorFrom } from './backlog-error.js';
 import { idsChecksum } from './checksum.js';
 import { type BacklogPlanInput, parseBacklogPlanInput } from './plan-input.js';
@@ -80,8 +80,18 @@ export async function planBacklogPass(
     const highest = BigInt((await db.query<{ id: string }>(HIGHEST_ID_SQL)).rows[0]!.id);
     const idFrom = BigInt(request.idFrom);
     const idTo = BigInt(request.idTo);
-    // Rows born after this moment have higher ids: the checksum covers what exists now.
-    const scanTo = idTo < highest ? idTo : highest;
+    // Ids above the highest one are rows not born yet: no plan can count them, so an approval
+    // over them would be a yes to an unknown number of rows. The server refuses such a scope too.
+    if (idTo > highest) {
+      throw new ValidationError('backlog plan', [
+        {
+          field: 'idTo',
+          rule: 'at_most_highest_id',
+          message: `must be at most the registry's highest id (${highest}): rows not born yet cannot be counted or approved`,
+        },
+      ]);
+    }
+    const scanTo = idTo;
     const totals = { none: 0, partial: 0, complete: 0, ambiguous: 0, observed: 0, inScope: 0 };
     let hashSum = 0n;
     let capEnd: bigint | null = null;

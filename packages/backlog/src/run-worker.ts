@@ -51,8 +51,14 @@ const RETRYABLE = new Set<string>([
   SQLSTATE.queryCanceled,
   SQLSTATE.deadlockDetected,
   SQLSTATE.serializationFailure,
-  SQLSTATE.lockNotAvailable,
 ]);
+
+/**
+ * How often one batch waits again for a row another session holds (each wait is the lock_timeout,
+ * 2 s, plus a pause): about ten minutes, after which the worker reports the error and a resumed
+ * worker tries again. The batch never skips the row.
+ */
+const LOCK_WAIT_RETRIES = 200;
 
 /**
  * One worker of a pass, in this process: lease a slice, walk it batch by batch (each batch one
@@ -102,6 +108,7 @@ export async function runWorker(
         continue;
       }
       let retries = 0;
+      let lockWaits = 0;
       for (;;) {
         if (options.signal?.aborted) return outcome('aborted', 'stopped on request');
         const began = performance.now();
@@ -122,6 +129,13 @@ export async function runWorker(
           );
         } catch (error) {
           const state = sqlStateOf(error);
+          // A row of the batch held by another session (lock_timeout): the batch waits for it
+          // rather than skip it, so look again after a pause, for as long as LOCK_WAIT_RETRIES allow.
+          if (state === SQLSTATE.lockNotAvailable && lockWaits < LOCK_WAIT_RETRIES) {
+            lockWaits += 1;
+            await sleep(options.idleMs ?? 1000, options.signal);
+            continue;
+          }
           if (state && RETRYABLE.has(state) && retries < 8) {
             retries += 1;
             if (state === SQLSTATE.queryCanceled) size = Math.max(bounds.min, Math.floor(size / 2));
@@ -130,6 +144,7 @@ export async function runWorker(
           throw error;
         }
         retries = 0;
+        lockWaits = 0;
         const elapsedMs = performance.now() - began;
         const result = batchResultSchema.parse(raw);
         if (result.status !== 'ok') {

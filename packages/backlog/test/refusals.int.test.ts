@@ -41,6 +41,21 @@ async function footprint() {
   return { ...rows[0]!, stamped: await stampedSet(t.db) };
 }
 
+/** A backlog_pass request filed by hand (request_approval as the planner), with whatever scope. */
+async function fileScope(scope: BacklogPlan['scope']): Promise<string> {
+  const { rows } = await logins
+    .pool('planner')
+    .query<{ id: string }>(
+      "select birth_lane.request_approval('backlog_pass', $1::jsonb, 'high', 'filed by hand', '1 day')::text as id",
+      [JSON.stringify(scope)],
+    );
+  return rows[0]!.id;
+}
+
+function constraintRule(error: Error & { rule?: string }): string | undefined {
+  return error.rule;
+}
+
 async function plan(): Promise<BacklogPlan> {
   const { first, last } = await idRange(t.db);
   return planBacklogPass(logins.pool('planner'), { idFrom: first, idTo: last }, { chunkIds: 1000 });
@@ -206,30 +221,67 @@ describe('a pass stops, writing nothing further', () => {
     const runId = await startPass(worker, planned.approvalId, { sliceIds: 200 });
     const result = await verifyScope(worker, runId, { chunkIds: 1000 });
     expect(result.state).toBe('stopped');
-    expect(result.detail).toMatch(/changed since the plan beyond new births/);
+    expect(result.detail).toMatch(/not the approved ones/);
     expect((await runWorker(worker, runId)).state).toBe('stopped');
     expect({ ...(await footprint()), passes: before.passes }).toEqual(before);
   });
 
-  it('walks births after the plan without calling them a change', async () => {
-    const { first } = await idRange(t.db);
-    const planned = await planBacklogPass(
-      logins.pool('planner'),
-      { idFrom: first, idTo: '900000000' },
-      { chunkIds: 1000 },
+  it('plans no range past the highest id, and a scope reaching past it is refused at start (approval unused)', async () => {
+    const { first, last } = await idRange(t.db);
+    const planError = await refusal(
+      planBacklogPass(logins.pool('planner'), { idFrom: first, idTo: '900000000' }, { chunkIds: 1000 }),
     );
+    expect(ValidationError.isInstance(planError) && planError.issues.map((issue) => issue.field)).toEqual([
+      'idTo',
+    ]);
+    // The same scope filed by hand: the server refuses it at start, whatever the client wrote.
+    const honest = await plan();
+    const beyond = await fileScope({ ...honest.scope, idTo: '900000000' });
+    await logins.approve(beyond);
+    const before = await footprint();
+    const error = await refusal(startPass(logins.pool('worker'), beyond));
+    expect(ApprovalError.isInstance(error) && error.rule).toBe('backlog_scope_beyond_registry');
+    expect(await footprint()).toEqual(before);
+    const used = await t.db.pool.query(
+      'select 1 from birth_lane.approval_uses where request_id = $1::bigint',
+      [beyond],
+    );
+    expect(used.rowCount).toBe(0);
+    // A highest id written below the range's end (so its top would pass as "new births") is refused too.
+    const lowHighest = await fileScope({ ...honest.scope, highestId: String(BigInt(last) - 100n) });
+    await logins.approve(lowHighest);
+    expect(constraintRule(await refusal(startPass(logins.pool('worker'), lowHighest)))).toBe(
+      'backlog_scope_beyond_registry',
+    );
+  });
+
+  it('on a revoked approval, before any work and without using it', async () => {
+    const planned = await plan();
     await logins.approve(planned.approvalId);
-    await seedRows(t.db, 20, 'NEW');
-    const worker = logins.pool('worker');
-    const runId = await startPass(worker, planned.approvalId, { sliceIds: 100_000 });
-    expect((await verifyScope(worker, runId, { chunkIds: 100_000 })).state).toBe('running');
-    expect((await runWorker(worker, runId, { batchSize: 500 })).state).toBe('done');
-    const newborn = await t.db.pool.query<{ judged: number }>(
-      `select count(*) filter (where inspect_pen is not null or certified)::int as judged
-         from public.birth_registry where id > $1::bigint and entity_code like 'NEW%'`,
-      [planned.scope.highestId],
+    await revokeBacklogApproval(logins.pool('council1'), planned.approvalId, 'wrong range');
+    const before = await footprint();
+    const error = await refusal(startPass(logins.pool('worker'), planned.approvalId));
+    expect(ApprovalError.isInstance(error) && error.rule).toBe('approval_revoked');
+    expect(await footprint()).toEqual(before);
+    const used = await t.db.pool.query(
+      'select 1 from birth_lane.approval_uses where request_id = $1::bigint',
+      [planned.approvalId],
     );
-    expect(newborn.rows[0]!.judged).toBeGreaterThan(10);
+    expect(used.rowCount).toBe(0);
+  });
+
+  it('stops, unstamped, a forged scope whose counts no plan produced (the server re-counts the whole range)', async () => {
+    const honest = await plan();
+    const forged = await fileScope({ ...honest.scope, idsChecksum: '0:0', inScopeRows: '0' });
+    await logins.approve(forged);
+    const before = await footprint();
+    const worker = logins.pool('worker');
+    const runId = await startPass(worker, forged, { sliceIds: 200 });
+    const result = await verifyScope(worker, runId, { chunkIds: 1000 });
+    expect(result.state).toBe('stopped');
+    expect(result.detail).toMatch(/not the approved ones/);
+    expect((await runWorker(worker, runId)).state).toBe('stopped');
+    expect({ ...(await footprint()), passes: before.passes }).toEqual(before);
   });
 
   it('when its approval expires mid-run', async () => {

@@ -131,3 +131,51 @@ describe('rollback by run', () => {
     expect((await refusal(rollbackPass(worker, runId, approval))).message).toMatch(/rolled_back/);
   });
 });
+
+describe('rollback of a pass whose batches stamped nothing', () => {
+  it('clears what the other batches stamped and finishes (a batch with no stamp time clears nothing)', async () => {
+    const { rows: lastRows } = await t.db.pool.query<{ last: string }>(
+      'select coalesce(max(id), 0)::text as last from public.birth_registry',
+    );
+    // 300 rows that all fail PEN (malformed entity code): batches of 100 over them stamp no row.
+    await t.db.pool.query(`
+      begin;
+      set local session_replication_role = 'replica';
+      insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, governance_role,
+                                         born_at, name, description, status)
+      select 'nopen' || n, 'fauna', 'SP-MAMMAL', 'dot://nopen/' || n, 'governed', '2025-01-01T00:00:00Z',
+             'row ' || n, 'fails PEN', 'active'
+        from generate_series(1, 300) n;
+      commit;`);
+    await seedRows(t.db, 300, 'NP');
+    const idFrom = String(BigInt(lastRows[0]!.last) + 1n);
+    const before = await stamps();
+    const idTo = [...before.keys()].at(-1)!;
+    const plan = await planBacklogPass(logins.pool('planner'), { idFrom, idTo }, { chunkIds: 1000 });
+    await logins.approve(plan.approvalId);
+    const worker = logins.pool('worker');
+    const runId = await startPass(worker, plan.approvalId, { sliceIds: 1000 });
+    await verifyScope(worker, runId, { chunkIds: 1000 });
+    expect((await runWorker(worker, runId, { batchSize: 100 })).state).toBe('done');
+    const unstamped = await t.db.pool.query<{ n: number }>(
+      'select count(*)::int as n from birth_lane.backlog_batches where run_id = $1::uuid and stamped_at is null',
+      [runId],
+    );
+    expect(unstamped.rows[0]!.n).toBeGreaterThanOrEqual(2);
+
+    const approval = await requestRollback(runId);
+    await logins.approve(approval);
+    const report = await rollbackPass(worker, runId, approval);
+    expect(report.cleared.pen).toBeGreaterThan(0);
+    const after = await stamps();
+    for (const [id, row] of after) {
+      if (BigInt(id) < BigInt(idFrom) || row.certified) continue;
+      expect(row, `row ${id} back to its pre-run stamps`).toEqual(before.get(id));
+    }
+    const state = await t.db.pool.query<{ state: string }>(
+      'select state from birth_lane.backlog_passes where run_id = $1::uuid',
+      [runId],
+    );
+    expect(state.rows[0]!.state).toBe('rolled_back');
+  });
+});
