@@ -28,7 +28,10 @@ export async function modulesLoadedBy(specifier: string, options: { cwd: string 
       REGISTER_HOOKS,
       '--input-type=module',
       '--eval',
-      `await import(${JSON.stringify(specifier)});`,
+      // The hooks run on their own thread, whose stderr reaches the process through the main
+      // thread's event loop: exiting right after the import can drop the last LOADED lines (seen
+      // under load as modules "missing" from one of two compared processes). Give them time to land.
+      `await import(${JSON.stringify(specifier)}); await new Promise((resolve) => setTimeout(resolve, 300));`,
     ],
     { cwd: options.cwd, timeout: 60_000 },
   );
