@@ -33,6 +33,19 @@ export { type ApprovalStatus, approvalStatusSchema } from './approval-status.js'
 export { BIRTH_PEN_FAILURES_FUNCTION } from './birth-pen-surface.js';
 export { canonicalJson, sha256Hex } from './canonical-json.js';
 export { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
+export {
+  type CatalogDiff,
+  type CatalogObjectDescription,
+  type CatalogSnapshot,
+  catalogSnapshotHash,
+  DEMO_ROLE_PATTERN,
+  diffCatalog,
+  isEmptyDiff,
+  LANE_ROLE_PATTERN,
+  RUNTIME_SCHEMA_PATTERN,
+  type SnapshotOptions,
+  snapshotCatalog,
+} from './catalog-snapshot.js';
 export { contractSteps, LANE_ROLES } from './contract-steps.js';
 export {
   ApprovalError,
