@@ -33,6 +33,7 @@ import { stampsCommand } from '@birth-lane/stamp-mapping/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
+import { installCommand } from './commands/install-command.js';
 import { backlogQueueCommands } from './commands/backlog-queue-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
@@ -87,20 +88,8 @@ program
     process.exitCode = await startCommand(loadConfig(), { rows: options.rows, json: options.json === true });
   });
 
-program
-  .command('install')
-  .description(
-    'apply the lane install steps (idempotent); with no active rule set, save the default as a draft and say how to activate it (an approval is needed)',
-  )
-  .option('--json', 'print the result as JSON')
-  .action(async (options: { json?: boolean }) => {
-    const [{ installCommand }, { loadConfig }] = await Promise.all([
-      import('./commands/install.js'),
-      import('./config.js'),
-    ]);
-    errorContext.needs = 'owner';
-    process.exitCode = await installCommand(loadConfig(), { json: options.json === true });
-  });
+// The gated install plan (issue 14): plan, rehearse, apply, verify, rollback.
+addPackageCommand(program, installCommand());
 
 program
   .command('run')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { defaultRuleSet } from '@birth-lane/inspect-producer';
 import type { TemplateRecipe } from '@birth-lane/test-kit';
 import pg from 'pg';
-import { laneSteps } from '../src/lane/lane-steps.js';
+import { planSteps } from '../src/lane/plan-steps.js';
 import { installActiveLane } from './install-active-lane.js';
 
 /**
@@ -15,7 +15,7 @@ export const activeLaneTemplate: TemplateRecipe = {
   key: [
     'active-lane',
     createHash('sha256')
-      .update(JSON.stringify([laneSteps.map((step) => [step.id, step.mutation]), defaultRuleSet]))
+      .update(JSON.stringify([planSteps.map((step) => [step.id, step.mutation]), defaultRuleSet]))
       .digest('hex'),
   ],
   async build(connectionString) {

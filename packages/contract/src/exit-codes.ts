@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   proof_failed: 4,
   /** A no-touch proof could not decide: an unattributable change or missing staging evidence. */
   proof_inconclusive: 5,
+  /** An install stop condition halted (it is named in the message and in --json); the step was rolled back. */
+  stop_condition: 6,
   /** Invalid configuration or flags (EX_USAGE). */
   usage: 64,
   /** The database cannot be reached, or the lane is not installed in it (EX_UNAVAILABLE). */
@@ -23,7 +25,14 @@ export const EXIT_CODES = {
   /** The database refused for lack of a privilege; the message names the GRANT (EX_NOPERM). */
   noPermission: 77,
 } as const satisfies Record<
-  RunOutcome | 'usage' | 'unavailable' | 'internal' | 'noPermission' | 'proof_failed' | 'proof_inconclusive',
+  | RunOutcome
+  | 'usage'
+  | 'unavailable'
+  | 'internal'
+  | 'noPermission'
+  | 'proof_failed'
+  | 'proof_inconclusive'
+  | 'stop_condition',
   number
 >;
 

@@ -15,7 +15,7 @@ import { openDatabase } from '../database/open-database.js';
 import { activateWithDemoApprovals } from '../lane/demo-activation.js';
 import { demoDraftRuleSet } from '../lane/demo-draft-rule-set.js';
 import { type DemoPromotions, promoteWithDemoApprovals } from '../lane/demo-promotions.js';
-import { installLane } from '../lane/install-lane.js';
+import { installThroughPlan } from '../install/start-install.js';
 import { runPilot } from '../pilot/run-pilot.js';
 import { stopRequested } from '../process/interrupt.js';
 import { DEMO_CANONICAL_COLLECTION, seedRegistry, seedState } from '../seed/seed-registry.js';
@@ -57,10 +57,12 @@ export async function startCommand(config: AppConfig, options: StartOptions): Pr
       );
     }
 
-    const install = await installLane(database.pool);
-    say(
-      `lane          ${install.applied.length} install steps applied, ${install.alreadyApplied.length} already in place`,
-    );
+    // The install plan: on the embedded demo database the same gated flow a real install takes
+    // (rehearsed with proof, one approval per step, verified), approved by labelled demo logins.
+    // On DATABASE_URL nothing commits without real approvals: the plan is printed, and start stops.
+    const planned = await installThroughPlan(database, say);
+    if (planned.stop) return EXIT_CODES.stop_condition;
+    const install = planned.lane;
     if (install.ruleSet.active) {
       say(`rule set      ${install.ruleSet.version} active`);
     } else if (database.embedded) {

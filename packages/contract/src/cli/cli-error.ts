@@ -3,7 +3,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 const MARKER = Symbol.for('birth-lane.error.CliError');
 
 /** What a person can do about a failed command, with the exit code that classifies it. */
-export type CliErrorKind = 'unavailable' | 'noPermission' | 'usage' | 'internal';
+export type CliErrorKind = 'unavailable' | 'noPermission' | 'usage' | 'internal' | 'stop_condition';
 
 /**
  * An error the command line explains to a person: the message already names the cause and the fix,

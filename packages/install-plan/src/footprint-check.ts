@@ -1,0 +1,55 @@
+import type { Step } from '@birth-lane/contract';
+import { type CatalogSnapshot, diffCatalog, plannedFootprint } from './catalog.js';
+import type { StopConditionName } from './stop-condition.js';
+
+export interface FootprintVerdict {
+  readonly ok: boolean;
+  readonly stopCondition: StopConditionName | null;
+  /** Changed objects outside the footprint that give a lane role or PUBLIC a privilege. */
+  readonly forbidden: readonly string[];
+  /** Any other changed object outside the footprint. */
+  readonly outside: readonly string[];
+  readonly changed: number;
+}
+
+/**
+ * A privilege or membership that lets a lane role (or PUBLIC) do something: a grant ref
+ * (`grant:<object ref>:<grantee|PUBLIC>:<PRIVILEGE>`, the object ref has colons of its own) whose
+ * grantee is PUBLIC or `birth_lane_*`, or a membership among the lane's roles.
+ */
+export function grantsLaneRole(ref: string): boolean {
+  if (ref.startsWith('membership:')) return true;
+  if (!ref.startsWith('grant:')) return false;
+  const parts = ref.split(':');
+  const grantee = parts[parts.length - 2] ?? '';
+  return grantee === 'PUBLIC' || grantee.startsWith('birth_lane_');
+}
+
+/**
+ * The catalog diff of a step against its planned footprint. Every added, removed or changed
+ * object must be in the footprint; a privilege for a lane role outside it is the forbidden
+ * action (a lane role could then do what the plan never allowed), anything else exceeds it.
+ */
+export function checkFootprint(
+  step: Step,
+  before: CatalogSnapshot,
+  after: CatalogSnapshot,
+  alsoAllowed: readonly string[] = [],
+): FootprintVerdict {
+  const diff = diffCatalog(before, after);
+  const allowed = new Set([...plannedFootprint(step), ...alsoAllowed]);
+  const touched = [...diff.added, ...diff.removed, ...diff.changed];
+  const extra = [...new Set(touched.filter((ref) => !allowed.has(ref)))].sort();
+  const forbidden = extra.filter(grantsLaneRole);
+  const outside = extra.filter((ref) => !grantsLaneRole(ref));
+  const stopCondition: StopConditionName | null =
+    forbidden.length > 0 ? 'forbidden_action_reachable' : outside.length > 0 ? 'footprint_exceeded' : null;
+  return { ok: stopCondition === null, stopCondition, forbidden, outside, changed: touched.length };
+}
+
+export function describeVerdict(verdict: FootprintVerdict): string {
+  const parts: string[] = [];
+  if (verdict.forbidden.length > 0) parts.push(`privileges outside the plan: ${verdict.forbidden.join(', ')}`);
+  if (verdict.outside.length > 0) parts.push(`objects outside the footprint: ${verdict.outside.join(', ')}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,89 @@
+import type { Database, Step } from '@birth-lane/contract';
+import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
+import { asStop, stopOnIdleSessions } from './apply.js';
+import { readLedger } from './install-ledger.js';
+import { InstallStopError } from './stop-condition.js';
+
+export interface RollbackReport {
+  readonly stepId: string;
+  readonly versionHash: string;
+  readonly approvalId: string;
+  readonly rollbackId: string;
+  /** The catalog after the rollback; equal to the one recorded before the step's apply (adopted steps have none). */
+  readonly restoredHash: string;
+  readonly restoredExactly: boolean | null;
+}
+
+/**
+ * `install rollback --step S --approval A`: in one transaction, refuses while a step that depends
+ * on S is in place (undo in reverse dependency order), runs S's rollback, checks the catalog now
+ * equals the snapshot recorded just before S was applied, and records the rollback through the
+ * ledger's definer function, which consumes an install_step approval with scope exactly
+ * {step, versionHash, operation: "rollback"}. Any refusal rolls everything back.
+ */
+export async function rollbackStep(
+  db: Database,
+  steps: readonly Step[],
+  stepId: string,
+  approvalId: string,
+): Promise<RollbackReport> {
+  const step = steps.find((candidate) => candidate.id === stepId);
+  if (step === undefined) throw new Error(`install plan has no step ${stepId}`);
+  const connection = await db.connect();
+  try {
+    await connection.query('begin');
+    try {
+      await connection.query("select pg_advisory_xact_lock(hashtext('birth_lane.install'))");
+      const ledger = await readLedger(connection);
+      const active = ledger.active.get(stepId);
+      if (active === undefined) throw new Error(`install step ${stepId} is not applied; nothing to roll back`);
+      const dependants = [...ledger.active.values()].filter((other) =>
+        steps.find((candidate) => candidate.id === other.stepId)?.prerequisites.includes(stepId),
+      );
+      if (dependants.length > 0)
+        throw new Error(
+          `install step ${stepId} is a prerequisite of ${dependants.map((other) => other.stepId).join(', ')}, still applied: roll those back first (reverse dependency order)`,
+        );
+      await stopOnIdleSessions(connection, stepId);
+      const { rows } = await connection.query<{ kind: string; before_snapshot: CatalogSnapshot }>(
+        'select kind, before_snapshot from birth_lane.install_applications where id = $1::bigint',
+        [active.applicationId],
+      );
+      await connection.query(step.rollback);
+      const after = await snapshotCatalog(connection);
+      const restoredHash = catalogSnapshotHash(after);
+      // An adopted step has no recorded before-state (the previous installer kept none).
+      let restoredExactly: boolean | null = null;
+      if (rows[0]?.kind !== 'adopted') {
+        const diff = diffCatalog(rows[0]!.before_snapshot, after);
+        const left = [...diff.added, ...diff.removed, ...diff.changed];
+        if (left.length > 0)
+          throw new InstallStopError(
+            'footprint_exceeded',
+            stepId,
+            `the rollback did not restore the catalog recorded before the apply: ${left.slice(0, 20).join(', ')}${left.length > 20 ? ` and ${left.length - 20} more` : ''}`,
+          );
+        restoredExactly = true;
+      }
+      const recorded = await connection.query<{ id: string }>(
+        'select birth_lane.record_install_rollback($1::text, $2::text, $3::bigint, $4::text)::text as id',
+        [stepId, active.versionHash, approvalId, restoredHash],
+      );
+      await connection.query('delete from birth_lane.applied_steps where step_id = $1::text', [stepId]);
+      await connection.query('commit');
+      return {
+        stepId,
+        versionHash: active.versionHash,
+        approvalId,
+        rollbackId: recorded.rows[0]!.id,
+        restoredHash,
+        restoredExactly,
+      };
+    } catch (error) {
+      await connection.query('rollback');
+      throw asStop(error, stepId);
+    }
+  } finally {
+    connection.release();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Queryable, Step } from '@birth-lane/contract';
+import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
+import { readLedger } from './install-ledger.js';
+import { planFromLedger } from './plan.js';
+
+export interface VerifyCheck {
+  readonly name: 'all_steps_applied' | 'catalog_matches_last_apply';
+  readonly ok: boolean;
+  readonly observed: string;
+  readonly objects: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly planHash: string;
+  readonly liveHash: string;
+  readonly checks: readonly VerifyCheck[];
+}
+
+/**
+ * `install verify`: every step of the plan is in place at its current version, and the live
+ * catalog equals the one recorded right after the last apply: each step's diff was checked
+ * against its footprint then, so the whole install is the union of the footprints, and nothing
+ * changed since.
+ */
+export async function verifyInstall(db: Queryable, steps: readonly Step[]): Promise<VerifyReport> {
+  const plan = planFromLedger(steps, await readLedger(db));
+  const notInPlace = plan.steps.filter((step) => step.status !== 'applied');
+  const live = await snapshotCatalog(db);
+  const liveHash = catalogSnapshotHash(live);
+  const checks: VerifyCheck[] = [
+    {
+      name: 'all_steps_applied',
+      ok: notInPlace.length === 0,
+      observed:
+        notInPlace.length === 0
+          ? `all ${plan.steps.length} steps applied at their planned version`
+          : `${notInPlace.length} of ${plan.steps.length} steps not in place: ${notInPlace.map((step) => `${step.id} (${step.status})`).join(', ')}`,
+      objects: notInPlace.map((step) => step.id),
+    },
+  ];
+  if (plan.ledgerInstalled) {
+    const { rows } = await db.query<{ step_id: string; after_snapshot: CatalogSnapshot }>(
+      `select a.step_id, a.after_snapshot from birth_lane.install_applications a
+        where a.kind <> 'adopted'
+          and not exists (select 1 from birth_lane.install_rollbacks r where r.application_id = a.id)
+        order by a.id desc limit 1`,
+    );
+    const last = rows[0];
+    if (last === undefined) {
+      checks.push({ name: 'catalog_matches_last_apply', ok: false, observed: 'no step was applied through the plan yet', objects: [] });
+    } else {
+      const diff = diffCatalog(last.after_snapshot, live);
+      const changed = [
+        ...diff.added.map((ref) => `added ${ref}`),
+        ...diff.removed.map((ref) => `removed ${ref}`),
+        ...diff.changed.map((ref) => `changed ${ref}`),
+      ];
+      checks.push({
+        name: 'catalog_matches_last_apply',
+        ok: changed.length === 0,
+        observed:
+          changed.length === 0
+            ? `the live catalog (${liveHash.slice(0, 12)}) equals the one recorded after ${last.step_id}`
+            : `${changed.length} object(s) changed since the last apply (${last.step_id})`,
+        objects: changed,
+      });
+    }
+  } else {
+    checks.push({ name: 'catalog_matches_last_apply', ok: false, observed: 'the install ledger is not installed', objects: [] });
+  }
+  return { ok: checks.every((check) => check.ok), planHash: plan.planHash, liveHash, checks };
+}

@@ -1,0 +1,202 @@
+import { catalogSnapshotHash, contractSteps, snapshotCatalog } from '@birth-lane/contract';
+import { useTestDatabase } from '@birth-lane/test-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyBootstrap,
+  applyPlan,
+  buildInstallPlan,
+  installPlanSteps,
+  rehearsalChain,
+  rehearseSteps,
+  rollbackStep,
+  verifyInstall,
+} from '../src/index.js';
+import { approveStep, gadgetStep, legacyInstall, refusal, widgetStep } from './support.js';
+
+const t = useTestDatabase({});
+const steps = [...contractSteps, ...installPlanSteps, widgetStep(), gadgetStep];
+const hash = async () => catalogSnapshotHash(await snapshotCatalog(t.db.pool));
+
+beforeAll(async () => {
+  await legacyInstall(t.db);
+});
+
+describe('upgrade from the previous release (birth_lane.applied_steps)', () => {
+  it('plans the ledger as a bootstrap step, the contract steps as adoptable, the new block as pending', async () => {
+    const plan = await buildInstallPlan(t.db.pool, steps);
+    expect(plan.steps.map((step) => [step.id, step.status])).toEqual([
+      ['contract/0001_registry', 'adoptable'],
+      ['contract/0002_evidence', 'adoptable'],
+      ['contract/0003_approvals', 'adoptable'],
+      ['contract/0004_roles', 'adoptable'],
+      ['contract/0005_heartbeats', 'adoptable'],
+      ['install-plan/0001_install_ledger', 'pending'],
+      ['widgets/0001_widgets', 'pending'],
+      ['widgets/0002_gadgets', 'pending'],
+    ]);
+  });
+
+  it('apply --bootstrap applies only the ledger and adopts what the previous release applied', async () => {
+    const report = await applyBootstrap(t.db.pool, steps);
+    expect(report.applied.map((step) => step.stepId)).toEqual(['install-plan/0001_install_ledger']);
+    expect(report.adopted).toEqual(contractSteps.map((step) => step.id));
+    const plan = await buildInstallPlan(t.db.pool, steps);
+    expect(plan.counts).toEqual({ applied: 6, pending: 2, adoptable: 0, drift: 0 });
+  });
+});
+
+describe('rehearse', () => {
+  it('runs the step under ROLLBACK and records the proof: the catalog on exit equals the one on entry', async () => {
+    const before = await hash();
+    const chain = await rehearsalChain(t.db.pool, steps, 'widgets/0001_widgets');
+    expect(chain.map((step) => step.id)).toEqual(['widgets/0001_widgets']);
+    const report = await rehearseSteps(t.db.pool, chain);
+    expect(report.identical).toBe(true);
+    expect(report.rehearsals[0]).toMatchObject({ passed: true, entryHash: before, exitHash: before });
+    expect(report.rehearsals[0]!.mutatedHash).not.toBe(before);
+    expect(await hash()).toBe(before);
+    const { rows } = await t.db.pool.query(
+      'select passed, entry_hash = exit_hash as proof from birth_lane.install_rehearsals where id = $1::bigint',
+      [report.rehearsals[0]!.rehearsalId],
+    );
+    expect(rows).toEqual([{ passed: true, proof: true }]);
+  });
+});
+
+describe('apply', () => {
+  it('refuses without an approval (approval_missing), nothing written', async () => {
+    const before = await hash();
+    const error = await refusal(applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets' }));
+    expect(error).toMatchObject({ condition: 'approval_missing' });
+    expect(await hash()).toBe(before);
+  });
+
+  it('refuses an approval for another step version at the moment of commit (approval_missing)', async () => {
+    const approval = await approveStep(t.db, widgetStep(', extra integer'));
+    const before = await hash();
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'approval_missing' });
+    expect(error.message).toMatch(/covers scope/);
+    expect(await hash()).toBe(before);
+  });
+
+  it('refuses a step never rehearsed (step_not_rehearsed)', async () => {
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, { approvals: new Map([['widgets/0001_widgets', 'x']]), only: 'widgets/0002_gadgets' }),
+    );
+    // gadgets needs widgets: its prerequisites are checked first.
+    expect(error).toMatchObject({ condition: 'approval_missing' });
+  });
+
+  it('stops on a session idle in transaction held by another connection (idle_in_transaction)', async () => {
+    const approval = await approveStep(t.db, widgetStep());
+    const other = await t.db.connect();
+    await other.query('begin');
+    await other.query('select 1');
+    try {
+      const error = await refusal(
+        applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+      );
+      expect(error).toMatchObject({ condition: 'idle_in_transaction' });
+    } finally {
+      await other.query('rollback');
+      await other.end();
+    }
+    // The approval was not consumed: the refusal rolled everything back, so it still applies.
+    const report = await applyPlan(t.db.pool, steps, {
+      only: 'widgets/0001_widgets',
+      approvals: new Map([['widgets/0001_widgets', approval]]),
+    });
+    expect(report.applied.map((step) => [step.stepId, step.kind, step.approvalId])).toEqual([
+      ['widgets/0001_widgets', 'approved', approval],
+    ]);
+  });
+
+  it('catches an object added by hand from another session during the apply (footprint_exceeded)', async () => {
+    await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, 'widgets/0002_gadgets'));
+    const approval = await approveStep(t.db, gadgetStep);
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, {
+        only: 'widgets/0002_gadgets',
+        approvals: new Map([['widgets/0002_gadgets', approval]]),
+        hooks: {
+          beforeFootprintCheck: async () => {
+            await t.db.pool.query('create table widgets.smuggled (id integer)');
+          },
+        },
+      }),
+    );
+    expect(error).toMatchObject({ condition: 'footprint_exceeded' });
+    expect(error.message).toContain('table:widgets.smuggled');
+    expect((await t.db.pool.query("select to_regclass('widgets.gadget') as t")).rows[0].t).toBeNull();
+    await t.db.pool.query('drop table widgets.smuggled');
+  });
+
+  it('catches a privilege for a lane role granted by another session during the apply (forbidden_action_reachable)', async () => {
+    const approval = await approveStep(t.db, gadgetStep);
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, {
+        only: 'widgets/0002_gadgets',
+        approvals: new Map([['widgets/0002_gadgets', approval]]),
+        hooks: {
+          beforeFootprintCheck: async () => {
+            await t.db.pool.query('grant select on widgets.widget to birth_lane_producer');
+          },
+        },
+      }),
+    );
+    expect(error).toMatchObject({ condition: 'forbidden_action_reachable' });
+    expect(error.message).toContain('grant:table:widgets.widget:birth_lane_producer:SELECT');
+    await t.db.pool.query('revoke select on widgets.widget from birth_lane_producer');
+    // The same approval was never consumed: the step applies with it now.
+    const report = await applyPlan(t.db.pool, steps, {
+      only: 'widgets/0002_gadgets',
+      approvals: new Map([['widgets/0002_gadgets', approval]]),
+    });
+    expect(report.applied.map((step) => step.stepId)).toEqual(['widgets/0002_gadgets']);
+  });
+});
+
+describe('verify, drift and rollback', () => {
+  it('verify passes after all steps, and names an object changed by hand', async () => {
+    expect((await verifyInstall(t.db.pool, steps)).ok).toBe(true);
+    await t.db.pool.query('create table widgets.by_hand (id integer)');
+    const report = await verifyInstall(t.db.pool, steps);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((check) => check.name === 'catalog_matches_last_apply')!.objects).toEqual([
+      'added table:widgets.by_hand',
+    ]);
+    await t.db.pool.query('drop table widgets.by_hand');
+  });
+
+  it('reports an applied step whose definition changed as drift, and never re-applies it', async () => {
+    const changed = [...contractSteps, ...installPlanSteps, widgetStep(', extra integer'), gadgetStep];
+    const plan = await buildInstallPlan(t.db.pool, changed);
+    expect(plan.steps.find((step) => step.id === 'widgets/0001_widgets')!.status).toBe('drift');
+    expect(await refusal(applyPlan(t.db.pool, changed, {}))).toMatchObject({ condition: 'drift' });
+  });
+
+  it('rolls back in reverse dependency order, each with its own approval, restoring the catalog', async () => {
+    const beforeWidgets = (
+      await t.db.pool.query(
+        "select before_hash from birth_lane.install_applications where step_id = 'widgets/0001_widgets' order by id desc limit 1",
+      )
+    ).rows[0].before_hash;
+    const widgetRollback = await approveStep(t.db, widgetStep(), 'rollback');
+    const blocked = await refusal(rollbackStep(t.db.pool, steps, 'widgets/0001_widgets', widgetRollback));
+    expect(blocked.message).toMatch(/prerequisite of widgets\/0002_gadgets/);
+    // An apply approval is not a rollback approval.
+    const applyApproval = await approveStep(t.db, gadgetStep);
+    expect(await refusal(rollbackStep(t.db.pool, steps, 'widgets/0002_gadgets', applyApproval))).toMatchObject({
+      condition: 'approval_missing',
+    });
+    await rollbackStep(t.db.pool, steps, 'widgets/0002_gadgets', await approveStep(t.db, gadgetStep, 'rollback'));
+    const report = await rollbackStep(t.db.pool, steps, 'widgets/0001_widgets', widgetRollback);
+    expect(report.restoredExactly).toBe(true);
+    expect(report.restoredHash).toBe(beforeWidgets);
+    const plan = await buildInstallPlan(t.db.pool, steps);
+    expect(plan.counts).toEqual({ applied: 6, pending: 2, adoptable: 0, drift: 0 });
+  });
+});
