@@ -22,10 +22,21 @@ drop function if exists birth_lane.mint_births(jsonb);
 revoke select (collection_name, species_code, dot_origin, governance_role, born_at, name, description, status)
   on ${REGISTRY_TABLE} from birth_lane_birth;`,
     footprint: [
-      `function:${MINT_BIRTH_SIGNATURE}`,
       'function:birth_lane.mint_births(jsonb)',
       'function:birth_lane.fn_birth_announce()',
       'trigger:public.birth_registry.trg_birth_announce',
+      'function:birth_lane.mint_birth(text,text,text,text,text,timestamp with time zone,text,text,text)',
+      'grant:column:public.birth_registry.born_at:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.collection_name:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.description:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.dot_origin:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.governance_role:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.name:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.species_code:birth_lane_birth:SELECT',
+      'grant:column:public.birth_registry.status:birth_lane_birth:SELECT',
+      'grant:function:birth_lane.fn_birth_announce():PUBLIC:EXECUTE',
+      'grant:function:birth_lane.mint_birth(text,text,text,text,text,timestamp with time zone,text,text,text):birth_lane_birth:EXECUTE',
+      'grant:function:birth_lane.mint_births(jsonb):birth_lane_birth:EXECUTE',
     ],
   }),
 ];

@@ -39,6 +39,13 @@ export const certifySteps: readonly Step[] = [
       'function:birth_lane.compile_canonical_collection_list()',
       'trigger:birth_lane.canonical_collections.canonical_collections_compile',
       'trigger:public.birth_registry.trg_birth_certified_insert_guard',
+      'index:birth_lane.canonical_collections_key_idx',
+      'grant:function:birth_lane.canonical_collection_key(text):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.canonical_collection_list():PUBLIC:EXECUTE',
+      'grant:function:birth_lane.promote(bigint,bigint):birth_lane_promoter:EXECUTE',
+      'grant:function:birth_lane.promotion_pass_active(bigint):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.refile_promotion_requests(integer):birth_lane_governance:EXECUTE',
+      'grant:table:birth_lane.canonical_collections:PUBLIC:SELECT',
     ],
     // A field registry may already carry a trigger of this name (the consumer that was starved of
     // stamps); the step replaces it rather than refusing to run.

@@ -26,7 +26,11 @@ export const pgCronWrapperStep: Step = sqlStep({
   prerequisites: [RUN_PRODUCER_STEP, 'contract/0005_heartbeats'],
   mutation: readSqlFile(SQL_DIR, '0001_pg_cron_producer.sql'),
   rollback: 'drop procedure if exists birth_lane.run_producer_from_pg_cron(integer, integer);',
-  footprint: [`function:${PG_CRON_WRAPPER_PROCEDURE}`],
+  footprint: [
+    `function:${PG_CRON_WRAPPER_PROCEDURE}`,
+    'grant:function:birth_lane.run_producer_from_pg_cron(integer,integer):PUBLIC:EXECUTE',
+    'grant:function:birth_lane.run_producer_from_pg_cron(integer,integer):birth_lane_producer:EXECUTE',
+  ],
 });
 
 /** What installing the channel applies; a step already applied with the same SQL is skipped. */

@@ -1,3 +1,4 @@
+import { snapshotCatalog } from './catalog-snapshot.js';
 import { ValidationError } from './errors.js';
 import type { Queryable } from './ports/queryable.js';
 
@@ -20,17 +21,23 @@ const KINDS = [
   'extension',
 ] as const;
 
+/** Kinds only a catalog snapshot describes: grants, memberships, policies, types. */
+const SNAPSHOT_KINDS = ['grant', 'membership', 'policy', 'type'] as const;
+
 /** True when the named object exists in the connected database. */
 export async function catalogObjectExists(db: Queryable, ref: CatalogObjectRef): Promise<boolean> {
   const separator = ref.indexOf(':');
   const kind = ref.slice(0, separator) as (typeof KINDS)[number];
   const name = ref.slice(separator + 1);
+  if (SNAPSHOT_KINDS.includes(kind as never) && name.length > 0) {
+    return (await snapshotCatalog(db)).objects[ref] !== undefined;
+  }
   if (separator < 1 || !KINDS.includes(kind) || name.length === 0) {
     throw new ValidationError('catalog reference', [
       {
         field: 'footprint',
         rule: 'catalog_ref',
-        message: `"${ref}" must be kind:name with kind one of ${KINDS.join(', ')}`,
+        message: `"${ref}" must be kind:name with kind one of ${[...KINDS, ...SNAPSHOT_KINDS].join(', ')}`,
       },
     ]);
   }

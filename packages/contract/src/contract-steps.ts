@@ -1,8 +1,73 @@
 import { readSqlFile, sqlStep } from './install.js';
 import type { Step } from './ports/step.js';
-import { REGISTRY_TABLE } from './registry-row.js';
+import { dropRolesIfUnusedSql, revokeGrantsSql } from './rollback-sql.js';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
+
+/** The roles contract/0004_roles creates if absent: the lane's writers and readers, then the approvers. */
+const CONTRACT_ROLES = [
+  'birth_lane_birth',
+  'birth_lane_producer',
+  'birth_lane_promoter',
+  'birth_lane_governance',
+  'birth_lane_reader',
+  'birth_lane_president',
+  'birth_lane_ai_council',
+  'birth_lane_approver',
+] as const;
+
+/** Every privilege contract/0004_roles grants, each its own catalog ref: the plan a reviewer reads. */
+const ROLE_GRANTS = [
+  'grant:column:public.birth_registry.entity_code:birth_lane_birth:SELECT',
+  'grant:column:public.birth_registry.id:birth_lane_birth:SELECT',
+  'grant:function:birth_lane.append_note(text,jsonb,uuid):birth_lane_governance:EXECUTE',
+  'grant:function:birth_lane.append_note(text,jsonb,uuid):birth_lane_producer:EXECUTE',
+  'grant:function:birth_lane.append_note(text,jsonb,uuid):birth_lane_promoter:EXECUTE',
+  'grant:function:birth_lane.approval_missing_votes(bigint):birth_lane_promoter:EXECUTE',
+  'grant:function:birth_lane.approval_quorum_met(bigint):birth_lane_promoter:EXECUTE',
+  'grant:function:birth_lane.approval_status(bigint):birth_lane_promoter:EXECUTE',
+  'grant:function:birth_lane.approval_tally(bigint):birth_lane_promoter:EXECUTE',
+  'grant:function:birth_lane.cast_vote(bigint,text,text,text):birth_lane_ai_council:EXECUTE',
+  'grant:function:birth_lane.cast_vote(bigint,text,text,text):birth_lane_approver:EXECUTE',
+  'grant:function:birth_lane.cast_vote(bigint,text,text,text):birth_lane_governance:EXECUTE',
+  'grant:function:birth_lane.cast_vote(bigint,text,text,text):birth_lane_president:EXECUTE',
+  'grant:function:birth_lane.request_approval(text,jsonb,text,text,interval):birth_lane_ai_council:EXECUTE',
+  'grant:function:birth_lane.request_approval(text,jsonb,text,text,interval):birth_lane_approver:EXECUTE',
+  'grant:function:birth_lane.request_approval(text,jsonb,text,text,interval):birth_lane_governance:EXECUTE',
+  'grant:function:birth_lane.request_approval(text,jsonb,text,text,interval):birth_lane_president:EXECUTE',
+  'grant:schema:birth_lane:birth_lane_ai_council:USAGE',
+  'grant:schema:birth_lane:birth_lane_approver:USAGE',
+  'grant:schema:birth_lane:birth_lane_birth:USAGE',
+  'grant:schema:birth_lane:birth_lane_governance:USAGE',
+  'grant:schema:birth_lane:birth_lane_president:USAGE',
+  'grant:schema:birth_lane:birth_lane_producer:USAGE',
+  'grant:schema:birth_lane:birth_lane_promoter:USAGE',
+  'grant:schema:birth_lane:birth_lane_reader:USAGE',
+  'grant:table:birth_lane.approval_requests:birth_lane_ai_council:SELECT',
+  'grant:table:birth_lane.approval_requests:birth_lane_approver:SELECT',
+  'grant:table:birth_lane.approval_requests:birth_lane_governance:SELECT',
+  'grant:table:birth_lane.approval_requests:birth_lane_president:SELECT',
+  'grant:table:birth_lane.approval_requests:birth_lane_promoter:SELECT',
+  'grant:table:birth_lane.approval_requests:birth_lane_reader:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_ai_council:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_approver:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_governance:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_president:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_promoter:SELECT',
+  'grant:table:birth_lane.approval_uses:birth_lane_reader:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_ai_council:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_approver:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_governance:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_president:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_promoter:SELECT',
+  'grant:table:birth_lane.approval_votes:birth_lane_reader:SELECT',
+  'grant:table:birth_lane.evidence:birth_lane_governance:SELECT',
+  'grant:table:birth_lane.evidence:birth_lane_producer:SELECT',
+  'grant:table:birth_lane.evidence:birth_lane_reader:SELECT',
+  'grant:table:public.birth_registry:birth_lane_producer:SELECT',
+  'grant:table:public.birth_registry:birth_lane_promoter:SELECT',
+  'grant:table:public.birth_registry:birth_lane_reader:SELECT',
+];
 
 /** The shared database surfaces, as install steps: the registry, the evidence log, approvals. */
 export const contractSteps: readonly Step[] = [
@@ -36,6 +101,10 @@ export const contractSteps: readonly Step[] = [
       'trigger:birth_lane.evidence.evidence_append_only',
       'trigger:birth_lane.evidence.evidence_no_truncate',
       'trigger:birth_lane.evidence.evidence_server_fields',
+      'index:birth_lane.evidence_failure_once_idx',
+      'index:birth_lane.evidence_kind_recorded_idx',
+      'index:birth_lane.evidence_run_id_idx',
+      'grant:function:birth_lane.refuse_change_to_append_only():PUBLIC:EXECUTE',
     ],
     // Up to 9ac17c6 a per-row PL/pgSQL trigger set id, time and writer.
     upgradesFrom: [
@@ -87,6 +156,25 @@ export const contractSteps: readonly Step[] = [
       'trigger:birth_lane.approval_requests.approval_requests_no_truncate',
       'trigger:birth_lane.approval_votes.approval_votes_no_truncate',
       'trigger:birth_lane.approval_uses.approval_uses_no_truncate',
+      'function:birth_lane.approval_minimum_risk(text)',
+      'function:birth_lane.approval_missing_votes(bigint)',
+      'function:birth_lane.approval_tally(bigint)',
+      'function:birth_lane.identity_key_removed_class()',
+      'function:birth_lane.risk_rank(text)',
+      'index:birth_lane.approval_requests_action_scope_idx',
+      'index:birth_lane.approval_votes_request_idx',
+      'trigger:birth_lane.approval_requests.approval_requests_append_only',
+      'trigger:birth_lane.approval_uses.approval_uses_append_only',
+      'trigger:birth_lane.approval_votes.approval_votes_append_only',
+      'grant:function:birth_lane.approval_minimum_risk(text):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.approval_missing_votes(bigint):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.approval_quorum_met(bigint):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.approval_status(bigint):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.approval_tally(bigint):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.approved_request(text,jsonb):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.identity_key(text):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.identity_key_removed_class():PUBLIC:EXECUTE',
+      'grant:function:birth_lane.risk_rank(text):PUBLIC:EXECUTE',
     ],
   }),
   sqlStep({
@@ -95,18 +183,12 @@ export const contractSteps: readonly Step[] = [
     risk: 'high',
     prerequisites: ['contract/0003_approvals'],
     mutation: readSqlFile(SQL_DIR, '0004_roles.sql'),
-    // Roles are cluster-wide and may be granted to login roles by then: the rollback revokes, never drops.
-    rollback: `revoke all on ${REGISTRY_TABLE}, birth_lane.evidence, birth_lane.approval_requests, birth_lane.approval_votes, birth_lane.approval_uses from birth_lane_birth, birth_lane_producer, birth_lane_promoter, birth_lane_governance, birth_lane_reader, birth_lane_president, birth_lane_ai_council, birth_lane_approver;`,
-    footprint: [
-      'role:birth_lane_birth',
-      'role:birth_lane_producer',
-      'role:birth_lane_promoter',
-      'role:birth_lane_governance',
-      'role:birth_lane_reader',
-      'role:birth_lane_president',
-      'role:birth_lane_ai_council',
-      'role:birth_lane_approver',
-    ],
+    // The exact inverse: take back each grant, then drop each role nothing uses any more (roles are
+    // cluster-wide: one another database's lane, or a person's login, still holds stays).
+    rollback: `${revokeGrantsSql(ROLE_GRANTS)}\n${dropRolesIfUnusedSql(CONTRACT_ROLES, { createdAfter: 'birth_lane.approval_uses' })}`,
+    footprint: ROLE_GRANTS,
+    // Created only if absent: another database of the cluster may have created them first.
+    adopts: CONTRACT_ROLES.map((role) => `role:${role}`),
   }),
   sqlStep({
     id: 'contract/0005_heartbeats',
@@ -119,6 +201,11 @@ export const contractSteps: readonly Step[] = [
     footprint: [
       'table:birth_lane.producer_heartbeats',
       'function:birth_lane.beat(text,text,text,integer,text,uuid,jsonb)',
+      'index:birth_lane.producer_heartbeats_beat_idx',
+      'grant:function:birth_lane.beat(text,text,text,integer,text,uuid,jsonb):birth_lane_producer:EXECUTE',
+      'grant:table:birth_lane.producer_heartbeats:birth_lane_governance:SELECT',
+      'grant:table:birth_lane.producer_heartbeats:birth_lane_producer:SELECT',
+      'grant:table:birth_lane.producer_heartbeats:birth_lane_reader:SELECT',
     ],
   }),
 ];

@@ -68,6 +68,7 @@ export {
   RESERVED_NOTE_TOPIC_PATTERN,
 } from './evidence.js';
 export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+export { compareFootprint, type FootprintComparison, plannedFootprint } from './footprint.js';
 export {
   GATE_MODES,
   GATE_SETTINGS,
@@ -202,6 +203,13 @@ export {
   registryIdSchema,
   rowIdSchema,
 } from './registry-row.js';
+export {
+  dropRolesIfUnusedSql,
+  type GrantRef,
+  grantsOnExistingObjects,
+  parseGrantRef,
+  revokeGrantsSql,
+} from './rollback-sql.js';
 export {
   type Check,
   type CheckKind,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Risk } from './approval.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { type CatalogObjectRef, catalogObjectExists } from './catalog.js';
+import type { CatalogObjectRef } from './catalog.js';
+import { snapshotCatalog } from './catalog-snapshot.js';
 import { BirthLaneError } from './errors.js';
 import type { Database, Queryable } from './ports/queryable.js';
 import type { Step, StepCheck } from './ports/step.js';
@@ -19,9 +20,14 @@ export interface SqlStepDefinition {
   readonly prerequisites?: readonly string[];
   readonly mutation: string;
   readonly rollback: string;
+  /** Every object the step creates, grants included (`grant:<object>:<grantee>:<PRIVILEGE>`). */
   readonly footprint: readonly CatalogObjectRef[];
-  /** Objects the SQL creates only if absent and may find already there (a field registry's own table). */
+  /** Objects the SQL creates only if absent and may find already there (a field registry's own table, a cluster-wide role). */
   readonly adopts?: readonly CatalogObjectRef[];
+  /** Existing objects the SQL alters or replaces: their description in a catalog snapshot changes. */
+  readonly changes?: readonly CatalogObjectRef[];
+  /** Existing objects the SQL drops and grants it revokes. */
+  readonly removes?: readonly CatalogObjectRef[];
   /**
    * Complete footprints of earlier versions of this step that its SQL upgrades in place (it drops
    * what the new shape no longer has). A database holding exactly one of them is re-applied over,
@@ -38,10 +44,10 @@ export interface SqlStepDefinition {
  */
 export function sqlStep(definition: SqlStepDefinition): Step {
   const footprint = definition.footprint;
+  // One snapshot answers for every ref, grants included, and sees one state of the catalog.
   const census = async (db: Queryable, refs: readonly CatalogObjectRef[]) => {
-    const present: string[] = [];
-    for (const ref of refs) if (await catalogObjectExists(db, ref)) present.push(ref);
-    return present;
+    const { objects } = await snapshotCatalog(db);
+    return refs.filter((ref) => objects[ref] !== undefined);
   };
   const earlierVersionPresent = async (db: Queryable) => {
     for (const earlier of definition.upgradesFrom ?? []) {
@@ -59,6 +65,9 @@ export function sqlStep(definition: SqlStepDefinition): Step {
     mutation: definition.mutation,
     rollback: definition.rollback,
     footprint: [...footprint, ...(definition.adopts ?? [])],
+    changes: definition.changes ?? [],
+    removes: definition.removes ?? [],
+    adopts: definition.adopts ?? [],
     async reverify(db) {
       const present = await census(db, footprint);
       if (present.length === 0)
@@ -97,12 +106,20 @@ export function sqlStep(definition: SqlStepDefinition): Step {
     },
     async successEvidence(db): Promise<StepCheck> {
       const expected = [...footprint, ...(definition.adopts ?? [])];
-      const present: string[] = [];
-      for (const ref of expected) if (await catalogObjectExists(db, ref)) present.push(ref);
-      const missing = expected.filter((ref) => !present.includes(ref));
-      return missing.length === 0
-        ? { ok: true, observed: `all ${expected.length} planned objects present` }
-        : { ok: false, observed: `missing after the mutation: ${missing.join(', ')}` };
+      const { objects } = await snapshotCatalog(db);
+      const missing = expected.filter((ref) => objects[ref] === undefined);
+      const left = (definition.removes ?? []).filter((ref) => objects[ref] !== undefined);
+      if (missing.length === 0 && left.length === 0) {
+        const removed = definition.removes?.length
+          ? `, ${definition.removes.length} planned removals gone`
+          : '';
+        return { ok: true, observed: `all ${expected.length} planned objects present${removed}` };
+      }
+      const parts = [
+        missing.length > 0 ? `missing after the mutation: ${missing.join(', ')}` : '',
+        left.length > 0 ? `still present after the mutation: ${left.join(', ')}` : '',
+      ];
+      return { ok: false, observed: parts.filter(Boolean).join('; ') };
     },
   };
 }

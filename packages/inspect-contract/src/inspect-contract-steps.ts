@@ -21,7 +21,15 @@ export const inspectContractSteps: readonly Step[] = [
     prerequisites: ['contract/0004_roles'],
     mutation: readSqlFile(SQL_DIR, '0001_inspect_stud.sql'),
     rollback: CLASSIFIER_FUNCTIONS.map((signature) => `drop function if exists ${signature};`).join('\n'),
-    footprint: CLASSIFIER_FUNCTIONS.map((signature) => `function:${signature.replaceAll(' ', '')}`),
+    footprint: [
+      'function:birth_lane.inspect_state(timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+      'function:birth_lane.inspect_reason(timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+      'function:birth_lane.inspect_contract_version()',
+      // Pure classifiers of three timestamps: anyone may call them (the guard trigger does, as the writer).
+      'grant:function:birth_lane.inspect_state(timestamp with time zone,timestamp with time zone,timestamp with time zone):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.inspect_reason(timestamp with time zone,timestamp with time zone,timestamp with time zone):PUBLIC:EXECUTE',
+      'grant:function:birth_lane.inspect_contract_version():PUBLIC:EXECUTE',
+    ],
   }),
   sqlStep({
     id: 'inspect-contract/0002_inspect_guard',
@@ -41,6 +49,8 @@ export const inspectContractSteps: readonly Step[] = [
       'function:birth_lane.fn_birth_inspect_stud()',
       'trigger:public.birth_registry.trg_birth_inspect_stud',
       'trigger:public.birth_registry.trg_birth_inspect_stud_insert',
+      'grant:function:birth_lane.fn_birth_inspect_stud():PUBLIC:EXECUTE',
+      'grant:function:birth_lane.stamp_clear_sanctioned():PUBLIC:EXECUTE',
     ],
     upgradesFrom: [
       // Until 9ac17c6 one trigger served INSERT and UPDATE.

@@ -1,4 +1,4 @@
-import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+import { dropRolesIfUnusedSql, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -30,6 +30,18 @@ export const stagingSteps: readonly Step[] = [
       'drop function if exists birth_lane.create_staging_surface(text, text, jsonb, text, interval, jsonb);',
       'drop function if exists birth_lane.create_staging_schema();',
       'drop owned by birth_lane_staging;',
+      // The installer was made a member (CREATE SCHEMA … AUTHORIZATION needs it) unless superuser.
+      [
+        'do $$ begin',
+        "  if exists (select 1 from pg_catalog.pg_roles where rolname = 'birth_lane_staging') then",
+        "    if pg_catalog.pg_has_role(current_user, 'birth_lane_staging', 'member')",
+        '       and not (select rolsuper from pg_catalog.pg_roles where rolname = current_user) then',
+        "      execute pg_catalog.format('revoke birth_lane_staging from %I', current_user);",
+        '    end if;',
+        '  end if;',
+        'end $$;',
+      ].join('\n'),
+      dropRolesIfUnusedSql(['birth_lane_staging'], { createdAfter: 'birth_lane.stamp_clear_in_progress' }),
     ].join('\n'),
     footprint: [
       'function:birth_lane.create_staging_surface(text,text,jsonb,text,interval,jsonb)',
@@ -37,6 +49,30 @@ export const stagingSteps: readonly Step[] = [
       'function:birth_lane.drop_staging_surface(text)',
       'function:birth_lane.staging_surface_residue(text)',
       'function:birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer)',
+      'grant:column:public.birth_registry.born_at:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.certified:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.collection_name:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.description:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.dot_origin:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.entity_code:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.governance_role:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.id:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.inspect_gate:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.inspect_pen:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.inspect_stamp:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.name:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.species_code:birth_lane_staging:SELECT',
+      'grant:column:public.birth_registry.status:birth_lane_staging:SELECT',
+      'grant:function:birth_lane.create_staging_surface(text,text,jsonb,text,interval,jsonb):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.drop_staging_surface(text):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.fn_birth_inspect_stud():birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.inspect_reason(timestamp with time zone,timestamp with time zone,timestamp with time zone):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.inspect_state(timestamp with time zone,timestamp with time zone,timestamp with time zone):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.refuse_change_to_append_only():birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.seal_staging_surface(text):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.staging_surface_residue(text):birth_lane_staging:EXECUTE',
+      'grant:function:birth_lane.staging_surface_rows_mentioning(text,text,bigint,integer):birth_lane_staging:EXECUTE',
+      'grant:schema:birth_lane:birth_lane_staging:USAGE',
     ],
     // Until the residue search moved into the database, the step made the creator only; its SQL
     // (create or replace) adds the two search functions over such an install.

@@ -24,8 +24,17 @@ export interface Step {
   readonly mutation: string;
   /** SQL that undoes the mutation. */
   readonly rollback: string;
-  /** Catalog objects the step is planned to create; a larger footprint is a stop condition. */
+  /**
+   * Catalog objects the step is planned to create (grants included, as `grant:` refs), and those it
+   * adopts; a larger footprint is a stop condition. See plannedFootprint for all it may touch.
+   */
   readonly footprint: readonly string[];
+  /** Existing objects the step alters or replaces (a function body, a table's columns). */
+  readonly changes?: readonly string[];
+  /** Existing objects the step drops, and grants it revokes. */
+  readonly removes?: readonly string[];
+  /** Objects in `footprint` the step creates only if absent and may find already there (never dropped by its rollback unless unused). */
+  readonly adopts?: readonly string[];
   /** Checks the database is in the state the step expects, right before it runs. */
   reverify(db: Queryable): Promise<StepCheck>;
   /** Reasons to stop now; empty means go. */
