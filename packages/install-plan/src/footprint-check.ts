@@ -1,5 +1,5 @@
 import type { Step } from '@birth-lane/contract';
-import { type CatalogSnapshot, diffCatalog, plannedFootprint } from './catalog.js';
+import { type CatalogSnapshot, compareFootprint, diffCatalog } from './catalog.js';
 import type { StopConditionName } from './stop-condition.js';
 
 export interface FootprintVerdict {
@@ -27,24 +27,25 @@ export function grantsLaneRole(ref: string): boolean {
 
 /**
  * The catalog diff of a step against its planned footprint. Every added, removed or changed
- * object must be in the footprint; a privilege for a lane role outside it is the forbidden
+ * object must be planned so (added `added:`, removed `removed:`, changed `changed:` in the lists); a privilege for a lane role outside it is the forbidden
  * action (a lane role could then do what the plan never allowed), anything else exceeds it.
  */
-export function checkFootprint(
-  step: Step,
-  before: CatalogSnapshot,
-  after: CatalogSnapshot,
-  alsoAllowed: readonly string[] = [],
-): FootprintVerdict {
+export function checkFootprint(step: Step, before: CatalogSnapshot, after: CatalogSnapshot): FootprintVerdict {
   const diff = diffCatalog(before, after);
-  const allowed = new Set([...plannedFootprint(step), ...alsoAllowed]);
-  const touched = [...diff.added, ...diff.removed, ...diff.changed];
-  const extra = [...new Set(touched.filter((ref) => !allowed.has(ref)))].sort();
-  const forbidden = extra.filter(grantsLaneRole);
-  const outside = extra.filter((ref) => !grantsLaneRole(ref));
+  // By direction: an added ref must be planned as created, a removed one as removed, a changed one as changed.
+  const { unplanned } = compareFootprint(step, diff);
+  const ref = (entry: string) => entry.slice(entry.indexOf(':') + 1);
+  const forbidden = unplanned.filter((entry) => !entry.startsWith('removed:') && grantsLaneRole(ref(entry)));
+  const outside = unplanned.filter((entry) => !forbidden.includes(entry));
   const stopCondition: StopConditionName | null =
     forbidden.length > 0 ? 'forbidden_action_reachable' : outside.length > 0 ? 'footprint_exceeded' : null;
-  return { ok: stopCondition === null, stopCondition, forbidden, outside, changed: touched.length };
+  return {
+    ok: stopCondition === null,
+    stopCondition,
+    forbidden,
+    outside,
+    changed: diff.added.length + diff.removed.length + diff.changed.length,
+  };
 }
 
 export function describeVerdict(verdict: FootprintVerdict): string {

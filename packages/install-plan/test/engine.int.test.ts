@@ -11,7 +11,7 @@ import {
   rollbackStep,
   verifyInstall,
 } from '../src/index.js';
-import { approveStep, gadgetStep, legacyInstall, refusal, widgetStep } from './support.js';
+import { approveStep, gadgetStep, legacyInstall, refusal, sneakyStep, widgetStep } from './support.js';
 
 const t = useTestDatabase({});
 const steps = [...contractSteps, ...installPlanSteps, widgetStep(), gadgetStep];
@@ -45,12 +45,40 @@ describe('upgrade from the previous release (birth_lane.applied_steps)', () => {
   });
 });
 
+describe('a step must be rehearsed, and its rehearsal must pass', () => {
+  it('refuses a step never rehearsed (step_not_rehearsed), even with its approval', async () => {
+    const approval = await approveStep(t.db, widgetStep());
+    const before = await hash();
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
+    expect(await hash()).toBe(before);
+  });
+
+  it('a rehearsal that grants a lane role more than planned fails, is recorded, and blocks the apply', async () => {
+    const sneaky = sneakyStep();
+    const withSneaky = [...steps, sneaky];
+    const report = await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, withSneaky, sneaky.id));
+    const outcome = report.rehearsals.find((entry) => entry.stepId === sneaky.id)!;
+    expect(outcome).toMatchObject({ passed: false, stopCondition: 'forbidden_action_reachable' });
+    expect(outcome.failure).toContain('grant:table:widgets.sneaky:birth_lane_producer:SELECT');
+    expect(report.identical).toBe(true);
+    const error = await refusal(
+      applyPlan(t.db.pool, withSneaky, { only: sneaky.id, approvals: new Map([[sneaky.id, await approveStep(t.db, sneaky)]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
+    expect(error.message).toMatch(/failed \(forbidden_action_reachable\)/);
+  });
+});
+
 describe('rehearse', () => {
   it('runs the step under ROLLBACK and records the proof: the catalog on exit equals the one on entry', async () => {
     const before = await hash();
     const chain = await rehearsalChain(t.db.pool, steps, 'widgets/0001_widgets');
     expect(chain.map((step) => step.id)).toEqual(['widgets/0001_widgets']);
     const report = await rehearseSteps(t.db.pool, chain);
+    expect(report.rehearsals[0]!.failure).toBeNull();
     expect(report.identical).toBe(true);
     expect(report.rehearsals[0]).toMatchObject({ passed: true, entryHash: before, exitHash: before });
     expect(report.rehearsals[0]!.mutatedHash).not.toBe(before);
@@ -80,14 +108,6 @@ describe('apply', () => {
     expect(error).toMatchObject({ condition: 'approval_missing' });
     expect(error.message).toMatch(/covers scope/);
     expect(await hash()).toBe(before);
-  });
-
-  it('refuses a step never rehearsed (step_not_rehearsed)', async () => {
-    const error = await refusal(
-      applyPlan(t.db.pool, steps, { approvals: new Map([['widgets/0001_widgets', 'x']]), only: 'widgets/0002_gadgets' }),
-    );
-    // gadgets needs widgets: its prerequisites are checked first.
-    expect(error).toMatchObject({ condition: 'approval_missing' });
   });
 
   it('stops on a session idle in transaction held by another connection (idle_in_transaction)', async () => {

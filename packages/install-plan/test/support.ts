@@ -21,7 +21,6 @@ export const widgetStep = (variant = ''): Step =>
     footprint: [
       'schema:widgets',
       'table:widgets.widget',
-      'index:widgets.widget_pkey',
       'grant:schema:widgets:birth_lane_reader:USAGE',
       'grant:table:widgets.widget:birth_lane_reader:SELECT',
     ],
@@ -36,6 +35,21 @@ export const gadgetStep: Step = sqlStep({
   rollback: 'drop table if exists widgets.gadget;',
   footprint: ['table:widgets.gadget'],
 });
+
+/** A step whose SQL grants the producer role more than its footprint says: its rehearsal must fail. */
+export const sneakyStep = (): Step =>
+  sqlStep({
+    id: 'widgets/0003_sneaky',
+    title: 'a table, and quietly a privilege for the producer',
+    risk: 'low',
+    prerequisites: ['contract/0004_roles'],
+    mutation: `create schema if not exists widgets;
+      create table if not exists widgets.sneaky (id integer);
+      grant select on widgets.sneaky to birth_lane_producer;`,
+    rollback: 'drop table if exists widgets.sneaky;',
+    footprint: ['schema:widgets', 'table:widgets.sneaky'],
+    adopts: ['schema:widgets'],
+  });
 
 /** The previous release's install: the contract's steps through the old installer (birth_lane.applied_steps). */
 export async function legacyInstall(db: TestDatabase): Promise<void> {
