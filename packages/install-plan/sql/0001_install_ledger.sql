@@ -87,6 +87,7 @@ revoke all on sequence birth_lane.install_rehearsals_id_seq, birth_lane.install_
 grant usage on schema birth_lane to birth_lane_installer;
 grant select on birth_lane.install_rehearsals, birth_lane.install_applications, birth_lane.install_rollbacks
   to birth_lane_installer, birth_lane_reader;
+grant select on birth_lane.applied_steps to birth_lane_installer;
 
 drop trigger if exists install_rehearsals_append_only on birth_lane.install_rehearsals;
 create trigger install_rehearsals_append_only before update or delete on birth_lane.install_rehearsals
@@ -180,7 +181,7 @@ revoke all on function birth_lane.record_install_rehearsal(text, text, boolean, 
 -- applying it, and is consumed now (single use).
 create or replace function birth_lane.record_install_step(
   p_step text, p_version_hash text, p_approval_id bigint, p_prerequisites text[], p_plan_hash text,
-  p_before_hash text, p_after_hash text, p_before_snapshot jsonb, p_after_snapshot jsonb)
+  p_before_hash text, p_after_hash text, p_before_snapshot jsonb, p_after_snapshot jsonb, p_legacy_digest text)
 returns bigint
 language plpgsql
 security definer
@@ -194,17 +195,6 @@ begin
   perform birth_lane.install_assert_installer('birth_lane.record_install_step');
   -- One installer at a time: the ledger's own check-then-insert must not interleave.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('birth_lane.install_ledger'));
-  if birth_lane.install_active_application(p_step) is not null then
-    raise exception using errcode = 'BL003', constraint = 'install_step_not_applied',
-      message = format('install step %s is already applied; roll it back first to apply another version', p_step);
-  end if;
-  select * into rehearsal from birth_lane.install_rehearsals
-   where step_id = p_step and version_hash = p_version_hash order by id desc limit 1;
-  if not found or not rehearsal.passed then
-    raise exception using errcode = 'BL003', constraint = 'install_step_rehearsed',
-      message = format('install step %s (version %s) has no passed rehearsal%s', p_step, left(p_version_hash, 12),
-                       case when found then format(' (rehearsal %s failed)', rehearsal.id) else '' end);
-  end if;
   if p_approval_id is null then
     if not (p_step = any (birth_lane.install_bootstrap_steps())) then
       raise exception using errcode = 'BL003', constraint = 'install_approval_present',
@@ -223,9 +213,21 @@ begin
         message = format('install step %s: %s voted for approval %s and may not apply it (no self-approval)',
                          p_step, session_user, p_approval_id);
     end if;
+    -- Quorum, scope exactly {step, versionHash}, not expired, single use (the proposer's own votes never count).
     perform birth_lane.consume_approval(p_approval_id, 'install_step',
       jsonb_build_object('step', p_step, 'versionHash', p_version_hash));
     step_kind := 'approved';
+  end if;
+  if birth_lane.install_active_application(p_step) is not null then
+    raise exception using errcode = 'BL003', constraint = 'install_step_not_applied',
+      message = format('install step %s is already applied; roll it back first to apply another version', p_step);
+  end if;
+  select * into rehearsal from birth_lane.install_rehearsals
+   where step_id = p_step and version_hash = p_version_hash order by id desc limit 1;
+  if not found or not rehearsal.passed then
+    raise exception using errcode = 'BL003', constraint = 'install_step_rehearsed',
+      message = format('install step %s (version %s) has no passed rehearsal%s', p_step, left(p_version_hash, 12),
+                       case when found then format(' (rehearsal %s failed)', rehearsal.id) else '' end);
   end if;
   insert into birth_lane.install_applications
     (step_id, version_hash, kind, approval_id, rehearsal_id, prerequisites, plan_hash, before_hash, after_hash,
@@ -233,6 +235,9 @@ begin
   values (p_step, p_version_hash, step_kind, p_approval_id, rehearsal.id, coalesce(p_prerequisites, '{}'), p_plan_hash,
           p_before_hash, p_after_hash, p_before_snapshot, p_after_snapshot)
   returning id into new_id;
+  -- The previous release's ledger, kept in step (its readers ask "is step X applied?").
+  insert into birth_lane.applied_steps (step_id, digest, applied_by) values (p_step, p_legacy_digest, session_user)
+  on conflict (step_id) do update set digest = excluded.digest, applied_at = now(), applied_by = session_user;
   insert into birth_lane.evidence (kind, check_id, message, payload)
   values ('note', 'install.step', format('install step %s applied (%s) by %s', p_step, step_kind, session_user),
           jsonb_build_object('kind', 'note', 'topic', 'install.step', 'payload',
@@ -241,7 +246,7 @@ begin
   return new_id;
 end;
 $$;
-revoke all on function birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb) from public;
+revoke all on function birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text) from public;
 
 -- Upgrades from a release whose installer kept only birth_lane.applied_steps: a step recorded
 -- there with this exact digest is adopted as applied (no approval existed then), once.
@@ -328,6 +333,7 @@ begin
   insert into birth_lane.install_rollbacks (application_id, step_id, version_hash, approval_id, restored_hash)
   values (application.id, p_step, p_version_hash, p_approval_id, p_restored_hash)
   returning id into new_id;
+  delete from birth_lane.applied_steps where step_id = p_step;
   insert into birth_lane.evidence (kind, check_id, message, payload)
   values ('note', 'install.rollback', format('install step %s rolled back by %s', p_step, session_user),
           jsonb_build_object('kind', 'note', 'topic', 'install.rollback', 'payload',
@@ -339,7 +345,7 @@ $$;
 revoke all on function birth_lane.record_install_rollback(text, text, bigint, text) from public;
 
 grant execute on function birth_lane.record_install_rehearsal(text, text, boolean, text, text, text, text, jsonb),
-  birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb),
+  birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text),
   birth_lane.adopt_install_step(text, text, text, text[], text, text, jsonb),
   birth_lane.record_install_rollback(text, text, bigint, text)
   to birth_lane_installer;

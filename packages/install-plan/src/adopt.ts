@@ -12,7 +12,9 @@ import { legacyStepDigest, stepVersionHash } from './step-version.js';
  */
 export async function adoptLegacySteps(db: Database, steps: readonly Step[]): Promise<string[]> {
   const plan = planFromLedger(steps, await readLedger(db));
-  const adoptable = steps.filter((step) => plan.steps.find((entry) => entry.id === step.id)?.status === 'adoptable');
+  const adoptable = steps.filter(
+    (step) => plan.steps.find((entry) => entry.id === step.id)?.status === 'adoptable',
+  );
   if (adoptable.length === 0 || !plan.ledgerInstalled) return [];
   const connection = await db.connect();
   try {
@@ -24,7 +26,15 @@ export async function adoptLegacySteps(db: Database, steps: readonly Step[]): Pr
       for (const step of adoptable) {
         await connection.query(
           'select birth_lane.adopt_install_step($1::text, $2::text, $3::text, $4::text[], $5::text, $6::text, $7::jsonb)',
-          [step.id, stepVersionHash(step), legacyStepDigest(step), step.prerequisites, plan.planHash, snapshotHash, snapshotJson],
+          [
+            step.id,
+            stepVersionHash(step),
+            legacyStepDigest(step),
+            step.prerequisites,
+            plan.planHash,
+            snapshotHash,
+            snapshotJson,
+          ],
         );
       }
       await connection.query('commit');

@@ -1,12 +1,12 @@
 import type { Database, PooledConnection, Step } from '@birth-lane/contract';
+import { adoptLegacySteps } from './adopt.js';
 import { type CatalogSnapshot, catalogSnapshotHash, snapshotCatalog } from './catalog.js';
 import { checkFootprint, describeVerdict } from './footprint-check.js';
-import { idleInTransactionSessions, readLedger, rehearsalKey } from './install-ledger.js';
-import { adoptLegacySteps } from './adopt.js';
+import { idleInTransactionSessions, loginMayInstall, readLedger, rehearsalKey } from './install-ledger.js';
 import { type InstallPlan, planFromLedger } from './plan.js';
 import { recordRehearsal, rehearseSteps } from './rehearse.js';
-import { InstallStopError, stopConditionForDatabaseError } from './stop-condition.js';
 import { legacyStepDigest, stepVersionHash } from './step-version.js';
+import { InstallStopError, stopConditionForDatabaseError } from './stop-condition.js';
 
 export interface AppliedStep {
   readonly stepId: string;
@@ -47,7 +47,12 @@ export interface ApplyOptions {
  * taken just before commit, so an object another session adds meanwhile is caught); then the
  * ledger's definer function consumes the approval and records the step. Any stop rolls back.
  */
-export async function applyPlan(db: Database, steps: readonly Step[], options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyPlan(
+  db: Database,
+  steps: readonly Step[],
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
+  await stopUnlessInstaller(db, options.only ?? null);
   const initial = planFromLedger(steps, await readLedger(db));
   if (!initial.ledgerInstalled)
     throw new InstallStopError(
@@ -91,10 +96,16 @@ export async function applyPlan(db: Database, steps: readonly Step[], options: A
  * recorded as bootstrap steps — only while no approved step was ever applied (the ledger's
  * function refuses after that: the window closes for good).
  */
-export async function applyBootstrap(db: Database, steps: readonly Step[], options: { hooks?: ApplyHooks } = {}): Promise<ApplyReport> {
+export async function applyBootstrap(
+  db: Database,
+  steps: readonly Step[],
+  options: { hooks?: ApplyHooks } = {},
+): Promise<ApplyReport> {
   const plan = planFromLedger(steps, await readLedger(db));
   stopOnDrift(plan);
-  const chain = steps.filter((step) => plan.steps.find((entry) => entry.id === step.id && entry.bootstrap && entry.status === 'pending'));
+  const chain = steps.filter((step) =>
+    plan.steps.find((entry) => entry.id === step.id && entry.bootstrap && entry.status === 'pending'),
+  );
   const applied: AppliedStep[] = [];
   if (chain.length > 0) {
     const rehearsal = await rehearseSteps(db, chain);
@@ -117,7 +128,8 @@ export async function applyBootstrap(db: Database, steps: readonly Step[], optio
           done.push({ step, before, after });
         }
         // The ledger exists now (it is the last bootstrap step): record the rehearsals, then the steps.
-        for (const entry of rehearsal.rehearsals) if (entry.rehearsalId === null) await recordRehearsal(connection, entry);
+        for (const entry of rehearsal.rehearsals)
+          if (entry.rehearsalId === null) await recordRehearsal(connection, entry);
         for (const { step, before, after } of done) {
           applied.push(await recordStep(connection, step, null, plan.planHash, before, after));
         }
@@ -131,7 +143,9 @@ export async function applyBootstrap(db: Database, steps: readonly Step[], optio
     }
   }
   const adopted = await adoptLegacySteps(db, steps);
-  const alreadyInPlace = plan.steps.filter((step) => step.bootstrap && step.status === 'applied').map((step) => step.id);
+  const alreadyInPlace = plan.steps
+    .filter((step) => step.bootstrap && step.status === 'applied')
+    .map((step) => step.id);
   return { planHash: plan.planHash, applied, adopted, alreadyInPlace };
 }
 
@@ -149,11 +163,19 @@ async function applyOne(
     const ledger = await readLedger(connection);
     const active = ledger.active.get(step.id);
     if (active !== undefined && active.versionHash !== versionHash)
-      throw new InstallStopError('drift', step.id, 'an earlier version is applied; it is never re-applied silently');
+      throw new InstallStopError(
+        'drift',
+        step.id,
+        'an earlier version is applied; it is never re-applied silently',
+      );
     if (active !== undefined) throw new Error(`install step ${step.id} is already in place`);
     const missing = step.prerequisites.filter((prerequisite) => !ledger.active.has(prerequisite));
     if (missing.length > 0)
-      throw new InstallStopError('reverify_failed', step.id, `prerequisites not applied: ${missing.join(', ')}`);
+      throw new InstallStopError(
+        'reverify_failed',
+        step.id,
+        `prerequisites not applied: ${missing.join(', ')}`,
+      );
     const rehearsal = ledger.rehearsals.get(rehearsalKey(step.id, versionHash));
     if (rehearsal === undefined || !rehearsal.passed)
       throw new InstallStopError(
@@ -181,7 +203,8 @@ async function mutateAndCheck(connection: PooledConnection, step: Step, hooks: A
   const before = await snapshotCatalog(connection);
   await connection.query(step.mutation);
   const evidence = await step.successEvidence(connection);
-  if (!evidence.ok) throw new InstallStopError('reverify_failed', step.id, `success evidence: ${evidence.observed}`);
+  if (!evidence.ok)
+    throw new InstallStopError('reverify_failed', step.id, `success evidence: ${evidence.observed}`);
   await hooks?.beforeFootprintCheck?.(step);
   const after = await snapshotCatalog(connection);
   const verdict = checkFootprint(step, before, after);
@@ -202,14 +225,19 @@ async function recordStep(
   const afterHash = catalogSnapshotHash(after);
   const { rows } = await connection.query<{ id: string }>(
     `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, $4::text[], $5::text, $6::text, $7::text,
-                                           $8::jsonb, $9::jsonb)::text as id`,
-    [step.id, versionHash, approvalId, step.prerequisites, planHash, beforeHash, afterHash, JSON.stringify(before), JSON.stringify(after)],
-  );
-  // The previous release's ledger, kept in step (its readers ask "is step X applied?").
-  await connection.query(
-    `insert into birth_lane.applied_steps (step_id, digest) values ($1::text, $2::text)
-     on conflict (step_id) do update set digest = excluded.digest, applied_at = now(), applied_by = current_user`,
-    [step.id, legacyStepDigest(step)],
+                                           $8::jsonb, $9::jsonb, $10::text)::text as id`,
+    [
+      step.id,
+      versionHash,
+      approvalId,
+      step.prerequisites,
+      planHash,
+      beforeHash,
+      afterHash,
+      JSON.stringify(before),
+      JSON.stringify(after),
+      legacyStepDigest(step),
+    ],
   );
   return {
     stepId: step.id,
@@ -239,6 +267,17 @@ function stopOnDrift(plan: InstallPlan): void {
       'drift',
       drift[0]!.id,
       `${drift.map((step) => step.id).join(', ')} changed since applied; an applied step is never re-applied silently (a new version of a block adds new numbered steps)`,
+    );
+}
+
+/** Only a login holding birth_lane_installer may record steps; said before anything runs. */
+export async function stopUnlessInstaller(db: Database, stepId: string | null): Promise<void> {
+  const may = await loginMayInstall(db);
+  if (!may.ok)
+    throw new InstallStopError(
+      'approval_recorded_by_unauthorized_login',
+      stepId,
+      `${may.login} does not hold birth_lane_installer, so it may not record install steps (grant birth_lane_installer to ${may.login}; an administrator decides who installs)`,
     );
 }
 

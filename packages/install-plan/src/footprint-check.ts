@@ -30,7 +30,11 @@ export function grantsLaneRole(ref: string): boolean {
  * object must be planned so (added `added:`, removed `removed:`, changed `changed:` in the lists); a privilege for a lane role outside it is the forbidden
  * action (a lane role could then do what the plan never allowed), anything else exceeds it.
  */
-export function checkFootprint(step: Step, before: CatalogSnapshot, after: CatalogSnapshot): FootprintVerdict {
+export function checkFootprint(
+  step: Step,
+  before: CatalogSnapshot,
+  after: CatalogSnapshot,
+): FootprintVerdict {
   const diff = diffCatalog(before, after);
   // By direction: an added ref must be planned as created, a removed one as removed, a changed one as changed.
   const { unplanned } = compareFootprint(step, diff);
@@ -50,7 +54,8 @@ export function checkFootprint(step: Step, before: CatalogSnapshot, after: Catal
 
 export function describeVerdict(verdict: FootprintVerdict): string {
   const parts: string[] = [];
-  if (verdict.forbidden.length > 0) parts.push(`privileges outside the plan: ${verdict.forbidden.join(', ')}`);
+  if (verdict.forbidden.length > 0)
+    parts.push(`privileges outside the plan: ${verdict.forbidden.join(', ')}`);
   if (verdict.outside.length > 0) parts.push(`objects outside the footprint: ${verdict.outside.join(', ')}`);
   return parts.join('; ');
 }

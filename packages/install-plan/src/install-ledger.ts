@@ -63,7 +63,7 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
        from birth_lane.install_applications a
       order by a.step_id, a.id desc`,
   );
-  for (const row of applications.rows as (typeof applications.rows[number] & { rolled_back: boolean })[]) {
+  for (const row of applications.rows as ((typeof applications.rows)[number] & { rolled_back: boolean })[]) {
     if (row.rolled_back) continue;
     active.set(row.step_id, {
       applicationId: row.id,
@@ -99,11 +99,26 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
 }
 
 /** Sessions on this database, other than ours, idle inside an open transaction (they hold locks and old snapshots). */
-export async function idleInTransactionSessions(db: Queryable): Promise<{ pid: number; user: string; since: string }[]> {
+export async function idleInTransactionSessions(
+  db: Queryable,
+): Promise<{ pid: number; user: string; since: string }[]> {
   const { rows } = await db.query<{ pid: number; usename: string | null; since: Date | null }>(
     `select pid, usename, state_change as since from pg_catalog.pg_stat_activity
       where datname = current_database() and pid <> pg_backend_pid() and state like 'idle in transaction%'
       order by pid`,
   );
-  return rows.map((row) => ({ pid: row.pid, user: row.usename ?? '?', since: row.since?.toISOString() ?? '?' }));
+  return rows.map((row) => ({
+    pid: row.pid,
+    user: row.usename ?? '?',
+    since: row.since?.toISOString() ?? '?',
+  }));
+}
+
+/** The login may record install steps: it holds birth_lane_installer (the ledger's functions check it again). */
+export async function loginMayInstall(db: Queryable): Promise<{ ok: boolean; login: string }> {
+  const { rows } = await db.query<{ ok: boolean; login: string }>(
+    `select session_user::text as login,
+            coalesce(pg_catalog.pg_has_role(session_user, (select oid from pg_catalog.pg_roles where rolname = 'birth_lane_installer'), 'MEMBER'), false) as ok`,
+  );
+  return rows[0]!;
 }

@@ -25,7 +25,7 @@ const LEDGER_TABLES = [
 /** The functions an installer executes; nobody else (not PUBLIC) may. */
 const RECORDING_FUNCTIONS = [
   'function:birth_lane.record_install_rehearsal(text,text,boolean,text,text,text,text,jsonb)',
-  'function:birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb)',
+  'function:birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text)',
   'function:birth_lane.adopt_install_step(text,text,text,text[],text,text,jsonb)',
   'function:birth_lane.record_install_rollback(text,text,bigint,text)',
 ];
@@ -47,7 +47,7 @@ export const installPlanSteps: readonly Step[] = [
     rollback: [
       'drop function if exists birth_lane.record_install_rollback(text, text, bigint, text);',
       'drop function if exists birth_lane.adopt_install_step(text, text, text, text[], text, text, jsonb);',
-      'drop function if exists birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb);',
+      'drop function if exists birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text);',
       'drop function if exists birth_lane.record_install_rehearsal(text, text, boolean, text, text, text, text, jsonb);',
       'drop function if exists birth_lane.install_active_application(text);',
       'drop function if exists birth_lane.install_assert_installer(text);',
@@ -82,6 +82,7 @@ export const installPlanSteps: readonly Step[] = [
       'trigger:birth_lane.install_rollbacks.install_rollbacks_append_only',
       'trigger:birth_lane.install_rollbacks.install_rollbacks_no_truncate',
       'grant:schema:birth_lane:birth_lane_installer:USAGE',
+      'grant:table:birth_lane.applied_steps:birth_lane_installer:SELECT',
       ...LEDGER_TABLES.flatMap((table) => [
         `grant:table:${table}:birth_lane_installer:SELECT`,
         `grant:table:${table}:birth_lane_reader:SELECT`,

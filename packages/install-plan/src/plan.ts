@@ -2,8 +2,8 @@ import { canonicalJson, type Queryable, type Step, sha256Hex } from '@birth-lane
 import { plannedFootprint } from './catalog.js';
 import { type ActiveApplication, type LedgerState, readLedger, rehearsalKey } from './install-ledger.js';
 import { BOOTSTRAP_STEP_IDS } from './install-plan-steps.js';
-import { STOP_CONDITIONS, type StopConditionName } from './stop-condition.js';
 import { legacyStepDigest, stepVersionHash } from './step-version.js';
+import { STOP_CONDITIONS, type StopConditionName } from './stop-condition.js';
 
 /**
  * Where a step stands: `applied` (this exact version is in place), `pending` (not applied),
@@ -21,7 +21,10 @@ export interface PlannedStep {
   readonly versionHash: string;
   readonly status: StepStatus;
   readonly rehearsal: 'passed' | 'failed' | 'none';
-  readonly applied: Pick<ActiveApplication, 'kind' | 'approvalId' | 'appliedBy' | 'appliedAt' | 'versionHash'> | null;
+  readonly applied: Pick<
+    ActiveApplication,
+    'kind' | 'approvalId' | 'appliedBy' | 'appliedAt' | 'versionHash'
+  > | null;
   /** The live state the step expects, re-verified right before it runs. */
   readonly expects: string;
   /** Every catalog object it may create, change or remove. */

@@ -3,8 +3,8 @@ import { type CatalogSnapshot, catalogSnapshotHash, snapshotCatalog } from './ca
 import { checkFootprint, describeVerdict } from './footprint-check.js';
 import { readLedger } from './install-ledger.js';
 import { planFromLedger } from './plan.js';
-import { InstallStopError, type StopConditionName } from './stop-condition.js';
 import { stepVersionHash } from './step-version.js';
+import { InstallStopError, type StopConditionName } from './stop-condition.js';
 
 export interface StepRehearsal {
   readonly stepId: string;
@@ -66,9 +66,13 @@ export async function rehearseSteps(
     for (const outcome of outcomes) {
       const passed = outcome.failure === null && identical;
       const failure =
-        outcome.failure ?? (identical ? null : `the catalog on exit (${exitHash}) differs from entry (${entryHash})`);
+        outcome.failure ??
+        (identical ? null : `the catalog on exit (${exitHash}) differs from entry (${entryHash})`);
       const rehearsal = { ...outcome, failure, passed, exitHash };
-      rehearsals.push({ ...rehearsal, rehearsalId: record ? await recordRehearsal(connection, rehearsal) : null });
+      rehearsals.push({
+        ...rehearsal,
+        rehearsalId: record ? await recordRehearsal(connection, rehearsal) : null,
+      });
     }
     return { rehearsals, entryHash, exitHash, identical, recorded: record };
   } finally {
@@ -81,7 +85,13 @@ async function rehearseOne(connection: PooledConnection, step: Step, entryHash: 
   const base = { stepId: step.id, versionHash, entryHash };
   const expected = await step.reverify(connection);
   if (!expected.ok) {
-    return { ...base, mutatedHash: null, stopCondition: 'reverify_failed' as const, failure: expected.observed, changed: 0 };
+    return {
+      ...base,
+      mutatedHash: null,
+      stopCondition: 'reverify_failed' as const,
+      failure: expected.observed,
+      changed: 0,
+    };
   }
   const before = await snapshotCatalog(connection);
   await connection.query('savepoint rehearse_step');
@@ -89,16 +99,34 @@ async function rehearseOne(connection: PooledConnection, step: Step, entryHash: 
     await connection.query(step.mutation);
   } catch (error) {
     await connection.query('rollback to savepoint rehearse_step');
-    return { ...base, mutatedHash: null, stopCondition: null, failure: `the mutation failed: ${(error as Error).message}`, changed: 0 };
+    return {
+      ...base,
+      mutatedHash: null,
+      stopCondition: null,
+      failure: `the mutation failed: ${(error as Error).message}`,
+      changed: 0,
+    };
   }
   const evidence = await step.successEvidence(connection);
   const after: CatalogSnapshot = await snapshotCatalog(connection);
   const verdict = checkFootprint(step, before, after);
   const mutatedHash = catalogSnapshotHash(after);
   if (!evidence.ok)
-    return { ...base, mutatedHash, stopCondition: null, failure: `success evidence: ${evidence.observed}`, changed: verdict.changed };
+    return {
+      ...base,
+      mutatedHash,
+      stopCondition: null,
+      failure: `success evidence: ${evidence.observed}`,
+      changed: verdict.changed,
+    };
   if (!verdict.ok)
-    return { ...base, mutatedHash, stopCondition: verdict.stopCondition, failure: describeVerdict(verdict), changed: verdict.changed };
+    return {
+      ...base,
+      mutatedHash,
+      stopCondition: verdict.stopCondition,
+      failure: describeVerdict(verdict),
+      changed: verdict.changed,
+    };
   return { ...base, mutatedHash, stopCondition: null, failure: null, changed: verdict.changed };
 }
 
@@ -132,7 +160,11 @@ export async function rehearsalChain(db: Queryable, steps: readonly Step[], only
   const plan = planFromLedger(steps, await readLedger(db));
   const drift = plan.steps.find((step) => step.status === 'drift');
   if (drift)
-    throw new InstallStopError('drift', drift.id, 'its definition changed since it was applied; it is never re-applied silently');
+    throw new InstallStopError(
+      'drift',
+      drift.id,
+      'its definition changed since it was applied; it is never re-applied silently',
+    );
   const pending = new Set(plan.steps.filter((step) => step.status === 'pending').map((step) => step.id));
   if (only === undefined) return steps.filter((step) => pending.has(step.id));
   const target = steps.find((step) => step.id === only);
@@ -140,7 +172,8 @@ export async function rehearsalChain(db: Queryable, steps: readonly Step[], only
   if (!pending.has(only)) throw new Error(`install step ${only} is already in place; nothing to rehearse`);
   const needed = new Set<string>([only]);
   for (const step of [...steps].reverse()) {
-    if (needed.has(step.id)) for (const prerequisite of step.prerequisites) if (pending.has(prerequisite)) needed.add(prerequisite);
+    if (needed.has(step.id))
+      for (const prerequisite of step.prerequisites) if (pending.has(prerequisite)) needed.add(prerequisite);
   }
   return steps.filter((step) => needed.has(step.id));
 }

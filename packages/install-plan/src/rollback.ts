@@ -1,6 +1,6 @@
 import type { Database, Step } from '@birth-lane/contract';
+import { asStop, stopOnIdleSessions, stopUnlessInstaller } from './apply.js';
 import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
-import { asStop, stopOnIdleSessions } from './apply.js';
 import { readLedger } from './install-ledger.js';
 import { InstallStopError } from './stop-condition.js';
 
@@ -29,6 +29,7 @@ export async function rollbackStep(
 ): Promise<RollbackReport> {
   const step = steps.find((candidate) => candidate.id === stepId);
   if (step === undefined) throw new Error(`install plan has no step ${stepId}`);
+  await stopUnlessInstaller(db, stepId);
   const connection = await db.connect();
   try {
     await connection.query('begin');
@@ -36,7 +37,8 @@ export async function rollbackStep(
       await connection.query("select pg_advisory_xact_lock(hashtext('birth_lane.install'))");
       const ledger = await readLedger(connection);
       const active = ledger.active.get(stepId);
-      if (active === undefined) throw new Error(`install step ${stepId} is not applied; nothing to roll back`);
+      if (active === undefined)
+        throw new Error(`install step ${stepId} is not applied; nothing to roll back`);
       const dependants = [...ledger.active.values()].filter((other) =>
         steps.find((candidate) => candidate.id === other.stepId)?.prerequisites.includes(stepId),
       );
@@ -69,7 +71,6 @@ export async function rollbackStep(
         'select birth_lane.record_install_rollback($1::text, $2::text, $3::bigint, $4::text)::text as id',
         [stepId, active.versionHash, approvalId, restoredHash],
       );
-      await connection.query('delete from birth_lane.applied_steps where step_id = $1::text', [stepId]);
       await connection.query('commit');
       return {
         stepId,

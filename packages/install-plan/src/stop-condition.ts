@@ -24,7 +24,12 @@ export class InstallStopError extends BirthLaneError {
   readonly step: string | null;
   readonly [MARKER] = true;
 
-  constructor(condition: StopConditionName, step: string | null, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    condition: StopConditionName,
+    step: string | null,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super('STOP_CONDITION', `stop: ${condition}${step ? ` at ${step}` : ''}: ${detail}`, options);
     this.name = 'InstallStopError';
     this.condition = condition;
@@ -48,7 +53,9 @@ export function stopConditionForDatabaseError(error: unknown): StopConditionName
   if (code !== 'BL003' || typeof constraint !== 'string') return null;
   if (constraint === 'install_installer_role') return 'approval_recorded_by_unauthorized_login';
   if (constraint === 'install_step_rehearsed') return 'step_not_rehearsed';
-  if (constraint.startsWith('approval_') || constraint === 'install_approval_present') return 'approval_missing';
-  if (constraint === 'install_no_self_approval' || constraint === 'install_bootstrap_window') return 'approval_missing';
+  if (constraint.startsWith('approval_') || constraint === 'install_approval_present')
+    return 'approval_missing';
+  if (constraint === 'install_no_self_approval' || constraint === 'install_bootstrap_window')
+    return 'approval_missing';
   return null;
 }

@@ -48,7 +48,12 @@ export async function verifyInstall(db: Queryable, steps: readonly Step[]): Prom
     );
     const last = rows[0];
     if (last === undefined) {
-      checks.push({ name: 'catalog_matches_last_apply', ok: false, observed: 'no step was applied through the plan yet', objects: [] });
+      checks.push({
+        name: 'catalog_matches_last_apply',
+        ok: false,
+        observed: 'no step was applied through the plan yet',
+        objects: [],
+      });
     } else {
       const diff = diffCatalog(last.after_snapshot, live);
       const changed = [
@@ -67,7 +72,12 @@ export async function verifyInstall(db: Queryable, steps: readonly Step[]): Prom
       });
     }
   } else {
-    checks.push({ name: 'catalog_matches_last_apply', ok: false, observed: 'the install ledger is not installed', objects: [] });
+    checks.push({
+      name: 'catalog_matches_last_apply',
+      ok: false,
+      observed: 'the install ledger is not installed',
+      objects: [],
+    });
   }
   return { ok: checks.every((check) => check.ok), planHash: plan.planHash, liveHash, checks };
 }

@@ -50,7 +50,10 @@ describe('a step must be rehearsed, and its rehearsal must pass', () => {
     const approval = await approveStep(t.db, widgetStep());
     const before = await hash();
     const error = await refusal(
-      applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+      applyPlan(t.db.pool, steps, {
+        only: 'widgets/0001_widgets',
+        approvals: new Map([['widgets/0001_widgets', approval]]),
+      }),
     );
     expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
     expect(await hash()).toBe(before);
@@ -65,7 +68,10 @@ describe('a step must be rehearsed, and its rehearsal must pass', () => {
     expect(outcome.failure).toContain('grant:table:widgets.sneaky:birth_lane_producer:SELECT');
     expect(report.identical).toBe(true);
     const error = await refusal(
-      applyPlan(t.db.pool, withSneaky, { only: sneaky.id, approvals: new Map([[sneaky.id, await approveStep(t.db, sneaky)]]) }),
+      applyPlan(t.db.pool, withSneaky, {
+        only: sneaky.id,
+        approvals: new Map([[sneaky.id, await approveStep(t.db, sneaky)]]),
+      }),
     );
     expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
     expect(error.message).toMatch(/failed \(forbidden_action_reachable\)/);
@@ -103,7 +109,10 @@ describe('apply', () => {
     const approval = await approveStep(t.db, widgetStep(', extra integer'));
     const before = await hash();
     const error = await refusal(
-      applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+      applyPlan(t.db.pool, steps, {
+        only: 'widgets/0001_widgets',
+        approvals: new Map([['widgets/0001_widgets', approval]]),
+      }),
     );
     expect(error).toMatchObject({ condition: 'approval_missing' });
     expect(error.message).toMatch(/covers scope/);
@@ -117,7 +126,10 @@ describe('apply', () => {
     await other.query('select 1');
     try {
       const error = await refusal(
-        applyPlan(t.db.pool, steps, { only: 'widgets/0001_widgets', approvals: new Map([['widgets/0001_widgets', approval]]) }),
+        applyPlan(t.db.pool, steps, {
+          only: 'widgets/0001_widgets',
+          approvals: new Map([['widgets/0001_widgets', approval]]),
+        }),
       );
       expect(error).toMatchObject({ condition: 'idle_in_transaction' });
     } finally {
@@ -209,10 +221,17 @@ describe('verify, drift and rollback', () => {
     expect(blocked.message).toMatch(/prerequisite of widgets\/0002_gadgets/);
     // An apply approval is not a rollback approval.
     const applyApproval = await approveStep(t.db, gadgetStep);
-    expect(await refusal(rollbackStep(t.db.pool, steps, 'widgets/0002_gadgets', applyApproval))).toMatchObject({
+    expect(
+      await refusal(rollbackStep(t.db.pool, steps, 'widgets/0002_gadgets', applyApproval)),
+    ).toMatchObject({
       condition: 'approval_missing',
     });
-    await rollbackStep(t.db.pool, steps, 'widgets/0002_gadgets', await approveStep(t.db, gadgetStep, 'rollback'));
+    await rollbackStep(
+      t.db.pool,
+      steps,
+      'widgets/0002_gadgets',
+      await approveStep(t.db, gadgetStep, 'rollback'),
+    );
     const report = await rollbackStep(t.db.pool, steps, 'widgets/0001_widgets', widgetRollback);
     expect(report.restoredExactly).toBe(true);
     expect(report.restoredHash).toBe(beforeWidgets);

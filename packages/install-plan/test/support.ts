@@ -67,7 +67,9 @@ export async function approveStep(db: TestDatabase, step: Step, operation?: 'rol
 }
 
 /** The refusal a promise ends with (it must refuse). */
-export async function refusal(promise: Promise<unknown>): Promise<Error & { code?: string; condition?: string; constraint?: string }> {
+export async function refusal(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; condition?: string; constraint?: string }> {
   try {
     await promise;
   } catch (error) {

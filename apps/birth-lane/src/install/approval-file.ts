@@ -9,13 +9,19 @@ import { z } from 'zod';
  * refused before anything runs (the approval would be refused at commit anyway).
  */
 const approvalFileSchema = z.strictObject({
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-hex plan hash `install plan --json` prints').optional(),
+  planHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the 64-hex plan hash `install plan --json` prints')
+    .optional(),
   approvals: z
     .array(
       z.strictObject({
         step: z.string().min(1),
         versionHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the step’s 64-hex version hash'),
-        approval: z.union([z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be an approval request id'), z.number().int().positive()]),
+        approval: z.union([
+          z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be an approval request id'),
+          z.number().int().positive(),
+        ]),
       }),
     )
     .min(1),
@@ -27,7 +33,11 @@ export function readApprovalFile(path: string, plan: InstallPlan): Map<string, s
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ValidationError('approval file', [
-      { field: '--approval-per-step-from', rule: 'json_file', message: `${path}: ${(error as Error).message}` },
+      {
+        field: '--approval-per-step-from',
+        rule: 'json_file',
+        message: `${path}: ${(error as Error).message}`,
+      },
     ]);
   }
   const parsed = approvalFileSchema.safeParse(raw);
@@ -43,7 +53,11 @@ export function readApprovalFile(path: string, plan: InstallPlan): Map<string, s
   }
   if (parsed.data.planHash !== undefined && parsed.data.planHash !== plan.planHash)
     throw new ValidationError('approval file', [
-      { field: 'planHash', rule: 'plan_matches', message: `the file is for plan ${parsed.data.planHash.slice(0, 12)}, the plan now is ${plan.planHash.slice(0, 12)}` },
+      {
+        field: 'planHash',
+        rule: 'plan_matches',
+        message: `the file is for plan ${parsed.data.planHash.slice(0, 12)}, the plan now is ${plan.planHash.slice(0, 12)}`,
+      },
     ]);
   const approvals = new Map<string, string>();
   for (const [index, line] of parsed.data.approvals.entries()) {
@@ -53,7 +67,10 @@ export function readApprovalFile(path: string, plan: InstallPlan): Map<string, s
         {
           field: `approvals.${index}`,
           rule: 'step_version',
-          message: step === undefined ? `the plan has no step ${line.step}` : `${line.step} is at version ${step.versionHash.slice(0, 12)} in the plan, not ${line.versionHash.slice(0, 12)}`,
+          message:
+            step === undefined
+              ? `the plan has no step ${line.step}`
+              : `${line.step} is at version ${step.versionHash.slice(0, 12)} in the plan, not ${line.versionHash.slice(0, 12)}`,
         },
       ]);
     approvals.set(line.step, String(line.approval));

@@ -17,7 +17,10 @@ export async function approveStepsWithDemoLogins(
   const approvals = new Map<string, string>();
   if (steps.length === 0) return approvals;
   await withDemoLogins(db, DEMO_APPROVERS, async ([proposer, ...voters]) => {
-    const asLogin = async (login: { login: string; password: string }, work: (client: pg.Client) => Promise<void>) => {
+    const asLogin = async (
+      login: { login: string; password: string },
+      work: (client: pg.Client) => Promise<void>,
+    ) => {
       const target = new URL(url);
       target.username = encodeURIComponent(login.login);
       target.password = encodeURIComponent(login.password);
@@ -34,7 +37,11 @@ export async function approveStepsWithDemoLogins(
       for (const step of steps) {
         const { rows } = await client.query<{ id: string }>(
           "select birth_lane.request_approval('install_step', $1::jsonb, $2::text, $3::text)::text as id",
-          [JSON.stringify(step.approval!.scope), step.risk === 'high' ? 'high' : 'medium', `demo: install ${step.id}`],
+          [
+            JSON.stringify(step.approval!.scope),
+            step.risk === 'high' ? 'high' : 'medium',
+            `demo: install ${step.id}`,
+          ],
         );
         approvals.set(step.id, rows[0]!.id);
       }

@@ -1,6 +1,7 @@
 import type { InstallPlan, PlannedStep, RehearsalReport, VerifyReport } from '@birth-lane/install-plan';
 
-const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+const pad = (text: string, width: number) =>
+  text.length >= width ? text : text + ' '.repeat(width - text.length);
 
 /**
  * The plan at a glance: one line per step not yet in place (an upgrade shows only what is new),
@@ -19,7 +20,9 @@ export function formatPlan(plan: InstallPlan, options: { all?: boolean } = {}): 
     return `${lines.join('\n')}\n`;
   }
   lines.push('');
-  lines.push(`${pad('step', 44)} ${pad('status', 9)} ${pad('risk', 6)} ${pad('rehearsal', 9)} ${pad('objects', 7)} approval`);
+  lines.push(
+    `${pad('step', 44)} ${pad('status', 9)} ${pad('risk', 6)} ${pad('rehearsal', 9)} ${pad('objects', 7)} approval`,
+  );
   for (const step of shown) {
     lines.push(
       `${pad(step.id, 44)} ${pad(step.status, 9)} ${pad(step.risk, 6)} ${pad(step.rehearsal, 9)} ${pad(String(step.footprint.length), 7)} ${approvalCell(step)}`,
@@ -35,13 +38,16 @@ export function formatPlan(plan: InstallPlan, options: { all?: boolean } = {}): 
   }
   lines.push('');
   lines.push(nextMove(plan));
-  lines.push('one step in full (objects, stop conditions, evidence, rollback): install plan --step <id>; everything: --json');
+  lines.push(
+    'one step in full (objects, stop conditions, evidence, rollback): install plan --step <id>; everything: --json',
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function approvalCell(step: PlannedStep): string {
   if (step.bootstrap) return 'none (bootstrap)';
-  if (step.status === 'applied') return step.applied?.approvalId ? `#${step.applied.approvalId}` : step.applied?.kind ?? '';
+  if (step.status === 'applied')
+    return step.applied?.approvalId ? `#${step.applied.approvalId}` : (step.applied?.kind ?? '');
   return `install_step {"step":"${step.id}","versionHash":"${step.versionHash.slice(0, 12)}…"}`;
 }
 
@@ -49,7 +55,8 @@ function nextMove(plan: InstallPlan): string {
   const pending = plan.steps.filter((step) => step.status === 'pending');
   if (pending.some((step) => step.bootstrap))
     return 'next: install apply --bootstrap   (the steps approvals need: applied without approval, only before any approved step)';
-  if (pending.some((step) => step.rehearsal !== 'passed')) return 'next: install rehearse   (every pending step under BEGIN … ROLLBACK, with the proof)';
+  if (pending.some((step) => step.rehearsal !== 'passed'))
+    return 'next: install rehearse   (every pending step under BEGIN … ROLLBACK, with the proof)';
   if (pending.length > 0)
     return 'next: request an install_step approval per step (approvals request --action install_step --scope \'{"step":…,"versionHash":…}\'), then install apply --step <id> --approval <id>';
   return 'next: install verify';
@@ -57,22 +64,24 @@ function nextMove(plan: InstallPlan): string {
 
 /** One step in full: everything the plan knows about it. */
 export function formatStep(step: PlannedStep): string {
-  return [
-    `${step.id}   ${step.title}`,
-    `status          ${step.status}${step.applied ? ` (${step.applied.kind} by ${step.applied.appliedBy} at ${step.applied.appliedAt})` : ''}`,
-    `version hash    ${step.versionHash}`,
-    `risk            ${step.risk}${step.bootstrap ? ', bootstrap (applied before approvals can exist)' : ''}`,
-    `prerequisites   ${step.prerequisites.join(', ') || 'none'}`,
-    `expects         ${step.expects}`,
-    `rehearsal       ${step.rehearsal}`,
-    `approval        ${step.approval ? `install_step ${JSON.stringify(step.approval.scope)}` : 'none (bootstrap)'}`,
-    `stop conditions ${step.stopConditions.join(', ')}`,
-    `evidence        ${step.successEvidence}`,
-    `footprint       ${step.footprint.length} objects:`,
-    ...step.footprint.map((ref) => `  ${ref}`),
-    'rollback:',
-    ...step.rollback.split('\n').map((line) => `  ${line}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `${step.id}   ${step.title}`,
+      `status          ${step.status}${step.applied ? ` (${step.applied.kind} by ${step.applied.appliedBy} at ${step.applied.appliedAt})` : ''}`,
+      `version hash    ${step.versionHash}`,
+      `risk            ${step.risk}${step.bootstrap ? ', bootstrap (applied before approvals can exist)' : ''}`,
+      `prerequisites   ${step.prerequisites.join(', ') || 'none'}`,
+      `expects         ${step.expects}`,
+      `rehearsal       ${step.rehearsal}`,
+      `approval        ${step.approval ? `install_step ${JSON.stringify(step.approval.scope)}` : 'none (bootstrap)'}`,
+      `stop conditions ${step.stopConditions.join(', ')}`,
+      `evidence        ${step.successEvidence}`,
+      `footprint       ${step.footprint.length} objects:`,
+      ...step.footprint.map((ref) => `  ${ref}`),
+      'rollback:',
+      ...step.rollback.split('\n').map((line) => `  ${line}`),
+    ].join('\n') + '\n'
+  );
 }
 
 export function formatRehearsal(report: RehearsalReport): string {
@@ -88,8 +97,13 @@ export function formatRehearsal(report: RehearsalReport): string {
 }
 
 export function formatVerify(report: VerifyReport): string {
-  const lines = report.checks.map((check) => `${check.ok ? 'ok  ' : 'FAIL'}  ${pad(check.name, 28)} ${check.observed}`);
-  for (const check of report.checks) for (const object of check.objects.slice(0, 30)) if (!check.ok) lines.push(`        ${object}`);
-  lines.push(`verify ${report.ok ? 'passed' : 'FAILED'} (plan ${report.planHash.slice(0, 12)}, live catalog ${report.liveHash.slice(0, 12)})`);
+  const lines = report.checks.map(
+    (check) => `${check.ok ? 'ok  ' : 'FAIL'}  ${pad(check.name, 28)} ${check.observed}`,
+  );
+  for (const check of report.checks)
+    for (const object of check.objects.slice(0, 30)) if (!check.ok) lines.push(`        ${object}`);
+  lines.push(
+    `verify ${report.ok ? 'passed' : 'FAILED'} (plan ${report.planHash.slice(0, 12)}, live catalog ${report.liveHash.slice(0, 12)})`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -22,7 +22,9 @@ export async function installThroughPlan(
     return { stop: false, lane: summary.lane };
   }
   const plan = await buildInstallPlan(database.pool, planSteps);
-  const inPlace = plan.steps.every((step) => step.status === 'applied' || (step.status === 'adoptable' && plan.ledgerInstalled));
+  const inPlace = plan.steps.every(
+    (step) => step.status === 'applied' || (step.status === 'adoptable' && plan.ledgerInstalled),
+  );
   if (!inPlace) {
     say(formatPlan(plan).trimEnd());
     say(

@@ -10,6 +10,12 @@ import { laneSteps } from './lane-steps.js';
  */
 export const planSteps: readonly Step[] = (() => {
   const rolesAt = laneSteps.findIndex((step) => step.id === 'contract/0004_roles');
-  if (rolesAt < 0) throw new Error(`the lane has no contract/0004_roles step to put ${INSTALL_LEDGER_STEP} after`);
-  return [...laneSteps.slice(0, rolesAt + 1), ...installPlanSteps, ...laneSteps.slice(rolesAt + 1), ...pgCronSteps];
+  if (rolesAt < 0)
+    throw new Error(`the lane has no contract/0004_roles step to put ${INSTALL_LEDGER_STEP} after`);
+  return [
+    ...laneSteps.slice(0, rolesAt + 1),
+    ...installPlanSteps,
+    ...laneSteps.slice(rolesAt + 1),
+    ...pgCronSteps,
+  ];
 })();
