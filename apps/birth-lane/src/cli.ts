@@ -33,10 +33,10 @@ import { stampsCommand } from '@birth-lane/stamp-mapping/cli';
 import { Command } from 'commander';
 import { commandHost, errorContext } from './command-host.js';
 import { addPackageCommand } from './commands/add-package-command.js';
-import { installCommand } from './commands/install-command.js';
 import { backlogQueueCommands } from './commands/backlog-queue-command.js';
 import { registerChannelCommand } from './commands/channel-command.js';
 import { registerDbCommand } from './commands/db-command.js';
+import { installCommand } from './commands/install-command.js';
 import { installSignalHandlers } from './process/interrupt.js';
 
 // src/cli.ts and dist/cli.js both sit one directory below the package root.

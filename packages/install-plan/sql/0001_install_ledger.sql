@@ -224,10 +224,14 @@ begin
   end if;
   select * into rehearsal from birth_lane.install_rehearsals
    where step_id = p_step and version_hash = p_version_hash order by id desc limit 1;
-  if not found or not rehearsal.passed then
+  -- A rehearsal proves the state it ran on: one rehearsal, one apply (a step rolled back and
+  -- applied again is rehearsed again).
+  if not found or not rehearsal.passed
+     or exists (select 1 from birth_lane.install_applications a where a.rehearsal_id = rehearsal.id) then
     raise exception using errcode = 'BL003', constraint = 'install_step_rehearsed',
-      message = format('install step %s (version %s) has no passed rehearsal%s', p_step, left(p_version_hash, 12),
-                       case when found then format(' (rehearsal %s failed)', rehearsal.id) else '' end);
+      message = format('install step %s (version %s) has no passed rehearsal since it was last applied%s', p_step,
+                       left(p_version_hash, 12), case when found and not rehearsal.passed
+                                                      then format(' (rehearsal %s failed)', rehearsal.id) else '' end);
   end if;
   insert into birth_lane.install_applications
     (step_id, version_hash, kind, approval_id, rehearsal_id, prerequisites, plan_hash, before_hash, after_hash,

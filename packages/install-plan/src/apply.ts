@@ -177,13 +177,15 @@ async function applyOne(
         `prerequisites not applied: ${missing.join(', ')}`,
       );
     const rehearsal = ledger.rehearsals.get(rehearsalKey(step.id, versionHash));
-    if (rehearsal === undefined || !rehearsal.passed)
+    if (rehearsal === undefined || !rehearsal.passed || rehearsal.used)
       throw new InstallStopError(
         'step_not_rehearsed',
         step.id,
         rehearsal === undefined
           ? `version ${versionHash.slice(0, 12)} was never rehearsed: run \`install rehearse --step ${step.id}\``
-          : `its latest rehearsal (#${rehearsal.rehearsalId}) failed (${rehearsal.stopCondition ?? 'see the ledger'})`,
+          : rehearsal.used
+            ? `its last rehearsal (#${rehearsal.rehearsalId}) was used by an earlier apply; rehearse it again: \`install rehearse --step ${step.id}\``
+            : `its latest rehearsal (#${rehearsal.rehearsalId}) failed (${rehearsal.stopCondition ?? 'see the ledger'})`,
       );
     await stopOnIdleSessions(connection, step.id);
     const { before, after } = await mutateAndCheck(connection, step, hooks);

@@ -18,6 +18,8 @@ export interface RehearsalRecord {
   readonly versionHash: string;
   readonly passed: boolean;
   readonly stopCondition: string | null;
+  /** An application already rests on it: the next apply of this step needs a new rehearsal. */
+  readonly used: boolean;
 }
 
 /** What the install ledger holds now; empty on a database where it does not exist yet. */
@@ -82,9 +84,11 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
     version_hash: string;
     passed: boolean;
     stop_condition: string | null;
+    used: boolean;
   }>(
-    `select distinct on (step_id, version_hash) id::text, step_id, version_hash, passed, stop_condition
-       from birth_lane.install_rehearsals order by step_id, version_hash, id desc`,
+    `select distinct on (r.step_id, r.version_hash) r.id::text, r.step_id, r.version_hash, r.passed, r.stop_condition,
+            exists (select 1 from birth_lane.install_applications a where a.rehearsal_id = r.id) as used
+       from birth_lane.install_rehearsals r order by r.step_id, r.version_hash, r.id desc`,
   );
   for (const row of latest.rows) {
     rehearsals.set(rehearsalKey(row.step_id, row.version_hash), {
@@ -93,6 +97,7 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
       versionHash: row.version_hash,
       passed: row.passed,
       stopCondition: row.stop_condition,
+      used: row.used,
     });
   }
   return { ledgerInstalled: true, active, rehearsals, legacy };

@@ -69,7 +69,12 @@ export function planFromLedger(steps: readonly Step[], ledger: LedgerState): Ins
       prerequisites: step.prerequisites,
       versionHash,
       status: statusOf(step, versionHash, active, ledger),
-      rehearsal: rehearsal === undefined ? 'none' : rehearsal.passed ? 'passed' : 'failed',
+      rehearsal:
+        rehearsal === undefined || (rehearsal.used && active === null)
+          ? 'none'
+          : rehearsal.passed
+            ? 'passed'
+            : 'failed',
       applied:
         active === null
           ? null

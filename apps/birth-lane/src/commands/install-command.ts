@@ -26,8 +26,8 @@ export function installCommand(): Command {
     .description(
       'the gated install plan: plan | rehearse | apply | verify | rollback (alone: print the plan)',
     )
-    .option('--json', 'print the plan as JSON')
-    .action(async (flags: { json?: boolean }) => (await actions()).printPlan({ json: flags.json }));
+    // The JSON form is `install plan --json` (an option here would take the subcommands' --json).
+    .action(async () => (await actions()).printPlan({}));
 
   install
     .command('plan')
