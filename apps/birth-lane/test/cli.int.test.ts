@@ -286,7 +286,9 @@ describe('the embedded database belongs to the lane', () => {
   }, 240_000);
 
   it('a background `serve` holds it, a second command joins it, `kill` stops both', async () => {
-    const installed = await runCli(['install'], env, { timeoutMs: 120_000 });
+    const installed = await runCli(['install', 'apply', '--all', '--demo-approvals'], env, {
+      timeoutMs: 120_000,
+    });
     expect(installed.code, installed.stderr).toBe(0);
     const down = await runCli(['db', 'status', '--json'], env);
     expect(JSON.parse(down.stdout).running).toBe(false);

@@ -24,16 +24,17 @@ describe('upgrade: a rule set activated before the gate policy existed', () => {
     expect(await penJudgementPresent()).toBe(false);
     const approvalsBefore = await t.db.pool.query('select count(*)::int as n from birth_lane.approval_uses');
 
-    const install = await runCli(['install', '--json'], env());
+    // The upgrade's install: bootstrap (the install ledger) and adoption of the steps in place.
+    const install = await runCli(['install', 'apply', '--bootstrap', '--json'], env());
     expect(install.code, install.stderr).toBe(0);
-    expect(JSON.parse(install.stdout).penJudgement).toMatchObject({ outcome: 'compiled' });
+    expect(JSON.parse(install.stdout).lane.penJudgement).toMatchObject({ outcome: 'compiled' });
     expect(await penJudgementPresent()).toBe(true);
     const approvalsAfter = await t.db.pool.query('select count(*)::int as n from birth_lane.approval_uses');
     expect(approvalsAfter.rows[0].n).toBe(approvalsBefore.rows[0].n);
 
     // A second install finds it present and changes nothing.
-    const again = await runCli(['install', '--json'], env());
-    expect(JSON.parse(again.stdout).penJudgement).toEqual({ outcome: 'present' });
+    const again = await runCli(['install', 'apply', '--bootstrap', '--json'], env());
+    expect(JSON.parse(again.stdout).lane.penJudgement).toEqual({ outcome: 'present' });
 
     await t.db.pool.query(
       `alter database ${quoteIdentifier(t.db.databaseName)} set app.birth_gate_mode = 'block'`,

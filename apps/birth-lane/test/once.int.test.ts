@@ -1,6 +1,7 @@
 import { EXIT_CODES } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
+import { installLane } from '../src/lane/install-lane.js';
 import { installActiveLane } from './install-active-lane.js';
 import { runCli } from './run-cli.js';
 
@@ -24,13 +25,13 @@ describe('the once channel (birth-lane run)', () => {
 
   it('exits 2 and stamps nothing without an active rule set, then 0 once one is active', async () => {
     // Install never activates: it saves the default as a draft and says how to activate it.
-    const install = await runCli(['install'], { DATABASE_URL: t.db.connectionString });
-    expect(install.code).toBe(0);
-    expect(install.stdout).toMatch(/rule set 1\.0\.0 saved as a draft/);
-    expect(install.stdout).toMatch(
+    // (The test-only install path: on DATABASE_URL `birth-lane install` needs an approval per step.)
+    const install = await installLane(t.db.pool);
+    expect(install.ruleSet).toMatchObject({ version: '1.0.0', active: false });
+    expect(install.nextSteps.join('\n')).toMatch(
       /approvals request --action rule_set_activation --scope '\{"version":"1\.0\.0","hash":"[0-9a-f]{64}"\}'/,
     );
-    expect(install.stdout).toMatch(/rules activate 1\.0\.0 --approval <id>/);
+    expect(install.nextSteps.join('\n')).toMatch(/rules activate 1\.0\.0 --approval <id>/);
     await t.db.pool.query(
       `insert into public.birth_registry (entity_code, collection_name, species_code, dot_origin, name, description, status)
        values ('ENT-001', 'fauna', 'SP-MAMMAL', 'dot://a', 'A cat', 'A small domesticated mammal.', 'active')`,

@@ -109,12 +109,26 @@ export const applyAction = (flags: {
   return withInstallDatabase(flags.json === true, async (database) => {
     if (flags.bootstrap) {
       const report = await applyBootstrap(database.pool, planSteps);
-      if (flags.json) json({ database: database.source, ...report });
-      else
+      // An upgrade whose every step is now in place (adopted) completes like a last apply.
+      const after = await buildInstallPlan(database.pool, planSteps);
+      const lane =
+        after.counts.pending === 0 && after.counts.drift === 0
+          ? await finishLaneInstall(database.pool)
+          : null;
+      if (flags.json) json({ database: database.source, ...report, lane });
+      else {
         out(
           `${report.applied.length ? `bootstrap: ${report.applied.length} steps rehearsed and applied without approval (${report.applied.map((step) => step.stepId).join(', ')}); from now on every step needs its own approval` : 'bootstrap: nothing to apply, the bootstrap steps are in place'}` +
             `${report.adopted.length ? `\nadopted from the previous release: ${report.adopted.length} steps (${report.adopted.join(', ')})` : ''}\n`,
         );
+        if (lane?.penJudgement.outcome === 'compiled')
+          out(
+            `compiled the birth gate's PEN judgement from the active rule set ${lane.penJudgement.version}; it was missing (an install from before the gate policy)\n`,
+          );
+        out(
+          `${after.counts.pending === 0 ? 'every step is in place: run install verify' : `${after.counts.pending} steps still to apply: install rehearse, then install apply per step with an approval`}\n`,
+        );
+      }
       return 0;
     }
     if (flags.demoApprovals) {
