@@ -12,6 +12,8 @@ export interface VerifyCheck {
 
 export interface VerifyReport {
   readonly ok: boolean;
+  /** Objects the lane's own governed operations created or replaced since (allowed, listed). */
+  readonly runtimeChanges: readonly string[];
   readonly planHash: string;
   readonly liveHash: string;
   readonly checks: readonly VerifyCheck[];
@@ -23,7 +25,19 @@ export interface VerifyReport {
  * against its footprint then, so the whole install is the union of the footprints, and nothing
  * changed since.
  */
-export async function verifyInstall(db: Queryable, steps: readonly Step[]): Promise<VerifyReport> {
+export async function verifyInstall(
+  db: Queryable,
+  steps: readonly Step[],
+  options: {
+    /**
+     * Refs the lane's governed operations create or replace after install (a rule-set activation
+     * compiles the inspection function): changes to exactly these are listed, not failed.
+     */
+    runtimeObjects?: readonly string[];
+  } = {},
+): Promise<VerifyReport> {
+  const runtime = new Set(options.runtimeObjects ?? []);
+  const runtimeChanges: string[] = [];
   const plan = planFromLedger(steps, await readLedger(db));
   const notInPlace = plan.steps.filter((step) => step.status !== 'applied');
   const live = await snapshotCatalog(db);
@@ -56,17 +70,19 @@ export async function verifyInstall(db: Queryable, steps: readonly Step[]): Prom
       });
     } else {
       const diff = diffCatalog(last.after_snapshot, live);
-      const changed = [
-        ...diff.added.map((ref) => `added ${ref}`),
-        ...diff.removed.map((ref) => `removed ${ref}`),
-        ...diff.changed.map((ref) => `changed ${ref}`),
+      const all: [string, string][] = [
+        ...diff.added.map((ref): [string, string] => [ref, `added ${ref}`]),
+        ...diff.removed.map((ref): [string, string] => [ref, `removed ${ref}`]),
+        ...diff.changed.map((ref): [string, string] => [ref, `changed ${ref}`]),
       ];
+      for (const [ref, entry] of all) if (runtime.has(ref)) runtimeChanges.push(entry);
+      const changed = all.filter(([ref]) => !runtime.has(ref)).map(([, entry]) => entry);
       checks.push({
         name: 'catalog_matches_last_apply',
         ok: changed.length === 0,
         observed:
           changed.length === 0
-            ? `the live catalog (${liveHash.slice(0, 12)}) equals the one recorded after ${last.step_id}`
+            ? `the live catalog (${liveHash.slice(0, 12)}) equals the one recorded after ${last.step_id}${runtimeChanges.length ? `, but for ${runtimeChanges.length} object(s) the lane's own operations manage` : ''}`
             : `${changed.length} object(s) changed since the last apply (${last.step_id})`,
         objects: changed,
       });
@@ -79,5 +95,5 @@ export async function verifyInstall(db: Queryable, steps: readonly Step[]): Prom
       objects: [],
     });
   }
-  return { ok: checks.every((check) => check.ok), planHash: plan.planHash, liveHash, checks };
+  return { ok: checks.every((check) => check.ok), runtimeChanges, planHash: plan.planHash, liveHash, checks };
 }

@@ -15,6 +15,7 @@ import { loadConfig } from '../config.js';
 import { type OpenDatabase, openDatabase } from '../database/open-database.js';
 import { finishLaneInstall } from '../lane/install-lane.js';
 import { planSteps } from '../lane/plan-steps.js';
+import { RUNTIME_OBJECTS } from '../lane/runtime-objects.js';
 import { readApprovalFile } from './approval-file.js';
 import { formatPlan, formatRehearsal, formatStep, formatVerify } from './format-plan.js';
 import { installWithPlan, summaryLine } from './install-with-plan.js';
@@ -170,7 +171,7 @@ export const applyAction = (flags: {
 
 export const verifyAction = (flags: { json?: boolean }) =>
   withInstallDatabase(flags.json === true, async ({ pool, source }) => {
-    const report = await verifyInstall(pool, planSteps);
+    const report = await verifyInstall(pool, planSteps, { runtimeObjects: RUNTIME_OBJECTS });
     if (flags.json) json({ database: source, ...report });
     else out(formatVerify(report));
     return report.ok ? 0 : 1;

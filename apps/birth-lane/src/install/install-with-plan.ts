@@ -11,6 +11,7 @@ import {
 } from '@birth-lane/install-plan';
 import { finishLaneInstall, type LaneInstallation } from '../lane/install-lane.js';
 import { planSteps } from '../lane/plan-steps.js';
+import { RUNTIME_OBJECTS } from '../lane/runtime-objects.js';
 import { approveStepsWithDemoLogins } from './demo-install-approvals.js';
 
 export interface PlanInstallSummary {
@@ -38,7 +39,7 @@ export async function installWithPlan(
 ): Promise<PlanInstallSummary> {
   const initial = await buildInstallPlan(db, planSteps);
   if (initial.counts.pending === 0 && initial.counts.adoptable === 0 && initial.counts.drift === 0) {
-    const verify = await verifyInstall(db, planSteps);
+    const verify = await verifyInstall(db, planSteps, { runtimeObjects: RUNTIME_OBJECTS });
     return {
       planHash: initial.planHash,
       steps: planSteps.length,
@@ -68,7 +69,7 @@ export async function installWithPlan(
     ? await approveStepsWithDemoLogins(db, options.url, pending)
     : new Map(options.approvals ?? []);
   const applied = await applyPlan(db, planSteps, { approvals });
-  const verify = await verifyInstall(db, planSteps);
+  const verify = await verifyInstall(db, planSteps, { runtimeObjects: RUNTIME_OBJECTS });
   return {
     planHash: plan.planHash,
     steps: planSteps.length,
