@@ -44,6 +44,11 @@ export interface SqlStepDefinition {
  */
 export function sqlStep(definition: SqlStepDefinition): Step {
   const footprint = definition.footprint;
+  // Whether the database holds none, all or an earlier version of the step is judged by its
+  // objects, not its grants: a later step may revoke a grant this one made (inspect-producer/0005
+  // takes back 0002's INSERT and UPDATE on the cursor), and GRANT re-applies idempotently. The
+  // success evidence still requires every planned grant right after the mutation.
+  const objects = footprint.filter((ref) => !ref.startsWith('grant:'));
   // One snapshot answers for every ref, grants included, and sees one state of the catalog.
   const census = async (db: Queryable, refs: readonly CatalogObjectRef[]) => {
     const { objects } = await snapshotCatalog(db);
@@ -69,13 +74,18 @@ export function sqlStep(definition: SqlStepDefinition): Step {
     removes: definition.removes ?? [],
     adopts: definition.adopts ?? [],
     async reverify(db) {
-      const present = await census(db, footprint);
-      if (present.length === 0)
-        return { ok: true, observed: `none of the ${footprint.length} planned objects exist yet` };
-      if (present.length === footprint.length) {
+      if (objects.length === 0)
         return {
           ok: true,
-          observed: `all ${footprint.length} planned objects exist; the SQL re-applies over them`,
+          observed: 'the step creates grants only (and adopts what exists); its SQL re-applies',
+        };
+      const present = await census(db, objects);
+      if (present.length === 0)
+        return { ok: true, observed: `none of the ${objects.length} planned objects exist yet` };
+      if (present.length === objects.length) {
+        return {
+          ok: true,
+          observed: `all ${objects.length} planned objects exist; the SQL re-applies over them`,
         };
       }
       const earlier = await earlierVersionPresent(db);
@@ -85,7 +95,7 @@ export function sqlStep(definition: SqlStepDefinition): Step {
           observed: `an earlier version of this step is installed (${earlier.length} objects); the SQL upgrades it`,
         };
       }
-      const missing = footprint.filter((ref) => !present.includes(ref));
+      const missing = objects.filter((ref) => !present.includes(ref));
       return {
         ok: false,
         observed: `unexpected partial state: present ${present.join(', ')}; missing ${missing.join(', ')}`,

@@ -86,4 +86,28 @@ export const ruleSetSteps: readonly Step[] = [
       'grant:function:birth_lane.run_producer(integer,integer,text):birth_lane_producer:EXECUTE',
     ],
   }),
+  sqlStep({
+    id: 'inspect-producer/0005_producer_cursor_definer',
+    title:
+      'producer cursor written only by advance_producer_cursor (SECURITY DEFINER); no lane role writes it',
+    // It takes a write privilege away from a role in use and replaces the producer procedure.
+    risk: 'medium',
+    prerequisites: ['inspect-producer/0004_run_producer_procedure'],
+    mutation: readSqlFile(SQL_DIR, '0005_producer_cursor_definer.sql'),
+    // Back to 0004's procedure and 0002's grants: the SQL files themselves, so the rollback is what was there.
+    rollback: [
+      readSqlFile(SQL_DIR, '0004_run_producer.sql'),
+      'grant insert, update on birth_lane.producer_cursor to birth_lane_producer;',
+      'drop function if exists birth_lane.advance_producer_cursor(uuid, boolean);',
+    ].join('\n'),
+    footprint: [
+      'function:birth_lane.advance_producer_cursor(uuid,boolean)',
+      'grant:function:birth_lane.advance_producer_cursor(uuid,boolean):birth_lane_producer:EXECUTE',
+    ],
+    changes: [`function:${PRODUCER_PROCEDURE}`],
+    removes: [
+      'grant:table:birth_lane.producer_cursor:birth_lane_producer:INSERT',
+      'grant:table:birth_lane.producer_cursor:birth_lane_producer:UPDATE',
+    ],
+  }),
 ];
