@@ -21,11 +21,11 @@ export function formatPlan(plan: InstallPlan, options: { all?: boolean } = {}): 
   }
   lines.push('');
   lines.push(
-    `${pad('step', 44)} ${pad('status', 9)} ${pad('risk', 6)} ${pad('rehearsal', 9)} ${pad('objects', 7)} approval`,
+    `${pad('step', 46)} ${pad('status', 9)} ${pad('risk', 6)} ${pad('rehearsal', 9)} ${pad('objects', 7)} approval`,
   );
   for (const step of shown) {
     lines.push(
-      `${pad(step.id, 44)} ${pad(step.status, 9)} ${pad(step.risk, 6)} ${pad(step.rehearsal, 9)} ${pad(String(step.footprint.length), 7)} ${approvalCell(step)}`,
+      `${pad(step.id, 46)} ${pad(step.status, 9)} ${pad(step.risk, 6)} ${pad(step.rehearsal, 9)} ${pad(String(step.footprint.length), 7)} ${approvalCell(step)}`,
     );
   }
   if (!options.all && counts.applied > 0) lines.push(`(${counts.applied} applied steps not shown: --all)`);
