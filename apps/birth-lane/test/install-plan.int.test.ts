@@ -84,7 +84,7 @@ describe('the whole lane through the plan (fresh database)', () => {
     expect(blocked.code).not.toBe(0);
     expect(blocked.stderr).toMatch(/still applied: roll those back first/);
 
-    for (const id of ['pg-cron/0001_run_producer_from_pg_cron', 'stamp-mapping/0001_stamp_mapping']) {
+    for (const id of ['stamp-mapping/0001_stamp_mapping', 'gate-policy/0002_gate_flip']) {
       const target = step(id);
       const { rows } = await t.db.pool.query(
         'select before_hash from birth_lane.install_applications where step_id = $1::text order by id desc limit 1',
@@ -110,8 +110,8 @@ describe('the whole lane through the plan (fresh database)', () => {
     // The plan shows them again; they need a rehearsal and their own approvals to come back.
     const plan = await buildInstallPlan(t.db.pool, planSteps);
     expect(plan.steps.filter((entry) => entry.status === 'pending').map((entry) => entry.id)).toEqual([
+      'gate-policy/0002_gate_flip',
       'stamp-mapping/0001_stamp_mapping',
-      'pg-cron/0001_run_producer_from_pg_cron',
     ]);
     const unrehearsed = step('stamp-mapping/0001_stamp_mapping');
     const applyApproval = await approve(t.db, {
@@ -139,7 +139,7 @@ describe('the whole lane through the plan (fresh database)', () => {
   }, 120_000);
 
   it('an idle-in-transaction session stops the CLI apply with its name and the stop exit code', async () => {
-    const target = step('pg-cron/0001_run_producer_from_pg_cron');
+    const target = step('gate-policy/0002_gate_flip');
     await runCli(['install', 'rehearse', '--step', target.id], env());
     const approval = await approve(t.db, { step: target.id, versionHash: stepVersionHash(target) });
     const other = await t.db.connect();
@@ -148,7 +148,7 @@ describe('the whole lane through the plan (fresh database)', () => {
     try {
       const stopped = await runCli(['install', 'apply', '--step', target.id, '--approval', approval], env());
       expect(stopped.code).toBe(EXIT_CODES.stop_condition);
-      expect(stopped.stderr).toMatch(/stop: idle_in_transaction at pg-cron\/0001_run_producer_from_pg_cron/);
+      expect(stopped.stderr).toMatch(/stop: idle_in_transaction at gate-policy\/0002_gate_flip/);
     } finally {
       await other.query('rollback');
       await other.end();
