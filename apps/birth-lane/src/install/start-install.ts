@@ -1,4 +1,4 @@
-import { adoptLegacySteps, buildInstallPlan } from '@birth-lane/install-plan';
+import { adoptLegacySteps, buildInstallPlan, InstallStopError } from '@birth-lane/install-plan';
 import type { OpenDatabase } from '../database/open-database.js';
 import { finishLaneInstall, type LaneInstallation } from '../lane/install-lane.js';
 import { planSteps } from '../lane/plan-steps.js';
@@ -17,9 +17,18 @@ export async function installThroughPlan(
   say: (line: string) => void,
 ): Promise<{ stop: true } | { stop: false; lane: Lane }> {
   if (database.embedded) {
-    const summary = await installWithPlan(database.pool, { url: database.url, demoApprovals: true });
-    say(`install       ${summaryLine(summary)}`);
-    return { stop: false, lane: summary.lane };
+    try {
+      const summary = await installWithPlan(database.pool, { url: database.url, demoApprovals: true });
+      say(`install       ${summaryLine(summary)}`);
+      return { stop: false, lane: summary.lane };
+    } catch (error) {
+      // A stop condition (drift after an upgrade, a session idle in transaction, …): named, exit 6.
+      if (!InstallStopError.isInstance(error)) throw error;
+      say(
+        `install       ${error.message}; nothing of that step was committed (birth-lane install shows the plan)`,
+      );
+      return { stop: true };
+    }
   }
   const plan = await buildInstallPlan(database.pool, planSteps);
   const inPlace = plan.steps.every(
