@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { catalogSnapshotHash, EXIT_CODES, installSteps, snapshotCatalog } from '@birth-lane/contract';
 import { approveWithDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { buildInstallPlan, type InstallPlan, stepVersionHash } from '@birth-lane/install-plan';
 import { type TestDatabase, useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
+import { approveStepsWithDemoLogins } from '../src/install/demo-install-approvals.js';
 import { installWithPlan } from '../src/install/install-with-plan.js';
 import { laneSteps } from '../src/lane/lane-steps.js';
 import { planSteps } from '../src/lane/plan-steps.js';
@@ -50,14 +54,37 @@ describe('the whole lane through the plan (fresh database)', () => {
     expect(plan.steps.map((entry) => entry.id)).toEqual(planSteps.map((entry) => entry.id));
     expect(plan.steps.every((entry) => entry.status === 'pending')).toBe(true);
 
-    const summary = await installWithPlan(t.db.pool, { url: t.db.connectionString, demoApprovals: true });
-    expect(summary).toMatchObject({
-      applied: planSteps.length,
-      bootstrap: 5,
-      approved: planSteps.length - 5,
-    });
-    expect(summary.verify.ok, JSON.stringify(summary.verify.checks)).toBe(true);
-
+    // The operator's flow: bootstrap, rehearse, one approval per step (here by demo logins), a reviewed batch file.
+    const bootstrap = await runCli(['install', 'apply', '--bootstrap', '--json'], env());
+    expect(bootstrap.code, bootstrap.stderr).toBe(0);
+    expect(JSON.parse(bootstrap.stdout).applied).toHaveLength(5);
+    const rehearsed = await runCli(['install', 'rehearse', '--json'], env());
+    expect(rehearsed.code, rehearsed.stderr).toBe(0);
+    expect(JSON.parse(rehearsed.stdout)).toMatchObject({ identical: true, recorded: true });
+    const pending = (await buildInstallPlan(t.db.pool, planSteps)).steps.filter(
+      (entry) => entry.status === 'pending',
+    );
+    const approvals = await approveStepsWithDemoLogins(t.db.pool, t.db.connectionString, pending);
+    const file = join(mkdtempSync(join(tmpdir(), 'install-approvals-')), 'approvals.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        planHash: plan.planHash,
+        approvals: pending.map((entry) => ({
+          step: entry.id,
+          versionHash: entry.versionHash,
+          approval: approvals.get(entry.id),
+        })),
+      }),
+    );
+    const applied = await runCli(
+      ['install', 'apply', '--all', '--approval-per-step-from', file, '--json'],
+      env(),
+    );
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout).applied.map((entry: { stepId: string }) => entry.stepId)).toEqual(
+      pending.map((entry) => entry.id),
+    );
     const installed = await snapshotCatalog(t.db.pool);
     const footprints = new Set(plan.steps.flatMap((entry) => entry.footprint));
     const created = Object.keys(installed.objects).filter((ref) => empty.objects[ref] === undefined);
@@ -188,6 +215,11 @@ describe('start on DATABASE_URL', () => {
     expect(result.code, result.stderr).toBe(EXIT_CODES.stop_condition);
     expect(result.stdout).toMatch(/install plan [0-9a-f]{12}/);
     expect(result.stdout).toMatch(/nothing commits without its approvals/);
+    const demo = await runCli(['install', 'apply', '--all', '--demo-approvals'], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(demo.code).toBe(EXIT_CODES.usage);
+    expect(demo.stderr).toMatch(/only on the embedded demo database/);
     const { rows } = await t.db.pool.query("select to_regnamespace('birth_lane') as schema");
     expect(rows[0].schema).toBeNull();
   }, 60_000);

@@ -9,7 +9,6 @@ import {
   rollbackStep,
   verifyInstall,
 } from '@birth-lane/install-plan';
-import { InvalidArgumentError } from 'commander';
 import { errorContext } from '../command-host.js';
 import { loadConfig } from '../config.js';
 import { type OpenDatabase, openDatabase } from '../database/open-database.js';
@@ -52,7 +51,8 @@ export function printPlan(flags: { step?: string; all?: boolean; json?: boolean 
     if (flags.step !== undefined) {
       const step = plan.steps.find((candidate) => candidate.id === flags.step);
       if (step === undefined)
-        throw new InvalidArgumentError(
+        throw new CliError(
+          'usage',
           `--step: the plan has no step "${flags.step}" (install plan --all lists them)`,
         );
       if (flags.json) json(step);
@@ -98,13 +98,15 @@ export const applyAction = (flags: {
   const modes = [flags.step !== undefined, flags.all === true, flags.bootstrap === true].filter(
     Boolean,
   ).length;
-  if (modes !== 1) throw new InvalidArgumentError('give exactly one of --step <id>, --all, --bootstrap');
+  if (modes !== 1) throw new CliError('usage', 'give exactly one of --step <id>, --all, --bootstrap');
   if (flags.step !== undefined && flags.approval === undefined)
-    throw new InvalidArgumentError(
+    throw new CliError(
+      'usage',
       '--step needs --approval <id> (an install_step approval for that step version)',
     );
   if (flags.all && !flags.approvalPerStepFrom && !flags.demoApprovals)
-    throw new InvalidArgumentError(
+    throw new CliError(
+      'usage',
       '--all needs --approval-per-step-from <file> (or --demo-approvals on the embedded database)',
     );
   return withInstallDatabase(flags.json === true, async (database) => {
@@ -134,7 +136,8 @@ export const applyAction = (flags: {
     }
     if (flags.demoApprovals) {
       if (!database.embedded)
-        throw new InvalidArgumentError(
+        throw new CliError(
+          'usage',
           '--demo-approvals approves without asking anyone: only on the embedded demo database, never with DATABASE_URL',
         );
       const summary = await installWithPlan(database.pool, { url: database.url, demoApprovals: true });
