@@ -1,6 +1,5 @@
 import { pgCronSteps } from '@birth-lane/channel-pg-cron';
 import {
-  type CatalogSnapshot,
   catalogSnapshotHash,
   compareFootprint,
   diffCatalog,
@@ -9,70 +8,14 @@ import {
   snapshotCatalog,
 } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
-import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { laneSteps } from '../src/lane/lane-steps.js';
+import { checkStep, type StepReport } from './footprint-check.js';
 
 // A bare database: the install itself is under test.
 const t = useTestDatabase({ setupSql: [], name: 'footprints' });
 
 const steps: readonly Step[] = [...laneSteps, ...pgCronSteps];
-
-/**
- * Roles are cluster-wide: other test databases on the same server use the lane's roles, so a
- * rollback here rightly leaves a role another database still depends on. Such a role may differ
- * between the pre-step snapshot and the one after the rollback; nothing else may.
- */
-async function usedElsewhere(pool: pg.Pool, ref: string): Promise<boolean> {
-  const match = /^role:(.+)$/.exec(ref);
-  if (!match) return false;
-  const { rows } = await pool.query<{ used: boolean }>(
-    `select exists (
-       select 1 from pg_shdepend d join pg_roles r on r.oid = d.refobjid
-        where r.rolname = $1::text and d.refclassid = 'pg_authid'::regclass
-          and d.dbid <> (select oid from pg_database where datname = current_database()))
-     or exists (select 1 from pg_auth_members m join pg_roles r on r.oid in (m.roleid, m.member) where r.rolname = $1::text)
-     as used`,
-    [match[1]],
-  );
-  return rows[0]?.used === true;
-}
-
-/** What each step did beyond or short of its plan, and what its rollback failed to restore. */
-interface StepReport {
-  readonly id: string;
-  readonly unplanned: readonly string[];
-  readonly unrealised: readonly string[];
-  readonly notRestored: readonly string[];
-  readonly reapplyDiffers: readonly string[];
-}
-
-async function checkStep(pool: pg.Pool, step: Step): Promise<{ report: StepReport; after: CatalogSnapshot }> {
-  const before = await snapshotCatalog(pool);
-  await pool.query(step.mutation);
-  const after = await snapshotCatalog(pool);
-  const { unplanned, unrealised } = compareFootprint(step, diffCatalog(before, after), {
-    alreadyPresent: Object.keys(before.objects),
-  });
-
-  await pool.query(step.rollback);
-  const restored = diffCatalog(before, await snapshotCatalog(pool));
-  const notRestored: string[] = [];
-  // A field's own registry (adopted) stays whatever happens; an adopted role stays only while
-  // another database uses it.
-  const keptOnPurpose = (ref: string) => step.adopts?.includes(ref) === true && !ref.startsWith('role:');
-  for (const ref of restored.added)
-    if (!keptOnPurpose(ref) && !(await usedElsewhere(pool, ref))) notRestored.push(`added:${ref}`);
-  for (const ref of restored.removed)
-    if (!(await usedElsewhere(pool, ref))) notRestored.push(`removed:${ref}`);
-  for (const ref of restored.changed) notRestored.push(`changed:${ref}`);
-
-  await pool.query(step.mutation);
-  const reapplied = await snapshotCatalog(pool);
-  const again = diffCatalog(after, reapplied);
-  const reapplyDiffers = [...again.added, ...again.removed, ...again.changed];
-  return { report: { id: step.id, unplanned, unrealised, notRestored, reapplyDiffers }, after: reapplied };
-}
 
 describe('every install step: exact footprint, and a rollback that restores the catalog', () => {
   it('applies each step, compares the diff with its plan, rolls it back, re-applies it', async () => {
@@ -81,7 +24,7 @@ describe('every install step: exact footprint, and a rollback that restores the 
     const problems: StepReport[] = [];
     let last = start;
     for (const step of steps) {
-      const { report, after } = await checkStep(pool, step);
+      const { report, after } = await checkStep(pool, step, { sharedCluster: true });
       last = after;
       if (
         report.unplanned.length +

@@ -89,7 +89,7 @@ describe.skipIf(!pgCronTestsAvailable())(
         cronDatabase: LANE,
         laneDatabase: LANE,
         ruleSet: { version: defaultRuleSet.version },
-        applied: ['pg-cron/0001_run_producer_from_pg_cron'],
+        applied: ['pg-cron/0001_run_producer_from_pg_cron', 'pg-cron/0002_wrapper_producer_only'],
       });
 
       await activateWithDemoApprovals(pools[1]!, cluster!.url(OTHER_LANE), defaultRuleSet.version);

@@ -18,6 +18,7 @@ export {
 export {
   PG_CRON_WRAPPER_PROCEDURE,
   pgCronSteps,
+  pgCronWrapperProducerOnlyStep,
   pgCronWrapperStep,
   RUN_PRODUCER_STEP,
 } from './pg-cron-steps.js';

@@ -33,5 +33,18 @@ export const pgCronWrapperStep: Step = sqlStep({
   ],
 });
 
+/** Takes back the default EXECUTE for PUBLIC that 0001 left on the wrapper (see the SQL). */
+export const pgCronWrapperProducerOnlyStep: Step = sqlStep({
+  id: 'pg-cron/0002_wrapper_producer_only',
+  title: 'pg_cron entry point callable by birth_lane_producer only (EXECUTE revoked from PUBLIC)',
+  risk: 'low',
+  prerequisites: ['pg-cron/0001_run_producer_from_pg_cron'],
+  mutation: readSqlFile(SQL_DIR, '0002_wrapper_producer_only.sql'),
+  rollback: `grant execute on procedure ${PG_CRON_WRAPPER_PROCEDURE} to public;`,
+  // It creates nothing; the producer's grant is 0001's and stays.
+  footprint: [],
+  removes: [`grant:function:${PG_CRON_WRAPPER_PROCEDURE}:PUBLIC:EXECUTE`],
+});
+
 /** What installing the channel applies; a step already applied with the same SQL is skipped. */
-export const pgCronSteps: readonly Step[] = [pgCronWrapperStep];
+export const pgCronSteps: readonly Step[] = [pgCronWrapperStep, pgCronWrapperProducerOnlyStep];

@@ -144,7 +144,7 @@ describe.skipIf(!pgCronTestsAvailable())(
         cronDatabase: LANE,
         laneDatabase: LANE,
         ruleSet: { version: defaultRuleSet.version },
-        applied: ['pg-cron/0001_run_producer_from_pg_cron'],
+        applied: ['pg-cron/0001_run_producer_from_pg_cron', 'pg-cron/0002_wrapper_producer_only'],
       });
       // The second lane's job lives in the cron database and runs in its own (schedule_in_database).
       const other = channelFor(otherLane, OTHER_LANE);

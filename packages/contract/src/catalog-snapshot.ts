@@ -10,7 +10,8 @@ export type CatalogObjectDescription = Readonly<Record<string, unknown>>;
 
 /**
  * Every object of the database's own schemas (all but pg_catalog, information_schema and the
- * toast/temp ones), the lane's cluster-wide roles and their memberships among each other, keyed
+ * toast/temp ones), default privileges, event triggers, the lane's cluster-wide roles and their
+ * memberships among each other, keyed
  * by the same refs footprints use (see catalog.ts). Objects that belong to an extension are the
  * extension's (`extension:<name>`), not listed one by one.
  */
@@ -247,6 +248,26 @@ const QUERIES: readonly string[] = [
    select 'grant:' || a.object || ':' || ${GRANTEE} || ':' || a.privilege_type as ref,
           jsonb_build_object('grantable', a.is_grantable) as description
      from acl a where a.grantee <> a.owner`,
+
+  // Default privileges (ALTER DEFAULT PRIVILEGES): what objects created later will grant, by whose
+  // objects, in which schema (`*` for all), of which kind. One ref per entry, its grants sorted.
+  `select 'default-privileges:' || pg_catalog.pg_get_userbyid(da.defaclrole) || ':'
+            || coalesce((select n.nspname from pg_catalog.pg_namespace n where n.oid = da.defaclnamespace), '*')
+            || ':' || case da.defaclobjtype when 'r' then 'table' when 'S' then 'sequence' when 'f' then 'function'
+                                           when 'T' then 'type' when 'n' then 'schema' else da.defaclobjtype::text end as ref,
+          jsonb_build_object('grants', (
+            select jsonb_agg(${GRANTEE} || ':' || a.privilege_type || case when a.is_grantable then '+grant' else '' end
+                             order by 1)
+              from aclexplode(da.defaclacl) a)) as description
+     from pg_catalog.pg_default_acl da`,
+
+  // Event triggers: database-wide, they run on every DDL statement.
+  `select 'event-trigger:' || et.evtname as ref,
+          jsonb_build_object('event', et.evtevent, 'function', et.evtfoid::regprocedure::text,
+                             'tags', to_jsonb(et.evttags), 'enabled', et.evtenabled,
+                             'owner', pg_catalog.pg_get_userbyid(et.evtowner)) as description
+     from pg_catalog.pg_event_trigger et
+    where ${NOT_EXTENSION_MEMBER('pg_catalog.pg_event_trigger', 'et.oid')}`,
 
   // The lane's roles, by their attributes (never a password).
   `select 'role:' || r.rolname as ref,

@@ -72,4 +72,32 @@ describe('snapshotCatalog against PostgreSQL', () => {
       changed: ['table:birth_lane.fp_new'],
     });
   });
+
+  it('sees default privileges and event triggers, which act on objects created later', async () => {
+    const before = await snapshotCatalog(t.db.pool);
+    await t.db.pool.query(
+      'alter default privileges in schema birth_lane grant select on tables to birth_lane_reader',
+    );
+    await t.db.pool.query(
+      `create function public.fp_ddl_probe() returns event_trigger language plpgsql as 'begin null; end'`,
+    );
+    await t.db.pool.query(
+      'create event trigger fp_ddl_probe on ddl_command_end execute function public.fp_ddl_probe()',
+    );
+    const after = await snapshotCatalog(t.db.pool);
+    const diff = diffCatalog(before, after);
+    expect(diff.added).toEqual([
+      'default-privileges:postgres:birth_lane:table',
+      'event-trigger:fp_ddl_probe',
+      'function:public.fp_ddl_probe()',
+      'grant:function:public.fp_ddl_probe():PUBLIC:EXECUTE',
+    ]);
+    expect(after.objects['default-privileges:postgres:birth_lane:table']).toEqual({
+      grants: ['birth_lane_reader:SELECT'],
+    });
+    await t.db.pool.query('drop event trigger fp_ddl_probe; drop function public.fp_ddl_probe()');
+    await t.db.pool.query(
+      'alter default privileges in schema birth_lane revoke select on tables from birth_lane_reader',
+    );
+  });
 });
