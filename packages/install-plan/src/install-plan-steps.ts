@@ -59,6 +59,9 @@ export const installPlanSteps: readonly Step[] = [
       `do $$ begin
          if exists (select 1 from pg_roles where rolname = 'birth_lane_installer') then
            revoke all on schema birth_lane from birth_lane_installer;
+           if to_regclass('birth_lane.applied_steps') is not null then
+             revoke all on birth_lane.applied_steps from birth_lane_installer;
+           end if;
            if not exists (select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid
                            where r.rolname = 'birth_lane_installer')
               and not exists (select 1 from pg_shdepend d join pg_roles r on r.oid = d.refobjid
