@@ -1,5 +1,4 @@
 import {
-  catalogSnapshotHash,
   contractSteps,
   diffCatalog,
   installSteps,
