@@ -1,4 +1,4 @@
-import { readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
+import { dropRolesIfUnusedSql, readSqlFile, type Step, sqlStep } from '@birth-lane/contract';
 
 const SQL_DIR = new URL('../sql/', import.meta.url);
 
@@ -55,21 +55,17 @@ export const installPlanSteps: readonly Step[] = [
       'drop table if exists birth_lane.install_rollbacks;',
       'drop table if exists birth_lane.install_applications;',
       'drop table if exists birth_lane.install_rehearsals;',
-      // The role is cluster-wide: dropped only when no login holds it and nothing else depends on it.
+      // The role is cluster-wide: this database's grants go first; then it is dropped only if this
+      // step created it (newer than the approvals' tables) and nothing in any database uses it.
       `do $$ begin
          if exists (select 1 from pg_roles where rolname = 'birth_lane_installer') then
            revoke all on schema birth_lane from birth_lane_installer;
            if to_regclass('birth_lane.applied_steps') is not null then
              revoke all on birth_lane.applied_steps from birth_lane_installer;
            end if;
-           if not exists (select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid
-                           where r.rolname = 'birth_lane_installer')
-              and not exists (select 1 from pg_shdepend d join pg_roles r on r.oid = d.refobjid
-                               where d.refclassid = 'pg_authid'::regclass and r.rolname = 'birth_lane_installer') then
-             drop role birth_lane_installer;
-           end if;
          end if;
        end $$;`,
+      dropRolesIfUnusedSql(['birth_lane_installer'], { createdAfter: 'birth_lane.approval_uses' }),
     ].join('\n'),
     footprint: [
       'table:birth_lane.install_rehearsals',

@@ -1,9 +1,4 @@
-import {
-  contractSteps,
-  diffCatalog,
-  installSteps,
-  snapshotCatalog,
-} from '@birth-lane/contract';
+import { contractSteps, diffCatalog, installSteps, snapshotCatalog } from '@birth-lane/contract';
 import { describeStepConformance } from '@birth-lane/contract/testing';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { describe, expect, it } from 'vitest';
