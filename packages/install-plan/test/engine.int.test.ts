@@ -15,6 +15,7 @@ import { approveStep, gadgetStep, legacyInstall, refusal, sneakyStep, widgetStep
 
 const t = useTestDatabase({});
 const steps = [...contractSteps, ...installPlanSteps, widgetStep(), gadgetStep];
+const widget = widgetStep();
 const hash = async () => catalogSnapshotHash(await snapshotCatalog(t.db.pool));
 
 beforeAll(async () => {
@@ -237,5 +238,39 @@ describe('verify, drift and rollback', () => {
     expect(report.restoredHash).toBe(beforeWidgets);
     const plan = await buildInstallPlan(t.db.pool, steps);
     expect(plan.counts).toEqual({ applied: 6, pending: 2, adoptable: 0, drift: 0 });
+  });
+});
+
+describe('reverify_failed', () => {
+  it('stops a step whose prerequisite is not applied, though its rehearsal (with the prerequisite) passed', async () => {
+    const report = await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, gadgetStep.id));
+    expect(report.rehearsals.map((entry) => [entry.stepId, entry.passed])).toEqual([
+      ['widgets/0001_widgets', true],
+      ['widgets/0002_gadgets', true],
+    ]);
+    const approval = await approveStep(t.db, gadgetStep);
+    const error = await refusal(
+      applyPlan(t.db.pool, steps, { only: gadgetStep.id, approvals: new Map([[gadgetStep.id, approval]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'reverify_failed' });
+    expect(error.message).toMatch(/prerequisites not applied: widgets\/0001_widgets/);
+  });
+
+  it('a rehearsal finding the step’s objects half there records reverify_failed, which blocks the apply', async () => {
+    await t.db.pool.query('create schema widgets');
+    try {
+      const report = await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, widget.id));
+      expect(report.rehearsals[0]).toMatchObject({ passed: false, stopCondition: 'reverify_failed' });
+      expect(report.rehearsals[0]!.failure).toMatch(/unexpected partial state/);
+      const error = await refusal(
+        applyPlan(t.db.pool, steps, {
+          only: widget.id,
+          approvals: new Map([[widget.id, await approveStep(t.db, widget)]]),
+        }),
+      );
+      expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
+    } finally {
+      await t.db.pool.query('drop schema widgets cascade');
+    }
   });
 });
