@@ -1,7 +1,7 @@
 import type { RunReport } from '@birth-lane/contract';
 
 export interface BurnDownPoint {
-  /** Unix seconds. */
+  /** Unix seconds (with milliseconds: a short run starts and ends within one second). */
   readonly at: number;
   readonly backlog: number;
 }
@@ -16,11 +16,11 @@ export function burnDown(currentBacklog: number, runsNewestFirst: readonly RunRe
   const points: BurnDownPoint[] = [];
   let backlog = currentBacklog;
   for (const run of runsNewestFirst) {
-    points.push({ at: Math.floor(run.endedAt.getTime() / 1000), backlog });
+    points.push({ at: run.endedAt.getTime() / 1000, backlog });
     backlog += run.passed.gate;
-    points.push({ at: Math.floor(run.startedAt.getTime() / 1000), backlog });
+    points.push({ at: run.startedAt.getTime() / 1000, backlog });
   }
-  // uPlot wants x ascending; two runs can share a second, so a later point replaces an equal one.
+  // uPlot wants x ascending; two runs can share a millisecond, so a later point replaces an equal one.
   const ascending = points.reverse();
   const unique: BurnDownPoint[] = [];
   for (const point of ascending) {

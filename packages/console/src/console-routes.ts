@@ -303,7 +303,12 @@ export function consoleRoutes(
       return sendHtml(
         reply,
         200,
-        overviewPage(context(session(request)), { overview, readAt: cached.readAt, runsNewestFirst: runs }),
+        overviewPage(context(session(request)), {
+          overview,
+          readAt: cached.readAt,
+          keptSeconds: settings.overviewTtlSeconds,
+          runsNewestFirst: runs,
+        }),
       );
     });
 

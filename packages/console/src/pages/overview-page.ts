@@ -8,6 +8,8 @@ export interface OverviewPageData {
   readonly overview: ConsoleOverview;
   /** When the overview was read (it is kept for overviewTtlSeconds). */
   readonly readAt: Date;
+  /** How long a reading is kept (overviewTtlSeconds). */
+  readonly keptSeconds: number;
   readonly runsNewestFirst: readonly RunReport[];
 }
 
@@ -78,7 +80,7 @@ ${
   <figcaption>Backlog over the last ${runsNewestFirst.length} runs, from their reports: today's backlog plus what each later run certified. Births minted between runs are in no report, so this is the work the runs did, not the registry's history.</figcaption>
 </figure>`;
 
-  const body = html`<p class="muted">Counts read <time datetime="${data.readAt.toISOString()}">${data.readAt.toISOString()}</time> as ${context.login ?? ''} (kept ${''}for a short while: the counts scan the registry).</p>
+  const body = html`<p class="muted">Counts read <time datetime="${data.readAt.toISOString()}">${data.readAt.toISOString()}</time> as ${context.login ?? ''}; kept for ${data.keptSeconds} s, since the registry-wide counts scan the registry.</p>
 <section><h2>Backlog burn-down</h2>${chart}</section>
 <section><h2>Funnel</h2>${funnel}${rate}</section>
 <section><h2>Active rule set</h2>${ruleSet}</section>
