@@ -66,7 +66,7 @@ async function signedIn(login: string): Promise<Page> {
 }
 
 const number = async (page: Page, testId: string) =>
-  Number((await page.getByTestId(testId).innerText()).replaceAll(',', ''));
+  Number(((await page.getByTestId(testId).textContent()) ?? '').replaceAll(',', ''));
 
 describe.skipIf(!available)('the console in headless Chromium', () => {
   it('asks for a login first, then shows the overview with the numbers status --json reports', async () => {
@@ -89,8 +89,8 @@ describe.skipIf(!available)('the console in headless Chromium', () => {
     expect(await number(page, 'funnel-stamp')).toBe(status.registry.stamped.stamp);
     expect(await number(page, 'funnel-gate')).toBe(status.registry.stamped.gate);
     expect(await number(page, 'funnel-certified')).toBe(status.registry.certified);
-    expect(await page.getByTestId('rule-set-version').innerText()).toBe(status.ruleSet.version);
-    expect(await page.getByTestId('rule-set-hash').innerText()).toBe(status.ruleSet.hash);
+    expect(await page.getByTestId('rule-set-version').textContent()).toBe(status.ruleSet.version);
+    expect(await page.getByTestId('rule-set-hash').textContent()).toBe(status.ruleSet.hash);
     // The chart's script (a file, allowed by the CSP) ran and drew uPlot's canvas.
     await page.waitForSelector('#burndown[data-drawn="true"] canvas', { timeout: 10_000 });
     await page.screenshot({ path: `${SCREENSHOTS}overview.png`, fullPage: true });
@@ -103,10 +103,10 @@ describe.skipIf(!available)('the console in headless Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}runs.png`, fullPage: true });
     await page.getByTestId('run-link').first().click();
     await page.waitForURL(new RegExp(`/console/runs/${fixture.runId}$`));
-    expect(await page.getByTestId('run-scanned').innerText()).toBe('150');
+    expect(await page.getByTestId('run-scanned').textContent()).toBe('150');
     const rows = page.getByTestId('failures').locator('tbody tr');
     expect(await rows.count()).toBe(50);
-    expect(await rows.first().innerText()).toMatch(/CON-\d{3}/);
+    expect(await rows.first().textContent()).toMatch(/CON-\d{3}/);
     await page.screenshot({ path: `${SCREENSHOTS}run.png`, fullPage: true });
 
     await page.click('text=gate.species_code.required');
@@ -134,10 +134,10 @@ describe.skipIf(!available)('the console in headless Chromium', () => {
   it('casts a vote as an approver login, and the database refuses a login without the approver role', async () => {
     const approver = await signedIn(fixture.logins.approver);
     await approver.click('nav >> text=Approvals');
-    expect(await approver.getByTestId('my-roles').innerText()).toContain('birth_lane_president');
+    expect(await approver.getByTestId('my-roles').textContent()).toContain('birth_lane_president');
     await approver.getByTestId(`approval-${fixture.requestId}`).locator('button[value="approve"]').click();
     await approver.waitForSelector('[data-testid="vote-result"]');
-    expect(await approver.getByTestId('vote-result').innerText()).toContain(
+    expect(await approver.getByTestId('vote-result').textContent()).toContain(
       `${fixture.logins.approver} voted approve on request #${fixture.requestId}`,
     );
     await approver.screenshot({ path: `${SCREENSHOTS}approvals.png`, fullPage: true });
@@ -152,7 +152,7 @@ describe.skipIf(!available)('the console in headless Chromium', () => {
     await reader.click('nav >> text=Approvals');
     await reader.getByTestId(`approval-${fixture.requestId}`).locator('button[value="approve"]').click();
     await reader.waitForSelector('[data-testid="vote-result"]');
-    expect(await reader.getByTestId('vote-result').innerText()).toContain(
+    expect(await reader.getByTestId('vote-result').textContent()).toContain(
       `The database refused the vote of ${fixture.logins.reader}`,
     );
     await reader.screenshot({ path: `${SCREENSHOTS}approvals-refused.png`, fullPage: true });

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeLaneTemplate } from './active-lane-template.js';
@@ -277,6 +280,20 @@ describe('the operator console', () => {
     ]);
     expect(after.rowCount).toBe(0);
   });
+
+  it('shows a pilot’s recorded no-touch verdict with its claims and its Markdown report', async () => {
+    const markdown = join(mkdtempSync(join(tmpdir(), 'console-pilot-')), 'proof.md');
+    const pilot = await runCli(['pilot', '--sample', '40', '--json', '--markdown', markdown], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(pilot.stderr).not.toContain('not recorded');
+    const verdict = JSON.parse(pilot.stdout).proof.verdict as string;
+    const { jar } = await signIn(fixture.logins.reader);
+    const page = await (await get('/console/pilots', jar)).text();
+    expect(testIdText(page, 'pilot-verdict')).toBe(verdict);
+    expect(page).toContain('NT-1');
+    expect(page).toContain(markdown);
+  }, 120_000);
 
   it('logs out only with the CSRF token, and then the session is gone on the server', async () => {
     const { jar } = await signIn(fixture.logins.reader);
