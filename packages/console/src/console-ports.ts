@@ -80,6 +80,8 @@ export interface ConsoleOverview {
  */
 export interface ConsoleReaders {
   overview(db: Queryable): Promise<ConsoleOverview>;
+  /** The latest backlog passes alone (the Pilots page), without the overview's registry scan. */
+  backlogPasses(db: Queryable): Promise<readonly OverviewBacklogPass[]>;
 }
 
 export interface ConsoleDependencies {

@@ -28,6 +28,7 @@ const readers = {
   overview: async () => {
     throw new Error('not used here');
   },
+  backlogPasses: async () => [],
 };
 
 let app: FastifyInstance | null = null;

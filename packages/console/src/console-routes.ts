@@ -526,12 +526,8 @@ export function consoleRoutes(
           ? [pilotFromNote(stored.recordedAt, stored.recordedBy, stored.record.payload)]
           : [],
       );
-      const overview = await dependencies.readers.overview(db(request)).catch(() => null);
-      return sendHtml(
-        reply,
-        200,
-        pilotsPage(context(session(request)), { pilots, passes: overview?.backlogPasses ?? [] }),
-      );
+      const passes = await dependencies.readers.backlogPasses(db(request));
+      return sendHtml(reply, 200, pilotsPage(context(session(request)), { pilots, passes }));
     });
   };
 }

@@ -1,6 +1,6 @@
-import { formatPass } from '@birth-lane/backlog';
-import type { ConsoleOverview } from '@birth-lane/console';
-import type { Queryable } from '@birth-lane/contract';
+import { formatPass, type MalformedPass, type PassStatus, readPassStatus } from '@birth-lane/backlog';
+import type { ConsoleOverview, OverviewBacklogPass } from '@birth-lane/console';
+import { type Queryable, SQLSTATE, sqlStateOf } from '@birth-lane/contract';
 import { readFlipCriteria } from '@birth-lane/gate-policy';
 import { laneStatus } from '../status/lane-status.js';
 
@@ -37,16 +37,29 @@ export async function consoleOverview(db: Queryable): Promise<ConsoleOverview> {
       state: producer.state,
       secondsSinceBeat: producer.secondsSinceBeat,
     })),
-    backlogPasses: status.backlogPasses.map((pass) =>
-      'malformed' in pass
-        ? { runId: pass.runId ?? '?', state: 'unreadable', done: 0, total: 0, line: pass.malformed }
-        : {
-            runId: pass.runId,
-            state: pass.state,
-            done: pass.scanned,
-            total: pass.inScopeRows,
-            line: formatPass(pass).split('\n')[0] ?? '',
-          },
-    ),
+    backlogPasses: status.backlogPasses.map(toOverviewPass),
+  };
+}
+
+/** The latest backlog passes, for the Pilots page: the backlog block's own reader, no registry scan. */
+export async function consoleBacklogPasses(db: Queryable): Promise<readonly OverviewBacklogPass[]> {
+  const passes = await readPassStatus(db, { limit: 10 }).catch((error: unknown) => {
+    // A lane installed before the backlog block has no pass table: no pass to show.
+    if (sqlStateOf(error) === SQLSTATE.undefinedTable) return [];
+    throw error;
+  });
+  return passes.map(toOverviewPass);
+}
+
+function toOverviewPass(pass: PassStatus | MalformedPass): OverviewBacklogPass {
+  if ('malformed' in pass) {
+    return { runId: pass.runId ?? '?', state: 'unreadable', done: 0, total: 0, line: pass.malformed };
+  }
+  return {
+    runId: pass.runId,
+    state: pass.state,
+    done: pass.scanned,
+    total: pass.inScopeRows,
+    line: formatPass(pass).split('\n')[0] ?? '',
   };
 }

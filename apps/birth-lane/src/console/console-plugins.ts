@@ -12,7 +12,7 @@ export async function consolePlugins(
   log: ChannelLogger,
 ): Promise<readonly unknown[]> {
   if (config.BIRTH_LANE_CONSOLE === '0') return [];
-  const [{ consoleRoutes }, { loginOpener }, { consoleOverview }] = await Promise.all([
+  const [{ consoleRoutes }, { loginOpener }, { consoleOverview, consoleBacklogPasses }] = await Promise.all([
     import('@birth-lane/console'),
     import('./login-opener.js'),
     import('./console-overview.js'),
@@ -31,7 +31,7 @@ export async function consolePlugins(
           sessionOptions: database.sessionOptions,
           statementTimeoutMs: config.BIRTH_LANE_STATEMENT_TIMEOUT_MS,
         }),
-        readers: { overview: consoleOverview },
+        readers: { overview: consoleOverview, backlogPasses: consoleBacklogPasses },
         log,
       },
     ),
