@@ -18,10 +18,11 @@ import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { loadConsoleAssets } from './console-assets.js';
-import type { ConsoleDependencies, ConsoleOverview } from './console-ports.js';
+import type { ConsoleDependencies } from './console-ports.js';
 import { type ConsoleSettingsInput, parseConsoleSettings } from './console-settings.js';
 import { csvLine } from './csv.js';
 import { CONSOLE_BASE, type LayoutContext, path } from './layout.js';
+import { OverviewCache } from './overview-cache.js';
 import { approvalsPage } from './pages/approvals-page.js';
 import { FAILURE_WINDOWS, type FailureWindow, failuresPage } from './pages/failures-page.js';
 import { loginPage, messagePage } from './pages/login-page.js';
@@ -91,7 +92,11 @@ export function consoleRoutes(
 
   return async (app: FastifyInstance) => {
     const sessions = new SessionStore(settings.sessionTtlSeconds * 1000, settings.maxSessions);
-    const overviews = new Map<string, { readAt: Date; reading: Promise<ConsoleOverview> }>();
+    const overviews = new OverviewCache(
+      dependencies.readers.overview,
+      settings.overviewTtlSeconds * 1000,
+      dependencies.log,
+    );
     const sweep = setInterval(() => void sessions.sweep().catch(() => undefined), 60_000);
     sweep.unref();
     app.addHook('onClose', async () => {
@@ -273,6 +278,8 @@ export function consoleRoutes(
       }
       if (trust) trustSeen = true;
       const created = sessions.create(opened, trust);
+      // The overview's first reading (a registry scan) starts now, while the browser follows the redirect.
+      overviews.warm(created.login, opened.db);
       dependencies.log.info({ login: created.login, trust }, 'console login');
       reply.setCookie(SESSION_COOKIE, created.id, cookieOptions(request, settings.sessionTtlSeconds));
       reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
@@ -284,7 +291,7 @@ export function consoleRoutes(
       { ...guarded, preHandler: [requireSession, requireCsrf] },
       async (request, reply) => {
         await sessions.end(session(request).id);
-        overviews.delete(session(request).login);
+        overviews.forget(session(request).login);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.redirect(path('/login'), 303);
       },
@@ -292,20 +299,13 @@ export function consoleRoutes(
 
     app.get(`${CONSOLE_BASE}/`, guarded, async (request, reply) => {
       const login = session(request).login;
-      let cached = overviews.get(login);
-      if (!cached || Date.now() - cached.readAt.getTime() >= settings.overviewTtlSeconds * 1000) {
-        cached = { readAt: new Date(), reading: dependencies.readers.overview(db(request)) };
-        overviews.set(login, cached);
-        cached.reading.catch(() => overviews.delete(login));
-      }
-      const overview = await cached.reading;
+      const reading = await overviews.get(login, db(request));
       const runs = await readRunPage(db(request), BURN_DOWN_RUNS, 0);
       return sendHtml(
         reply,
         200,
         overviewPage(context(session(request)), {
-          overview,
-          readAt: cached.readAt,
+          ...reading,
           keptSeconds: settings.overviewTtlSeconds,
           runsNewestFirst: runs,
         }),
