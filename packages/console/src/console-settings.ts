@@ -11,8 +11,8 @@ export const consoleSettingsSchema = z.strictObject({
   /** How many sessions may stand at once; each holds a small pool of its own login's connections. */
   maxSessions: z.number().int().min(1).max(1000).default(50),
   /**
-   * Cookies carry Secure: `auto` when the request came over https (behind a proxy, with
-   * X-Forwarded-Proto and fastify's trustProxy), `always` whatever the scheme.
+   * Cookies carry Secure: `auto` when the request itself came over https, `always` whatever the
+   * scheme (behind a TLS-terminating proxy, since the server does not trust X-Forwarded-Proto).
    */
   secureCookies: z.enum(['auto', 'always']).default('auto'),
   /**
