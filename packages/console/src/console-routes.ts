@@ -427,7 +427,6 @@ export function consoleRoutes(
           stage: string | null;
           check_id: string | null;
           rows: number;
-          runs: number;
           last_at: Date;
         }>(SELECT_TOP_CHECKS_IN_WINDOW_SQL, [seconds, 25]);
         let failures: FailureListRow[] = [];

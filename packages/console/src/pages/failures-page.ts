@@ -13,7 +13,6 @@ export interface FailuresPageData {
     readonly stage: string | null;
     readonly check_id: string | null;
     readonly rows: number;
-    readonly runs: number;
     readonly last_at: Date;
   }[];
   readonly check: string | null;
@@ -28,9 +27,9 @@ export function failuresPage(context: LayoutContext, data: FailuresPageData): st
       ? html`<strong>${window}</strong> `
       : html`<a href="${path(`/failures?window=${window}`)}">${window}</a> `,
   );
-  const top = html`<table data-testid="top-checks"><thead><tr><th>stage</th><th>check</th><th class="n">failures</th><th class="n">runs</th><th>last seen</th></tr></thead><tbody>${data.top.map(
+  const top = html`<table data-testid="top-checks"><thead><tr><th>stage</th><th>check</th><th class="n">failures</th><th>last seen</th></tr></thead><tbody>${data.top.map(
     (row) =>
-      html`<tr${row.check_id === data.check ? html` class="selected"` : ''}><td>${row.stage ?? ''}</td><td><a href="${path(`/failures?${new URLSearchParams({ window: data.window, check: row.check_id ?? '' })}`)}">${row.check_id ?? ''}</a></td><td class="n">${formatCount(row.rows)}</td><td class="n">${formatCount(row.runs)}</td><td>${row.last_at.toISOString()}</td></tr>`,
+      html`<tr${row.check_id === data.check ? html` class="selected"` : ''}><td>${row.stage ?? ''}</td><td><a href="${path(`/failures?${new URLSearchParams({ window: data.window, check: row.check_id ?? '' })}`)}">${row.check_id ?? ''}</a></td><td class="n">${formatCount(row.rows)}</td><td>${row.last_at.toISOString()}</td></tr>`,
   )}</tbody></table>`;
   const drill = data.check
     ? html`<section><h2>Rows failing <code>${data.check}</code> in the last ${data.window}</h2>${failureTable(data.failures)}

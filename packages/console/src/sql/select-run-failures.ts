@@ -41,13 +41,13 @@ export const SELECT_RUN_CHECK_FAILURES_SQL = `select ${COLUMNS}
  limit $4::int`;
 
 /**
- * The checks failing most over a recent window (evidence_kind_recorded_idx: only the window's
- * failures are read). Parameters: window in seconds, how many checks.
+ * The checks failing most over a recent window (evidence_console_recent_failures_idx: only the
+ * window's failures are read, from the index). `now()`, not clock_timestamp(): a volatile bound
+ * cannot be an index condition. Parameters: window in seconds, how many checks.
  */
-export const SELECT_TOP_CHECKS_IN_WINDOW_SQL = `select e.stage, e.check_id, count(*)::int as rows,
-       count(distinct e.run_id)::int as runs, max(e.recorded_at) as last_at
+export const SELECT_TOP_CHECKS_IN_WINDOW_SQL = `select e.stage, e.check_id, count(*)::int as rows, max(e.recorded_at) as last_at
   from birth_lane.evidence e
- where e.kind = 'inspection_failure' and e.recorded_at >= clock_timestamp() - make_interval(secs => $1::float8)
+ where e.kind = 'inspection_failure' and e.recorded_at >= now() - make_interval(secs => $1::float8)
  group by e.stage, e.check_id
  order by count(*) desc, e.check_id
  limit $2::int`;
@@ -59,6 +59,6 @@ export const SELECT_TOP_CHECKS_IN_WINDOW_SQL = `select e.stage, e.check_id, coun
 export const SELECT_CHECK_FAILURES_IN_WINDOW_SQL = `select ${COLUMNS}
   from birth_lane.evidence e
  where e.kind = 'inspection_failure' and e.check_id = $1::text and e.id < $3::bigint
-   and e.recorded_at >= clock_timestamp() - make_interval(secs => $2::float8)
+   and e.recorded_at >= now() - make_interval(secs => $2::float8)
  order by e.id desc
  limit $4::int`;
