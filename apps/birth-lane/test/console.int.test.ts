@@ -313,6 +313,10 @@ describe('the operator console', () => {
       body: new URLSearchParams({ csrf: hiddenField(page, 'csrf') }),
     });
     expect(out.status).toBe(303);
+    // The browser is told to forget the cookie (the server forgot the session already).
+    const cleared = out.headers.getSetCookie().filter((line) => line.startsWith('bl_console_session='));
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]).toMatch(/^bl_console_session=;.*Expires=Thu, 01 Jan 1970/i);
     const stale = new Map(jar);
     expect((await get('/console/', stale)).status).toBe(401);
   });

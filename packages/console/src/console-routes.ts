@@ -163,6 +163,8 @@ export function consoleRoutes(
       const session = await sessions.find(request.cookies[SESSION_COOKIE]);
       if (!session) return showLogin(request, reply, 401);
       request.consoleSession = session;
+      // The idle clock restarted on the server; the cookie's lifetime follows it.
+      reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(request, settings.sessionTtlSeconds));
     };
     /** A POST must carry the session's CSRF token: a form on another site cannot know it. */
     const requireCsrf = async (request: FastifyRequest, reply: FastifyReply) => {
