@@ -121,7 +121,7 @@ export function consoleRoutes(
           baseUri: ["'none'"],
         },
       },
-      // The console's pages are per person: never stored by a shared cache.
+      // HSTS belongs to the TLS-terminating proxy: this server itself speaks plain http.
       hsts: false,
     });
 
