@@ -33,7 +33,7 @@ export function approvalsPage(context: LayoutContext, data: ApprovalsPageData): 
     <dt>expires</dt><dd>${request.expiresAt.toISOString()}</dd>
     <dt>counted</dt><dd>${request.counted.president} president, ${request.counted.aiCouncil} ai_council, ${request.counted.approvals} approvals, ${request.counted.rejects} rejects</dd>
     <dt>quorum</dt><dd data-testid="quorum-${request.id}">${request.quorumMet ? 'met' : html`missing: ${request.missing.join(', ')}`}</dd>
-    <dt>votes</dt><dd>${request.votes.length === 0 ? 'none' : request.votes.map((vote) => html`${vote.voter} (${vote.role}) ${vote.decision}; `)}</dd>
+    <dt>votes</dt><dd>${request.votes.length === 0 ? 'none' : request.votes.map((vote, index) => html`${index > 0 ? '; ' : ''}${vote.voter} (${vote.role}) ${vote.decision}`)}</dd>
   </dl>
   <form method="post" action="${path(`/approvals/${request.id}/vote`)}" class="vote">
     <input type="hidden" name="csrf" value="${context.csrfToken ?? ''}">
