@@ -42,8 +42,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   for (const [name, value] of Object.entries(environment)) {
     if (value === undefined || value === '') continue;
     if (name === 'DATABASE_URL' || name.startsWith('BIRTH_LANE_')) {
-      // The test kit's own variables are not the app's business.
-      if (name.startsWith('BIRTH_LANE_TEST_')) continue;
+      // The test kit's own variables, and the switches CI sets to require tests that would else be
+      // skipped (BIRTH_LANE_REQUIRE_PG_CRON, BIRTH_LANE_REQUIRE_CHROMIUM), are not the app's business.
+      if (name.startsWith('BIRTH_LANE_TEST_') || name.startsWith('BIRTH_LANE_REQUIRE_')) continue;
       relevant[name] = value;
     }
   }
