@@ -75,6 +75,10 @@ export const commandHost: CommandHost & ActiveRuleSetSource = {
   needsRole(role) {
     errorContext.needs = role;
   },
+  async httpPlugins(database, log) {
+    const { consolePlugins } = await import('./console/console-plugins.js');
+    return consolePlugins(loadConfig(), database, log);
+  },
   async activeRuleSetHash(db) {
     const { loadActiveRuleSet } = await import('@birth-lane/inspect-producer');
     const active = await loadActiveRuleSet(db);

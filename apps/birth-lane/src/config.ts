@@ -18,6 +18,19 @@ const environmentSchema = z.strictObject({
   BIRTH_LANE_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BIRTH_LANE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BIRTH_LANE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** `birth-lane serve`: the operator console at /console (on unless 0). */
+  BIRTH_LANE_CONSOLE: z.enum(['0', '1']).default('1'),
+  /** A console session ends after this many idle seconds (and at most 12 hours after sign-in). */
+  BIRTH_LANE_CONSOLE_SESSION_TTL_S: z.coerce.number().int().min(60).max(43_200).default(1800),
+  /** Secure on the console's cookies: `auto` (when the request came over https) or `always`. */
+  BIRTH_LANE_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
+  /** How long the overview's registry counts (a scan) are kept per login, in seconds. */
+  BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * A demo opt-in: sign-ins on a server that accepts any password (trust authentication), with a
+   * banner on every page. Refused otherwise.
+   */
+  BIRTH_LANE_CONSOLE_ALLOW_TRUST: z.enum(['0', '1']).default('0'),
   /** `birth-lane channel`: the package name or path of a channel module, and its settings as JSON. */
   BIRTH_LANE_CHANNEL_MODULE: z.string().min(1).optional(),
   BIRTH_LANE_CHANNEL_SETTINGS: z.string().min(1).optional(),
@@ -29,8 +42,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   for (const [name, value] of Object.entries(environment)) {
     if (value === undefined || value === '') continue;
     if (name === 'DATABASE_URL' || name.startsWith('BIRTH_LANE_')) {
-      // The test kit's own variables are not the app's business.
-      if (name.startsWith('BIRTH_LANE_TEST_')) continue;
+      // The test kit's own variables, and the switches CI sets to require tests that would else be
+      // skipped (BIRTH_LANE_REQUIRE_PG_CRON, BIRTH_LANE_REQUIRE_CHROMIUM), are not the app's business.
+      if (name.startsWith('BIRTH_LANE_TEST_') || name.startsWith('BIRTH_LANE_REQUIRE_')) continue;
       relevant[name] = value;
     }
   }

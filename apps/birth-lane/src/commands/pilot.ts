@@ -12,6 +12,7 @@ import type { SurfaceInput } from '@birth-lane/staging-surface';
 import { readFixturesFlag, readRuleSetFlag } from '@birth-lane/staging-surface/cli';
 import { commandHost } from '../command-host.js';
 import { formatPilot } from '../pilot/format-pilot.js';
+import { recordPilotVerdict } from '../pilot/record-pilot-verdict.js';
 import { type PilotStep, runPilot } from '../pilot/run-pilot.js';
 
 export interface PilotFlags {
@@ -76,6 +77,9 @@ export async function pilotCommand(flags: PilotFlags): Promise<number> {
     endBar();
     if (flags.markdown !== undefined)
       await writeFile(flags.markdown, renderProofMarkdown(result.proof), 'utf8');
+    const note = await recordPilotVerdict(db, result, flags.markdown);
+    if (!note.recorded)
+      process.stderr.write(`pilot: verdict not recorded in the evidence log (${note.reason})\n`);
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : formatPilot(result));
     return VERDICT_EXIT_CODES[result.proof.verdict] ?? EXIT_CODES.internal;
   });

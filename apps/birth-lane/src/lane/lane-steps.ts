@@ -1,6 +1,7 @@
 import { backlogSteps } from '@birth-lane/backlog';
 import { birthSteps } from '@birth-lane/birth';
 import { certifySteps } from '@birth-lane/certify-consumer';
+import { consoleSteps } from '@birth-lane/console';
 import { contractSteps, type Step } from '@birth-lane/contract';
 import { gateSteps } from '@birth-lane/gate-policy';
 import { inspectContractSteps } from '@birth-lane/inspect-contract';
@@ -22,4 +23,5 @@ export const laneSteps: readonly Step[] = [
   ...stagingSteps,
   ...gateSteps,
   ...stampMappingSteps,
+  ...consoleSteps,
 ];

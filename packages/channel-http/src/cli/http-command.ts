@@ -1,6 +1,7 @@
 import type { CommandHost } from '@birth-lane/contract/cli';
 import { wholeNumberFlag } from '@birth-lane/contract/cli';
 import { Command } from 'commander';
+import type { HttpRoutePlugin } from '../routes/route-context.js';
 
 export interface HttpCommandOptions {
   readonly port: number;
@@ -54,7 +55,9 @@ async function serve(host: CommandHost, options: HttpCommandOptions): Promise<vo
   const database = await host.openDatabase();
   try {
     const runner = await host.createProducer(database.pool);
-    const channel = createHttpChannel(settings, { db: database.pool, logger: log });
+    // The app's additions (the operator console): plugins of this server, by the host's word.
+    const plugins = ((await host.httpPlugins?.(database, log)) ?? []) as readonly HttpRoutePlugin[];
+    const channel = createHttpChannel(settings, { db: database.pool, logger: log, plugins });
     await host.runUntilSignalled(channel, runner, log);
   } finally {
     await database.close();

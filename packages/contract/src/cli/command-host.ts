@@ -69,4 +69,11 @@ export interface CommandHost {
   runUntilSignalled(channel: ProducerChannel, runner: ProducerRunner, log: ChannelLogger): Promise<void>;
   /** Records which lane role the command runs as, for the GRANT a permission error names. */
   needsRole(role: LaneRoleNeed): void;
+  /**
+   * Route plugins the app adds to an HTTP channel's server (the operator console), given the
+   * command's database. Typed loosely on purpose: the contract knows no web framework; the HTTP
+   * channel knows they are its own plugin type. Absent or empty: the channel serves only its own
+   * routes.
+   */
+  httpPlugins?(database: HostDatabase, log: ChannelLogger): Promise<readonly unknown[]>;
 }

@@ -1,0 +1,3 @@
+import { packageConfig } from '@birth-lane/tsup-config';
+
+export default packageConfig({ entry: ['src/index.ts'] });

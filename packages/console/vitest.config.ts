@@ -1,0 +1,3 @@
+import { birthLaneVitestConfig } from '@birth-lane/test-kit/vitest-preset';
+
+export default birthLaneVitestConfig();
