@@ -111,7 +111,11 @@ describe('the whole lane through the plan (fresh database)', () => {
     expect(blocked.code).not.toBe(0);
     expect(blocked.stderr).toMatch(/still applied: roll those back first/);
 
-    for (const id of ['stamp-mapping/0001_stamp_mapping', 'gate-policy/0002_gate_flip']) {
+    for (const id of [
+      'console/0001_console_indexes',
+      'stamp-mapping/0001_stamp_mapping',
+      'gate-policy/0002_gate_flip',
+    ]) {
       const target = step(id);
       const { rows } = await t.db.pool.query(
         'select before_hash from birth_lane.install_applications where step_id = $1::text order by id desc limit 1',
@@ -139,6 +143,7 @@ describe('the whole lane through the plan (fresh database)', () => {
     expect(plan.steps.filter((entry) => entry.status === 'pending').map((entry) => entry.id)).toEqual([
       'gate-policy/0002_gate_flip',
       'stamp-mapping/0001_stamp_mapping',
+      'console/0001_console_indexes',
     ]);
     const unrehearsed = step('stamp-mapping/0001_stamp_mapping');
     const applyApproval = await approve(t.db, {

@@ -1,4 +1,4 @@
-import type { Database, Step } from '@birth-lane/contract';
+import { type Database, plannedFootprint, type Step } from '@birth-lane/contract';
 import { asStop, stopOnIdleSessions, stopUnlessInstaller } from './apply.js';
 import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
 import { readLedger } from './install-ledger.js';
@@ -17,7 +17,7 @@ export interface RollbackReport {
 /**
  * `install rollback --step S --approval A`: in one transaction, refuses while a step that depends
  * on S is in place (undo in reverse dependency order), runs S's rollback, checks the catalog now
- * equals the snapshot recorded just before S was applied, and records the rollback through the
+ * equals, within S's footprint, the snapshot recorded just before S was applied (and that it touched nothing outside it), and records the rollback through the
  * ledger's definer function, which consumes an install_step approval with scope exactly
  * {step, versionHash, operation: "rollback"}. Any refusal rolls everything back.
  */
@@ -51,14 +51,14 @@ export async function rollbackStep(
         'select kind, before_snapshot from birth_lane.install_applications where id = $1::bigint',
         [active.applicationId],
       );
+      const beforeRollback = await snapshotCatalog(connection);
       await connection.query(step.rollback);
       const after = await snapshotCatalog(connection);
       const restoredHash = catalogSnapshotHash(after);
       // An adopted step has no recorded before-state (the previous installer kept none).
       let restoredExactly: boolean | null = null;
       if (rows[0]?.kind !== 'adopted') {
-        const diff = diffCatalog(rows[0]!.before_snapshot, after);
-        const left = [...diff.added, ...diff.removed, ...diff.changed];
+        const left = rollbackLeftovers(step, rows[0]!.before_snapshot, beforeRollback, after);
         if (left.length > 0)
           throw new InstallStopError(
             'footprint_exceeded',
@@ -87,4 +87,31 @@ export async function rollbackStep(
   } finally {
     connection.release();
   }
+}
+
+/**
+ * What a rollback left wrong: within the step's footprint, any difference from the catalog recorded
+ * before the step's apply; outside it, any difference from the catalog just before the rollback.
+ * Steps applied later that do not depend on this one keep their objects, so the whole catalog is
+ * not compared with the before-apply snapshot, only what this step planned to touch.
+ */
+function rollbackLeftovers(
+  step: Step,
+  beforeApply: CatalogSnapshot,
+  beforeRollback: CatalogSnapshot,
+  afterRollback: CatalogSnapshot,
+): string[] {
+  const footprint = new Set<string>([...plannedFootprint(step), ...(step.adopts ?? [])]);
+  const changedRefs = (diff: ReturnType<typeof diffCatalog>) => [
+    ...diff.added,
+    ...diff.removed,
+    ...diff.changed,
+  ];
+  const insideNotRestored = changedRefs(diffCatalog(beforeApply, afterRollback)).filter((ref) =>
+    footprint.has(ref),
+  );
+  const outsideTouched = changedRefs(diffCatalog(beforeRollback, afterRollback)).filter(
+    (ref) => !footprint.has(ref),
+  );
+  return [...new Set([...insideNotRestored, ...outsideTouched])].sort();
 }
