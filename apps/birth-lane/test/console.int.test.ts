@@ -107,6 +107,21 @@ describe('the operator console', () => {
     expect(forged.headers.getSetCookie().some((line) => line.startsWith('bl_console_session='))).toBe(false);
   });
 
+  it('refuses a sign-in by a login that holds none of the lane roles (the database says so), with no session', async () => {
+    const nobody = `${fixture.logins.reader}_nobody`;
+    await t.db.pool.query(`create role "${nobody}" login password '${fixture.password}'`);
+    try {
+      const { response, jar } = await signIn(nobody);
+      expect(response.status).toBe(403);
+      const page = await response.text();
+      expect(page).toContain('holds none of the lane');
+      expect(page).toContain(`GRANT birth_lane_reader TO ${nobody}`);
+      expect(jar.has('bl_console_session')).toBe(false);
+    } finally {
+      await t.db.pool.query(`drop role if exists "${nobody}"`);
+    }
+  });
+
   it('signs in with a session cookie that is HttpOnly, SameSite=Strict, Path=/ and random', async () => {
     const { response, jar } = await signIn(fixture.logins.reader);
     expect(response.status).toBe(303);

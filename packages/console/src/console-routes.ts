@@ -15,6 +15,7 @@ import {
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { loadConsoleAssets } from './console-assets.js';
@@ -30,6 +31,7 @@ import { overviewPage } from './pages/overview-page.js';
 import { type PilotVerdict, pilotsPage } from './pages/pilots-page.js';
 import { runPage, runsPage } from './pages/runs-page.js';
 import { type ConsoleSession, randomToken, SessionStore, tokensMatch } from './session-store.js';
+import { SELECT_LANE_MEMBERSHIP_SQL } from './sql/select-lane-membership.js';
 import { SELECT_MY_APPROVER_ROLES_SQL, SELECT_OPEN_APPROVALS_SQL } from './sql/select-open-approvals.js';
 import { SELECT_PILOT_NOTES_SQL } from './sql/select-pilot-notes.js';
 import {
@@ -74,6 +76,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     consoleSession?: ConsoleSession;
   }
+  interface FastifyContextConfig {
+    /** Read by the agent API's bearer-token hook: the console's routes have their own guard (the session). */
+    readonly public?: boolean;
+  }
 }
 
 /**
@@ -91,7 +97,11 @@ export function consoleRoutes(
   const assets = loadConsoleAssets();
 
   return async (app: FastifyInstance) => {
-    const sessions = new SessionStore(settings.sessionTtlSeconds * 1000, settings.maxSessions);
+    const sessions = new SessionStore(
+      settings.sessionTtlSeconds * 1000,
+      settings.maxSessions,
+      settings.maxSessionsPerLogin,
+    );
     const overviews = new OverviewCache(
       dependencies.readers.overview,
       settings.overviewTtlSeconds * 1000,
@@ -106,6 +116,14 @@ export function consoleRoutes(
     let trustSeen = false;
 
     await app.register(fastifyCookie);
+    // Only the sign-in is limited (per client address): each attempt opens connections as the login.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: context.statusCode,
+        message: `Too many sign-in attempts from this address (at most ${context.max} a minute); try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+      }),
+    });
     await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
     await app.register(fastifyHelmet, {
       contentSecurityPolicy: {
@@ -206,6 +224,8 @@ export function consoleRoutes(
         return sendHtml(reply, 400, messagePage(frame, 'Bad request', error.message));
       }
       const status = (error as { statusCode?: number }).statusCode ?? 500;
+      if (status === 429)
+        return sendHtml(reply, 429, messagePage(frame, 'Too many attempts', (error as Error).message));
       if (status < 500)
         return sendHtml(reply, status, messagePage(frame, 'Bad request', (error as Error).message));
       dependencies.log.error({ err: error, path: request.url.split('?')[0] }, 'console request failed');
@@ -239,7 +259,13 @@ export function consoleRoutes(
       return showLogin(request, reply, 200, { next: safeNext(request.query.next) });
     });
 
-    app.post(`${CONSOLE_BASE}/login`, open, async (request, reply) => {
+    const signInLimit = {
+      config: {
+        public: true,
+        rateLimit: { max: settings.loginAttemptsPerMinute, timeWindow: 60_000 },
+      },
+    } as const;
+    app.post(`${CONSOLE_BASE}/login`, signInLimit, async (request, reply) => {
       const parsed = loginBodySchema.safeParse(request.body);
       if (!parsed.success) {
         return showLogin(request, reply, 400, { error: 'Give a login and a password.' });
@@ -252,13 +278,6 @@ export function consoleRoutes(
           login,
           next,
           error: 'The sign-in form was not this browser’s own (CSRF token missing or wrong); try again.',
-        });
-      }
-      if (!(await sessions.hasRoom())) {
-        return showLogin(request, reply, 503, {
-          login,
-          next,
-          error: 'Too many people are signed in; try again later.',
         });
       }
       // Does the server let a wrong password in? Then a password proves nothing (trust authentication).
@@ -279,6 +298,31 @@ export function consoleRoutes(
         return showLogin(request, reply, 401, { login, next, error: `Sign-in refused: ${opened.reason}` });
       }
       if (trust) trustSeen = true;
+      // A login with no lane role could read nothing here; it gets no session (nor a slot).
+      const membership = await opened.db
+        .query<{ member: boolean }>(SELECT_LANE_MEMBERSHIP_SQL)
+        .catch(async (error: unknown) => {
+          await opened.close();
+          throw error;
+        });
+      if (membership.rows[0]?.member !== true) {
+        await opened.close();
+        dependencies.log.warn({ login: opened.login }, 'console login refused: no lane role');
+        return showLogin(request, reply, 403, {
+          login,
+          next,
+          error: `Sign-in refused: ${opened.login} holds none of the lane's roles, so there is nothing here it may see. An administrator can grant the read role: GRANT birth_lane_reader TO ${opened.login}.`,
+        });
+      }
+      // One login's further sign-in ends its own oldest session; it never takes someone else's slot.
+      if (!(await sessions.makeRoomFor(opened.login))) {
+        await opened.close();
+        return showLogin(request, reply, 503, {
+          login,
+          next,
+          error: 'Too many people are signed in; try again later.',
+        });
+      }
       const created = sessions.create(opened, trust);
       // The overview's first reading (a registry scan) starts now, while the browser follows the redirect.
       overviews.warm(created.login, opened.db);
@@ -292,8 +336,8 @@ export function consoleRoutes(
       `${CONSOLE_BASE}/logout`,
       { ...guarded, preHandler: [requireSession, requireCsrf] },
       async (request, reply) => {
+        // The login's overview reading is kept until it expires: signing in again must not start a scan.
         await sessions.end(session(request).id);
-        overviews.forget(session(request).login);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.redirect(path('/login'), 303);
       },

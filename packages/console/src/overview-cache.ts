@@ -47,10 +47,6 @@ export class OverviewCache {
     return entry.value;
   }
 
-  forget(login: string): void {
-    this.entries.delete(login);
-  }
-
   private entry(login: string): Entry {
     let entry = this.entries.get(login);
     if (!entry) {
