@@ -127,6 +127,9 @@ describe('console sign-in', () => {
       ['https://evil.example/', '/console/'],
       ['//evil.example/console/', '/console/'],
       ['/console/\\evil', '/console/'],
+      ['/console/x\r\nX-Evil: 1', '/console/'],
+      ['/console/../../evil', '/console/'],
+      ['/console/runs?page=2', '/console/runs?page=2'],
     ] as const) {
       const form = await server.inject({ method: 'GET', url: '/console/login' });
       const token = /name="csrf" value="([0-9a-f]+)"/.exec(form.body)![1]!;
@@ -140,6 +143,7 @@ describe('console sign-in', () => {
         },
         payload: new URLSearchParams({ login: 'someone', password: 'right', csrf: token, next }).toString(),
       });
+      expect(signed.statusCode, next).toBe(303);
       expect(signed.headers.location, next).toBe(expected);
     }
   });
@@ -238,5 +242,44 @@ describe('console sign-in cannot lock others out', () => {
       expect(out.statusCode).toBe(303);
     }
     expect(readings).toBe(1);
+  });
+});
+
+describe('console query parameters', () => {
+  it('refuses a check id with a NUL or another control character: 400 naming the field', async () => {
+    const server = await consoleWith(passwordChecked, false);
+    const session = sessionOf(await signIn(server, 'right'));
+    for (const url of [
+      '/console/failures?window=24h&check=%00',
+      '/console/runs/00000000-0000-4000-8000-000000000000?check=a%0Ab',
+      '/console/runs/00000000-0000-4000-8000-000000000000/failures.csv?check=%00',
+    ]) {
+      const page = await pageWith(server, session, url);
+      expect(page.statusCode, url).toBe(400);
+      expect(page.body, url).toContain('check');
+      expect(page.body, url).toContain('control characters');
+    }
+  });
+});
+
+describe('a database without the lane', () => {
+  it('answers the pages with “run birth-lane install”, not a bare failure', async () => {
+    const uninstalled: LoginOpener = {
+      async open(login) {
+        const query = async (sql: string) => {
+          if (sql.includes('pg_has_role')) return { rows: [{ member: true }], rowCount: 1 } as never;
+          // What PostgreSQL answers when the lane's schema is absent.
+          throw Object.assign(new Error('schema "birth_lane" does not exist'), { code: '3F000' });
+        };
+        return { login, db: { query }, close: async () => undefined };
+      },
+    };
+    const server = await consoleWith(uninstalled, true);
+    const session = sessionOf(await signIn(server, 'right'));
+    for (const url of ['/console/runs', '/console/approvals']) {
+      const page = await pageWith(server, session, url);
+      expect(page.statusCode, url).toBe(503);
+      expect(page.body, url).toContain('birth-lane install');
+    }
   });
 });

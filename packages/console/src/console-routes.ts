@@ -69,7 +69,12 @@ const voteBodySchema = z.strictObject({
 const runIdSchema = z.uuid();
 const evidenceIdSchema = z.string().regex(/^[0-9]{1,18}$/);
 const requestIdSchema = z.string().regex(/^[1-9][0-9]{0,17}$/);
-const checkIdSchema = z.string().min(1).max(200);
+/** Control characters (NUL above all: PostgreSQL text cannot hold it) are refused, not sent to the database. */
+const checkIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 const pageSchema = z.coerce.number().int().min(1).max(10_000);
 
 declare module 'fastify' {
@@ -217,6 +222,18 @@ export function consoleRoutes(
             'Not allowed',
             `The database refused this to ${live?.login ?? 'this login'}: ${(error as Error).message}.`,
             'An administrator can grant the lane’s read role: GRANT birth_lane_reader TO <login>.',
+          ),
+        );
+      }
+      if (laneMissing(error)) {
+        return sendHtml(
+          reply,
+          503,
+          messagePage(
+            frame,
+            'The lane is not installed',
+            `This database has no birth-lane schema yet (${(error as Error).message}).`,
+            'Run `birth-lane install` against this database, then reload the page.',
           ),
         );
       }
@@ -603,6 +620,12 @@ async function readRunFailures(
   return rows;
 }
 
+/** The lane's schema or one of its tables is missing: the database was never installed (or not fully). */
+function laneMissing(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return (state === '3F000' || state === '42P01') && /\bbirth_lane\b/.test((error as Error).message ?? '');
+}
+
 /** A query parameter through its schema; a wrong one is a 400 naming the parameter and the rule. */
 function parseQuery<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -616,14 +639,25 @@ function parseQuery<S extends z.ZodType>(schema: S, value: unknown, field: strin
   ]);
 }
 
-/** Only a path inside the console is a place to return to after sign-in (no open redirect). */
+/**
+ * Only a path inside the console is a place to return to after sign-in (no open redirect), and only
+ * as the URL parser resolves it (`..` and `//` normalised); control characters (a CR/LF that would
+ * break the Location header) make it no place at all.
+ */
 function safeNext(next: string | undefined): string | undefined {
-  if (!next) return undefined;
-  return next.startsWith(`${CONSOLE_BASE}/`) &&
-    !next.startsWith('//') &&
-    !next.includes('\\') &&
-    !next.startsWith(`${CONSOLE_BASE}/login`)
-    ? next
+  if (!next || /[\u0000-\u001f\u007f\\]/.test(next) || !next.startsWith('/') || next.startsWith('//'))
+    return undefined;
+  const base = 'http://console.invalid';
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return undefined;
+  }
+  if (resolved.origin !== base) return undefined;
+  const place = `${resolved.pathname}${resolved.search}`;
+  return place.startsWith(`${CONSOLE_BASE}/`) && !place.startsWith(`${CONSOLE_BASE}/login`)
+    ? place
     : undefined;
 }
 
