@@ -30,7 +30,7 @@ const environmentSchema = z.strictObject({
   BIRTH_LANE_CONSOLE_LOGIN_ATTEMPTS_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Secure on the console's cookies: `auto` (when the request came over https) or `always`. */
   BIRTH_LANE_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
-  /** How long the overview's registry counts (a scan) are kept per login, in seconds. */
+  /** Seconds between a login's background readings of the overview's registry counts (a scan). */
   BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S: z.coerce.number().int().min(1).max(3600).default(30),
   /**
    * A demo opt-in: sign-ins on a server that accepts any password (trust authentication), with a

@@ -138,7 +138,15 @@ describe('the operator console', () => {
 
   it('serves every page with a CSP that allows no inline script, and shows the overview numbers status --json reports', async () => {
     const { jar } = await signIn(fixture.logins.reader);
-    const overview = await get('/console/', jar);
+    // The counts come from a background reading (never from this request): until it is taken, the
+    // page says it is counting.
+    let overview = await get('/console/', jar);
+    for (let waited = 0; waited < 100; waited += 1) {
+      const text = await overview.clone().text();
+      if (!text.includes('data-testid="overview-counting"')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      overview = await get('/console/', jar);
+    }
     expect(overview.status).toBe(200);
     const csp = overview.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");

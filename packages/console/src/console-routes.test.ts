@@ -198,7 +198,7 @@ describe('console sign-in cannot lock others out', () => {
     expect(sessionOf(limited)).toBeUndefined();
   });
 
-  it('keeps the login’s overview reading across log-out and sign-in: no new registry scan', async () => {
+  it('never reads the overview because of a request: sign-ins, pages and log-outs start no scan; the server’s timer does', async () => {
     let readings = 0;
     const overview: ConsoleOverview = {
       registry: {
@@ -224,11 +224,14 @@ describe('console sign-in cannot lock others out', () => {
       },
       backlogPasses: async () => [],
     };
-    const server = await consoleWith(passwordChecked, false, {}, counting);
+    // A reading every 60 s: the server looks for due readings every 5 s.
+    const server = await consoleWith(passwordChecked, false, { overviewTtlSeconds: 60 }, counting);
+    const kept = sessionOf(await signIn(server, 'right'));
     for (let pass = 0; pass < 3; pass += 1) {
       const session = sessionOf(await signIn(server, 'right'));
       const page = await pageWith(server, session, '/console/');
       expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('data-testid="overview-counting"');
       const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(page.body)![1]!;
       const out = await server.inject({
         method: 'POST',
@@ -241,8 +244,16 @@ describe('console sign-in cannot lock others out', () => {
       });
       expect(out.statusCode).toBe(303);
     }
+    expect(readings).toBe(0);
+    let page = await pageWith(server, kept, '/console/');
+    for (let waited = 0; page.body.includes('overview-counting') && waited < 80; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      page = await pageWith(server, kept, '/console/');
+    }
+    expect(page.body).toContain('data-testid="overview-read-at"');
+    expect(page.body).toContain('data-testid="registry-total"');
     expect(readings).toBe(1);
-  });
+  }, 20_000);
 });
 
 describe('console query parameters', () => {

@@ -53,6 +53,8 @@ const RUNS_PER_PAGE = 25;
 const BURN_DOWN_RUNS = 200;
 /** Rows per statement while a CSV export streams. */
 const CSV_CHUNK = 5000;
+/** How often the server looks for overview readings that are due (a login without one, or an old one). */
+const OVERVIEW_TICK_MS = 5000;
 
 const loginBodySchema = z.strictObject({
   login: z.string().min(1).max(63),
@@ -74,7 +76,7 @@ const checkIdSchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+  .refine((text) => !hasControlCharacter(text), 'must not contain control characters');
 const pageSchema = z.coerce.number().int().min(1).max(10_000);
 
 declare module 'fastify' {
@@ -114,8 +116,15 @@ export function consoleRoutes(
     );
     const sweep = setInterval(() => void sessions.sweep().catch(() => undefined), 60_000);
     sweep.unref();
+    // The overview's readings are taken here, never by a request: a login's first one within a tick.
+    const readings = setInterval(
+      () => void overviews.refresh(sessions.liveLogins()).catch(() => undefined),
+      Math.min(settings.overviewTtlSeconds * 1000, OVERVIEW_TICK_MS),
+    );
+    readings.unref();
     app.addHook('onClose', async () => {
       clearInterval(sweep);
+      clearInterval(readings);
       await sessions.closeAll();
     });
     let trustSeen = false;
@@ -341,8 +350,6 @@ export function consoleRoutes(
         });
       }
       const created = sessions.create(opened, trust);
-      // The overview's first reading (a registry scan) starts now, while the browser follows the redirect.
-      overviews.warm(created.login, opened.db);
       dependencies.log.info({ login: created.login, trust }, 'console login');
       reply.setCookie(SESSION_COOKIE, created.id, cookieOptions(request, settings.sessionTtlSeconds));
       reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
@@ -362,14 +369,14 @@ export function consoleRoutes(
 
     app.get(`${CONSOLE_BASE}/`, guarded, async (request, reply) => {
       const login = session(request).login;
-      const reading = await overviews.get(login, db(request));
-      const runs = await readRunPage(db(request), BURN_DOWN_RUNS, 0);
+      const reading = overviews.get(login);
+      const runs = reading ? await readRunPage(db(request), BURN_DOWN_RUNS, 0) : [];
       return sendHtml(
         reply,
         200,
         overviewPage(context(session(request)), {
-          ...reading,
-          keptSeconds: settings.overviewTtlSeconds,
+          reading,
+          intervalSeconds: settings.overviewTtlSeconds,
           runsNewestFirst: runs,
         }),
       );
@@ -620,6 +627,15 @@ async function readRunFailures(
   return rows;
 }
 
+/** A character below 0x20 or DEL: NUL breaks PostgreSQL text, CR/LF an http header. */
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The lane's schema or one of its tables is missing: the database was never installed (or not fully). */
 function laneMissing(error: unknown): boolean {
   const state = sqlStateOf(error);
@@ -645,7 +661,13 @@ function parseQuery<S extends z.ZodType>(schema: S, value: unknown, field: strin
  * break the Location header) make it no place at all.
  */
 function safeNext(next: string | undefined): string | undefined {
-  if (!next || /[\u0000-\u001f\u007f\\]/.test(next) || !next.startsWith('/') || next.startsWith('//'))
+  if (
+    !next ||
+    hasControlCharacter(next) ||
+    next.includes('\\') ||
+    !next.startsWith('/') ||
+    next.startsWith('//')
+  )
     return undefined;
   const base = 'http://console.invalid';
   let resolved: URL;

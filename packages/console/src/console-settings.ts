@@ -23,8 +23,8 @@ export const consoleSettingsSchema = z.strictObject({
    */
   secureCookies: z.enum(['auto', 'always']).default('auto'),
   /**
-   * The overview's registry-wide counts scan the registry: a login's reading is kept this long and
-   * pages show when it was read, so no request waits on a scan more than once per interval.
+   * The overview's registry-wide counts scan the registry: they are read in the background, per
+   * login, at most once per this interval, never because of a request; pages show the reading's time.
    */
   overviewTtlSeconds: z.number().int().min(1).max(3600).default(30),
   /**

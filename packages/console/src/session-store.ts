@@ -85,6 +85,15 @@ export class SessionStore {
     return session;
   }
 
+  /** Each login with a live session, with the database of its newest session. */
+  liveLogins(): Map<string, LoginDatabase['db']> {
+    const logins = new Map<string, LoginDatabase['db']>();
+    for (const session of this.sessions.values()) {
+      if (!this.expired(session)) logins.set(session.login, session.database.db);
+    }
+    return logins;
+  }
+
   async end(id: string): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) return;
