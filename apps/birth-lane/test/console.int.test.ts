@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PostgresApprovalGate } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeLaneTemplate } from './active-lane-template.js';
 import {
@@ -317,6 +319,29 @@ describe('the operator console', () => {
     expect(page).toContain('NT-1');
     expect(page).toContain(markdown);
   }, 120_000);
+
+  it('shows markup from the database as text: an approval request’s reason and scope are escaped', async () => {
+    const as = new URL(t.db.connectionString);
+    as.username = fixture.logins.proposer;
+    as.password = fixture.password;
+    const proposer = new pg.Pool({ connectionString: as.toString(), max: 1 });
+    try {
+      await new PostgresApprovalGate(proposer).propose({
+        action: 'gate_flip',
+        scope: { mode: 'block', test: '<script>alert(1)</script>' },
+        risk: 'medium',
+        reason: '<img src=x onerror=alert(1)> "quoted" reason',
+      });
+    } finally {
+      await proposer.end();
+    }
+    const { jar } = await signIn(fixture.logins.approver);
+    const page = await (await get('/console/approvals', jar)).text();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<img src=x');
+    expect(page).not.toContain('<script>alert');
+  });
 
   it('logs out only with the CSRF token, and then the session is gone on the server', async () => {
     const { jar } = await signIn(fixture.logins.reader);
