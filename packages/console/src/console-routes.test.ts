@@ -273,6 +273,39 @@ describe('console query parameters', () => {
   });
 });
 
+describe('signing in again from the same browser', () => {
+  it('ends the session the browser still holds', async () => {
+    const server = await consoleWith(passwordChecked, false);
+    const first = sessionOf(await signIn(server, 'right'));
+    const form = await server.inject({ method: 'GET', url: '/console/login' });
+    const token = /name="csrf" value="([0-9a-f]+)"/.exec(form.body)![1]!;
+    const cookie = form.cookies.find((entry) => entry.name === 'bl_console_login')!;
+    const again = await server.inject({
+      method: 'POST',
+      url: '/console/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `bl_console_login=${cookie.value}; bl_console_session=${first}`,
+      },
+      payload: new URLSearchParams({ login: 'someone', password: 'right', csrf: token }).toString(),
+    });
+    expect(again.statusCode).toBe(303);
+    expect((await pageWith(server, first)).statusCode).toBe(401);
+    expect((await pageWith(server, sessionOf(again))).statusCode).toBe(200);
+  });
+
+  it('refuses a page number that is not plain digits (1e3, 0x10): 400 naming the field', async () => {
+    const server = await consoleWith(passwordChecked, false);
+    const session = sessionOf(await signIn(server, 'right'));
+    for (const page of ['1e3', '0x10', ' 2']) {
+      const answer = await pageWith(server, session, `/console/runs?page=${encodeURIComponent(page)}`);
+      expect(answer.statusCode, page).toBe(400);
+      expect(answer.body, page).toContain('page');
+    }
+    expect((await pageWith(server, session, '/console/runs?page=2')).statusCode).toBe(200);
+  });
+});
+
 describe('a database without the lane', () => {
   it('answers the pages with “run birth-lane install”, not a bare failure', async () => {
     const uninstalled: LoginOpener = {

@@ -77,7 +77,11 @@ const checkIdSchema = z
   .min(1)
   .max(200)
   .refine((text) => !hasControlCharacter(text), 'must not contain control characters');
-const pageSchema = z.coerce.number().int().min(1).max(10_000);
+const pageSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,4}$/, 'must be a page number (digits)')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(10_000));
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -349,6 +353,10 @@ export function consoleRoutes(
           error: 'Too many people are signed in; try again later.',
         });
       }
+      // A browser signing in again (e.g. after a cross-site link, which carries no SameSite=Strict
+      // cookie) ends the session it still holds, instead of leaving it to stand beside the new one.
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await sessions.end(previous);
       const created = sessions.create(opened, trust);
       dependencies.log.info({ login: created.login, trust }, 'console login');
       reply.setCookie(SESSION_COOKIE, created.id, cookieOptions(request, settings.sessionTtlSeconds));
