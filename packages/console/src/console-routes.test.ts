@@ -306,6 +306,42 @@ describe('signing in again from the same browser', () => {
   });
 });
 
+describe('a POST from another origin', () => {
+  it('is refused when the browser says so (Sec-Fetch-Site, Origin), even with a matching CSRF pair', async () => {
+    const server = await consoleWith(passwordChecked, false);
+    const post = async (headers: Record<string, string>) => {
+      const form = await server.inject({ method: 'GET', url: '/console/login' });
+      const token = /name="csrf" value="([0-9a-f]+)"/.exec(form.body)![1]!;
+      const cookie = form.cookies.find((entry) => entry.name === 'bl_console_login')!;
+      return server.inject({
+        method: 'POST',
+        url: '/console/login',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `bl_console_login=${cookie.value}`,
+          ...headers,
+        },
+        payload: new URLSearchParams({ login: 'someone', password: 'right', csrf: token }).toString(),
+      });
+    };
+    const elsewhere: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'http://evil.example' },
+      { 'sec-fetch-site': 'cross-site', origin: 'null' },
+    ];
+    for (const headers of elsewhere) {
+      const refused = await post(headers);
+      expect(refused.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(sessionOf(refused), JSON.stringify(headers)).toBeUndefined();
+    }
+    const same = await post({ 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80' });
+    expect(same.statusCode).toBe(303);
+    // The page's own form under Referrer-Policy: no-referrer: Origin null, Sec-Fetch-Site same-origin.
+    expect((await post({ 'sec-fetch-site': 'same-origin', origin: 'null' })).statusCode).toBe(303);
+  });
+});
+
 describe('a database without the lane', () => {
   it('answers the pages with “run birth-lane install”, not a bare failure', async () => {
     const uninstalled: LoginOpener = {

@@ -161,6 +161,22 @@ export function consoleRoutes(
       hsts: false,
     });
 
+    // Beside the CSRF tokens: a browser says where a POST comes from. One from another origin (a
+    // sibling subdomain counts as same-site, not same-origin, and could toss a cookie) does nothing.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST' || !request.url.startsWith(`${CONSOLE_BASE}/`)) return;
+      if (!postedFromElsewhere(request)) return;
+      return sendHtml(
+        reply,
+        403,
+        messagePage(
+          { login: null, csrfToken: null, trustAuthentication: trustSeen },
+          'Refused',
+          'This form was posted from another site (Sec-Fetch-Site or Origin says so), so nothing was done.',
+        ),
+      );
+    });
+
     const secure = (request: FastifyRequest) =>
       settings.secureCookies === 'always' || request.protocol === 'https';
     const cookieOptions = (request: FastifyRequest, maxAgeSeconds: number) => ({
@@ -633,6 +649,27 @@ async function readRunFailures(
     ? await db.query<FailureListRow>(SELECT_RUN_CHECK_FAILURES_SQL, [runId, check, after, limit])
     : await db.query<FailureListRow>(SELECT_RUN_FAILURES_SQL, [runId, after, limit]);
   return rows;
+}
+
+/**
+ * The browser's own word that a POST did not come from this origin: Sec-Fetch-Site other than
+ * same-origin, or (from a browser without it) an Origin whose host is not this one. A client that sends neither (curl, a test)
+ * is left to the CSRF tokens.
+ */
+function postedFromElsewhere(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin';
+  // Under Referrer-Policy: no-referrer a browser posts `Origin: null` from the page itself, so
+  // `null` says nothing here; the browsers that send it also send Sec-Fetch-Site.
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    const from = new URL(origin);
+    // The Host header compared as a URL of the same scheme, so a default port counts as none.
+    return from.host !== new URL(`${from.protocol}//${request.host}`).host;
+  } catch {
+    return true;
+  }
 }
 
 /** A character below 0x20 or DEL: NUL breaks PostgreSQL text, CR/LF an http header. */
