@@ -8,8 +8,9 @@
  *
  *   BENCH_ROWS=200000 BENCH_REQUESTS=20 pnpm bench:console
  *
- * The overview keeps a login's registry-wide counts (one scan) for BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S;
- * its first request pays the scan and is reported apart (`overview.firstMs`).
+ * The overview's registry-wide counts (one scan) are read in the background, never by a request:
+ * its first request (`overview.firstMs`) answers "Counting…" until the first reading is taken, and
+ * the timed overview requests show "Counting…" or the kept reading, whichever stands then.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -22,9 +22,15 @@ const environmentSchema = z.strictObject({
   BIRTH_LANE_CONSOLE: z.enum(['0', '1']).default('1'),
   /** A console session ends after this many idle seconds (and at most 12 hours after sign-in). */
   BIRTH_LANE_CONSOLE_SESSION_TTL_S: z.coerce.number().int().min(60).max(43_200).default(1800),
+  /** How many console sessions may stand at once (each holds a small pool of its login's connections). */
+  BIRTH_LANE_CONSOLE_MAX_SESSIONS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** How many console sessions one login may hold; a further sign-in ends its own oldest one. */
+  BIRTH_LANE_CONSOLE_MAX_SESSIONS_PER_LOGIN: z.coerce.number().int().min(1).max(100).default(5),
+  /** Console sign-in attempts accepted per client address per minute. */
+  BIRTH_LANE_CONSOLE_LOGIN_ATTEMPTS_PER_MIN: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Secure on the console's cookies: `auto` (when the request came over https) or `always`. */
   BIRTH_LANE_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
-  /** How long the overview's registry counts (a scan) are kept per login, in seconds. */
+  /** Seconds between a login's background readings of the overview's registry counts (a scan). */
   BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S: z.coerce.number().int().min(1).max(3600).default(30),
   /**
    * A demo opt-in: sign-ins on a server that accepts any password (trust authentication), with a

@@ -102,6 +102,8 @@ export async function startConsoleFixture(t: { db: TestDatabase }): Promise<Cons
   const config = loadConfig({
     DATABASE_URL: t.db.connectionString,
     BIRTH_LANE_HTTP_TOKEN: HTTP_TOKEN,
+    // The overview's background readings every second, so a test does not wait long for the first.
+    BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S: '1',
     ...(trustAuthentication ? { BIRTH_LANE_CONSOLE_ALLOW_TRUST: '1' } : {}),
   });
   const database = {

@@ -84,6 +84,15 @@ describe.skipIf(!available)('the console in headless Chromium', () => {
     await context.close();
 
     const page = await signedIn(fixture.logins.reader);
+    // The counts come from a background reading (never from a request): reload until it is taken.
+    for (
+      let waited = 0;
+      waited < 100 && (await page.getByTestId('overview-counting').count()) > 0;
+      waited += 1
+    ) {
+      await page.waitForTimeout(200);
+      await page.reload();
+    }
     const status = JSON.parse(
       (await runCli(['status', '--json'], { DATABASE_URL: t.db.connectionString })).stdout,
     );

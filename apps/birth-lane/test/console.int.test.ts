@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PostgresApprovalGate } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeLaneTemplate } from './active-lane-template.js';
 import {
@@ -107,6 +109,21 @@ describe('the operator console', () => {
     expect(forged.headers.getSetCookie().some((line) => line.startsWith('bl_console_session='))).toBe(false);
   });
 
+  it('refuses a sign-in by a login that holds none of the lane roles (the database says so), with no session', async () => {
+    const nobody = `${fixture.logins.reader}_nobody`;
+    await t.db.pool.query(`create role "${nobody}" login password '${fixture.password}'`);
+    try {
+      const { response, jar } = await signIn(nobody);
+      expect(response.status).toBe(403);
+      const page = await response.text();
+      expect(page).toContain('holds none of the lane');
+      expect(page).toContain(`GRANT birth_lane_reader TO ${nobody}`);
+      expect(jar.has('bl_console_session')).toBe(false);
+    } finally {
+      await t.db.pool.query(`drop role if exists "${nobody}"`);
+    }
+  });
+
   it('signs in with a session cookie that is HttpOnly, SameSite=Strict, Path=/ and random', async () => {
     const { response, jar } = await signIn(fixture.logins.reader);
     expect(response.status).toBe(303);
@@ -123,7 +140,15 @@ describe('the operator console', () => {
 
   it('serves every page with a CSP that allows no inline script, and shows the overview numbers status --json reports', async () => {
     const { jar } = await signIn(fixture.logins.reader);
-    const overview = await get('/console/', jar);
+    // The counts come from a background reading (never from this request): until it is taken, the
+    // page says it is counting.
+    let overview = await get('/console/', jar);
+    for (let waited = 0; waited < 100; waited += 1) {
+      const text = await overview.clone().text();
+      if (!text.includes('data-testid="overview-counting"')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      overview = await get('/console/', jar);
+    }
     expect(overview.status).toBe(200);
     const csp = overview.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
@@ -294,6 +319,29 @@ describe('the operator console', () => {
     expect(page).toContain('NT-1');
     expect(page).toContain(markdown);
   }, 120_000);
+
+  it('shows markup from the database as text: an approval request’s reason and scope are escaped', async () => {
+    const as = new URL(t.db.connectionString);
+    as.username = fixture.logins.proposer;
+    as.password = fixture.password;
+    const proposer = new pg.Pool({ connectionString: as.toString(), max: 1 });
+    try {
+      await new PostgresApprovalGate(proposer).propose({
+        action: 'gate_flip',
+        scope: { mode: 'block', test: '<script>alert(1)</script>' },
+        risk: 'medium',
+        reason: '<img src=x onerror=alert(1)> "quoted" reason',
+      });
+    } finally {
+      await proposer.end();
+    }
+    const { jar } = await signIn(fixture.logins.approver);
+    const page = await (await get('/console/approvals', jar)).text();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<img src=x');
+    expect(page).not.toContain('<script>alert');
+  });
 
   it('logs out only with the CSRF token, and then the session is gone on the server', async () => {
     const { jar } = await signIn(fixture.logins.reader);

@@ -15,6 +15,7 @@ import {
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { loadConsoleAssets } from './console-assets.js';
@@ -30,6 +31,7 @@ import { overviewPage } from './pages/overview-page.js';
 import { type PilotVerdict, pilotsPage } from './pages/pilots-page.js';
 import { runPage, runsPage } from './pages/runs-page.js';
 import { type ConsoleSession, randomToken, SessionStore, tokensMatch } from './session-store.js';
+import { SELECT_LANE_MEMBERSHIP_SQL } from './sql/select-lane-membership.js';
 import { SELECT_MY_APPROVER_ROLES_SQL, SELECT_OPEN_APPROVALS_SQL } from './sql/select-open-approvals.js';
 import { SELECT_PILOT_NOTES_SQL } from './sql/select-pilot-notes.js';
 import {
@@ -51,6 +53,8 @@ const RUNS_PER_PAGE = 25;
 const BURN_DOWN_RUNS = 200;
 /** Rows per statement while a CSV export streams. */
 const CSV_CHUNK = 5000;
+/** How often the server looks for overview readings that are due (a login without one, or an old one). */
+const OVERVIEW_TICK_MS = 5000;
 
 const loginBodySchema = z.strictObject({
   login: z.string().min(1).max(63),
@@ -67,12 +71,25 @@ const voteBodySchema = z.strictObject({
 const runIdSchema = z.uuid();
 const evidenceIdSchema = z.string().regex(/^[0-9]{1,18}$/);
 const requestIdSchema = z.string().regex(/^[1-9][0-9]{0,17}$/);
-const checkIdSchema = z.string().min(1).max(200);
-const pageSchema = z.coerce.number().int().min(1).max(10_000);
+/** Control characters (NUL above all: PostgreSQL text cannot hold it) are refused, not sent to the database. */
+const checkIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((text) => !hasControlCharacter(text), 'must not contain control characters');
+const pageSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,4}$/, 'must be a page number (digits)')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(10_000));
 
 declare module 'fastify' {
   interface FastifyRequest {
     consoleSession?: ConsoleSession;
+  }
+  interface FastifyContextConfig {
+    /** Read by the agent API's bearer-token hook: the console's routes have their own guard (the session). */
+    readonly public?: boolean;
   }
 }
 
@@ -91,7 +108,11 @@ export function consoleRoutes(
   const assets = loadConsoleAssets();
 
   return async (app: FastifyInstance) => {
-    const sessions = new SessionStore(settings.sessionTtlSeconds * 1000, settings.maxSessions);
+    const sessions = new SessionStore(
+      settings.sessionTtlSeconds * 1000,
+      settings.maxSessions,
+      settings.maxSessionsPerLogin,
+    );
     const overviews = new OverviewCache(
       dependencies.readers.overview,
       settings.overviewTtlSeconds * 1000,
@@ -99,13 +120,28 @@ export function consoleRoutes(
     );
     const sweep = setInterval(() => void sessions.sweep().catch(() => undefined), 60_000);
     sweep.unref();
+    // The overview's readings are taken here, never by a request: a login's first one within a tick.
+    const readings = setInterval(
+      () => void overviews.refresh(sessions.liveLogins()).catch(() => undefined),
+      Math.min(settings.overviewTtlSeconds * 1000, OVERVIEW_TICK_MS),
+    );
+    readings.unref();
     app.addHook('onClose', async () => {
       clearInterval(sweep);
+      clearInterval(readings);
       await sessions.closeAll();
     });
     let trustSeen = false;
 
     await app.register(fastifyCookie);
+    // Only the sign-in is limited (per client address): each attempt opens connections as the login.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: context.statusCode,
+        message: `Too many sign-in attempts from this address (at most ${context.max} a minute); try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
+      }),
+    });
     await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
     await app.register(fastifyHelmet, {
       contentSecurityPolicy: {
@@ -123,6 +159,22 @@ export function consoleRoutes(
       },
       // HSTS belongs to the TLS-terminating proxy: this server itself speaks plain http.
       hsts: false,
+    });
+
+    // Beside the CSRF tokens: a browser says where a POST comes from. One from another origin (a
+    // sibling subdomain counts as same-site, not same-origin, and could toss a cookie) does nothing.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST' || !request.url.startsWith(`${CONSOLE_BASE}/`)) return;
+      if (!postedFromElsewhere(request)) return;
+      return sendHtml(
+        reply,
+        403,
+        messagePage(
+          { login: null, csrfToken: null, trustAuthentication: trustSeen },
+          'Refused',
+          'This form was posted from another site (Sec-Fetch-Site or Origin says so), so nothing was done.',
+        ),
+      );
     });
 
     const secure = (request: FastifyRequest) =>
@@ -202,10 +254,24 @@ export function consoleRoutes(
           ),
         );
       }
+      if (laneMissing(error)) {
+        return sendHtml(
+          reply,
+          503,
+          messagePage(
+            frame,
+            'The lane is not installed',
+            `This database has no birth-lane schema yet (${(error as Error).message}).`,
+            'Run `birth-lane install` against this database, then reload the page.',
+          ),
+        );
+      }
       if (ValidationError.isInstance(error)) {
         return sendHtml(reply, 400, messagePage(frame, 'Bad request', error.message));
       }
       const status = (error as { statusCode?: number }).statusCode ?? 500;
+      if (status === 429)
+        return sendHtml(reply, 429, messagePage(frame, 'Too many attempts', (error as Error).message));
       if (status < 500)
         return sendHtml(reply, status, messagePage(frame, 'Bad request', (error as Error).message));
       dependencies.log.error({ err: error, path: request.url.split('?')[0] }, 'console request failed');
@@ -239,7 +305,13 @@ export function consoleRoutes(
       return showLogin(request, reply, 200, { next: safeNext(request.query.next) });
     });
 
-    app.post(`${CONSOLE_BASE}/login`, open, async (request, reply) => {
+    const signInLimit = {
+      config: {
+        public: true,
+        rateLimit: { max: settings.loginAttemptsPerMinute, timeWindow: 60_000 },
+      },
+    } as const;
+    app.post(`${CONSOLE_BASE}/login`, signInLimit, async (request, reply) => {
       const parsed = loginBodySchema.safeParse(request.body);
       if (!parsed.success) {
         return showLogin(request, reply, 400, { error: 'Give a login and a password.' });
@@ -252,13 +324,6 @@ export function consoleRoutes(
           login,
           next,
           error: 'The sign-in form was not this browser’s own (CSRF token missing or wrong); try again.',
-        });
-      }
-      if (!(await sessions.hasRoom())) {
-        return showLogin(request, reply, 503, {
-          login,
-          next,
-          error: 'Too many people are signed in; try again later.',
         });
       }
       // Does the server let a wrong password in? Then a password proves nothing (trust authentication).
@@ -279,9 +344,36 @@ export function consoleRoutes(
         return showLogin(request, reply, 401, { login, next, error: `Sign-in refused: ${opened.reason}` });
       }
       if (trust) trustSeen = true;
+      // A login with no lane role could read nothing here; it gets no session (nor a slot).
+      const membership = await opened.db
+        .query<{ member: boolean }>(SELECT_LANE_MEMBERSHIP_SQL)
+        .catch(async (error: unknown) => {
+          await opened.close();
+          throw error;
+        });
+      if (membership.rows[0]?.member !== true) {
+        await opened.close();
+        dependencies.log.warn({ login: opened.login }, 'console login refused: no lane role');
+        return showLogin(request, reply, 403, {
+          login,
+          next,
+          error: `Sign-in refused: ${opened.login} holds none of the lane's roles, so there is nothing here it may see. An administrator can grant the read role: GRANT birth_lane_reader TO ${opened.login}.`,
+        });
+      }
+      // One login's further sign-in ends its own oldest session; it never takes someone else's slot.
+      if (!(await sessions.makeRoomFor(opened.login))) {
+        await opened.close();
+        return showLogin(request, reply, 503, {
+          login,
+          next,
+          error: 'Too many people are signed in; try again later.',
+        });
+      }
+      // A browser signing in again (e.g. after a cross-site link, which carries no SameSite=Strict
+      // cookie) ends the session it still holds, instead of leaving it to stand beside the new one.
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await sessions.end(previous);
       const created = sessions.create(opened, trust);
-      // The overview's first reading (a registry scan) starts now, while the browser follows the redirect.
-      overviews.warm(created.login, opened.db);
       dependencies.log.info({ login: created.login, trust }, 'console login');
       reply.setCookie(SESSION_COOKIE, created.id, cookieOptions(request, settings.sessionTtlSeconds));
       reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
@@ -292,8 +384,8 @@ export function consoleRoutes(
       `${CONSOLE_BASE}/logout`,
       { ...guarded, preHandler: [requireSession, requireCsrf] },
       async (request, reply) => {
+        // The login's overview reading is kept until it expires: signing in again must not start a scan.
         await sessions.end(session(request).id);
-        overviews.forget(session(request).login);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.redirect(path('/login'), 303);
       },
@@ -301,14 +393,14 @@ export function consoleRoutes(
 
     app.get(`${CONSOLE_BASE}/`, guarded, async (request, reply) => {
       const login = session(request).login;
-      const reading = await overviews.get(login, db(request));
-      const runs = await readRunPage(db(request), BURN_DOWN_RUNS, 0);
+      const reading = overviews.get(login);
+      const runs = reading ? await readRunPage(db(request), BURN_DOWN_RUNS, 0) : [];
       return sendHtml(
         reply,
         200,
         overviewPage(context(session(request)), {
-          ...reading,
-          keptSeconds: settings.overviewTtlSeconds,
+          reading,
+          intervalSeconds: settings.overviewTtlSeconds,
           runsNewestFirst: runs,
         }),
       );
@@ -559,6 +651,42 @@ async function readRunFailures(
   return rows;
 }
 
+/**
+ * The browser's own word that a POST did not come from this origin: Sec-Fetch-Site other than
+ * same-origin, or (from a browser without it) an Origin whose host is not this one. A client that sends neither (curl, a test)
+ * is left to the CSRF tokens.
+ */
+function postedFromElsewhere(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin';
+  // Under Referrer-Policy: no-referrer a browser posts `Origin: null` from the page itself, so
+  // `null` says nothing here; the browsers that send it also send Sec-Fetch-Site.
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    const from = new URL(origin);
+    // The Host header compared as a URL of the same scheme, so a default port counts as none.
+    return from.host !== new URL(`${from.protocol}//${request.host}`).host;
+  } catch {
+    return true;
+  }
+}
+
+/** A character below 0x20 or DEL: NUL breaks PostgreSQL text, CR/LF an http header. */
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** The lane's schema or one of its tables is missing: the database was never installed (or not fully). */
+function laneMissing(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return (state === '3F000' || state === '42P01') && /\bbirth_lane\b/.test((error as Error).message ?? '');
+}
+
 /** A query parameter through its schema; a wrong one is a 400 naming the parameter and the rule. */
 function parseQuery<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -572,14 +700,31 @@ function parseQuery<S extends z.ZodType>(schema: S, value: unknown, field: strin
   ]);
 }
 
-/** Only a path inside the console is a place to return to after sign-in (no open redirect). */
+/**
+ * Only a path inside the console is a place to return to after sign-in (no open redirect), and only
+ * as the URL parser resolves it (`..` and `//` normalised); control characters (a CR/LF that would
+ * break the Location header) make it no place at all.
+ */
 function safeNext(next: string | undefined): string | undefined {
-  if (!next) return undefined;
-  return next.startsWith(`${CONSOLE_BASE}/`) &&
-    !next.startsWith('//') &&
-    !next.includes('\\') &&
-    !next.startsWith(`${CONSOLE_BASE}/login`)
-    ? next
+  if (
+    !next ||
+    hasControlCharacter(next) ||
+    next.includes('\\') ||
+    !next.startsWith('/') ||
+    next.startsWith('//')
+  )
+    return undefined;
+  const base = 'http://console.invalid';
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return undefined;
+  }
+  if (resolved.origin !== base) return undefined;
+  const place = `${resolved.pathname}${resolved.search}`;
+  return place.startsWith(`${CONSOLE_BASE}/`) && !place.startsWith(`${CONSOLE_BASE}/login`)
+    ? place
     : undefined;
 }
 

@@ -11,13 +11,20 @@ export const consoleSettingsSchema = z.strictObject({
   /** How many sessions may stand at once; each holds a small pool of its own login's connections. */
   maxSessions: z.number().int().min(1).max(1000).default(50),
   /**
+   * How many sessions one login may hold: a further sign-in ends that login's oldest session, so
+   * one login cannot fill the store and lock everyone else out.
+   */
+  maxSessionsPerLogin: z.number().int().min(1).max(100).default(5),
+  /** Sign-in attempts (POST /console/login) accepted per client address per minute. */
+  loginAttemptsPerMinute: z.number().int().min(1).max(10_000).default(20),
+  /**
    * Cookies carry Secure: `auto` when the request itself came over https, `always` whatever the
    * scheme (behind a TLS-terminating proxy, since the server does not trust X-Forwarded-Proto).
    */
   secureCookies: z.enum(['auto', 'always']).default('auto'),
   /**
-   * The overview's registry-wide counts scan the registry: a login's reading is kept this long and
-   * pages show when it was read, so no request waits on a scan more than once per interval.
+   * The overview's registry-wide counts scan the registry: they are read in the background, per
+   * login, at most once per this interval, never because of a request; pages show the reading's time.
    */
   overviewTtlSeconds: z.number().int().min(1).max(3600).default(30),
   /**

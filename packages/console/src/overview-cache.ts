@@ -9,80 +9,55 @@ export interface OverviewReading {
 
 interface Entry {
   value?: OverviewReading;
-  pending?: Promise<OverviewReading>;
+  /** When the last reading (kept or failed) began: a failing one is not retried before the interval. */
+  attemptedAt: number;
 }
 
 /**
- * The overview's readings, kept per login. The registry-wide counts are one scan of the registry
- * (what `status` does), far beyond a page's budget on a million rows, so a login's reading is kept
- * for `ttlMs`; after that the kept one is still served while a new one is read in the background
- * (at most one at a time), and only a login with no reading at all waits. Sign-in starts the
- * first reading, so it is usually under way before the first page asks. Per login, because each
- * reading runs as that login: nobody is shown what only someone else's grants could read.
+ * The overview's readings, kept per login and taken only in the background. The registry-wide
+ * counts are one scan of the registry (what `status` does), far beyond a page's budget on a million
+ * rows, so no request ever starts one: `get` only returns what is kept, and `refresh` (the server's
+ * timer) reads, one login at a time, for the logins that have a live session and no reading
+ * younger than `intervalMs`. Signing in and out therefore starts no scan, and at most one scan runs
+ * at a time whatever the number of sessions. Per login, because each reading runs as that login:
+ * nobody is shown what only someone else's grants could read.
  */
 export class OverviewCache {
   private readonly entries = new Map<string, Entry>();
+  private refreshing = false;
 
   constructor(
     private readonly read: (db: Queryable) => Promise<ConsoleOverview>,
-    private readonly ttlMs: number,
+    private readonly intervalMs: number,
     private readonly log: ChannelLogger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts a reading for `login` unless a fresh one is kept or one is under way. */
-  warm(login: string, db: Queryable): void {
-    const entry = this.entry(login);
-    if (this.fresh(entry) || entry.pending) return;
-    this.start(login, db, entry).catch(() => undefined);
+  /** The reading kept for `login`, or null when none was taken yet. Never reads. */
+  get(login: string): OverviewReading | null {
+    return this.entries.get(login)?.value ?? null;
   }
 
-  /** The freshest reading: waits only when there is none; a stale one is served while a new one is read. */
-  async get(login: string, db: Queryable): Promise<OverviewReading> {
-    const entry = this.entry(login);
-    if (entry.value && this.fresh(entry)) return entry.value;
-    const pending = entry.pending ?? this.start(login, db, entry);
-    if (!entry.value) return pending;
-    pending.catch(() => undefined);
-    return entry.value;
-  }
-
-  forget(login: string): void {
-    this.entries.delete(login);
-  }
-
-  private entry(login: string): Entry {
-    let entry = this.entries.get(login);
-    if (!entry) {
-      entry = {};
-      this.entries.set(login, entry);
+  /** Takes the readings that are due, one after the other, on each login's own session; one pass at a time. */
+  async refresh(sessions: ReadonlyMap<string, Queryable>): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      for (const [login, db] of sessions) {
+        const entry = this.entries.get(login);
+        if (entry && this.now() - entry.attemptedAt < this.intervalMs) continue;
+        const began = this.now();
+        const next: Entry = { ...(entry?.value ? { value: entry.value } : {}), attemptedAt: began };
+        this.entries.set(login, next);
+        try {
+          next.value = { overview: await this.read(db), readAt: new Date(began) };
+        } catch (error) {
+          // The kept reading stays as it was (its time is on the page).
+          this.log.warn({ login, err: error }, 'console overview reading failed');
+        }
+      }
+    } finally {
+      this.refreshing = false;
     }
-    return entry;
-  }
-
-  private fresh(entry: Entry): boolean {
-    return entry.value !== undefined && this.now() - entry.value.readAt.getTime() < this.ttlMs;
-  }
-
-  private start(login: string, db: Queryable, entry: Entry): Promise<OverviewReading> {
-    const readAt = new Date(this.now());
-    const pending = this.read(db).then(
-      (overview) => {
-        entry.value = { overview, readAt };
-        return entry.value;
-      },
-      (error: unknown) => {
-        // Kept readings stay as they were (their time is on the page); the caller sees the error.
-        this.log.warn({ login, err: error }, 'console overview reading failed');
-        throw error;
-      },
-    );
-    entry.pending = pending;
-    pending
-      .finally(() => {
-        if (entry.pending === pending) entry.pending = undefined;
-      })
-      .catch(() => undefined);
-    return pending;
   }
 }

@@ -37,6 +37,7 @@ export class SessionStore {
   constructor(
     private readonly idleMs: number,
     private readonly maxSessions: number,
+    private readonly maxPerLogin: number = maxSessions,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -44,9 +45,15 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  /** Room for one more session, after the expired ones are closed. */
-  async hasRoom(): Promise<boolean> {
+  /** Room for one more session of `login`: its own oldest session is ended to make it (never someone else's). */
+  async makeRoomFor(login: string): Promise<boolean> {
     await this.sweep();
+    const own = [...this.sessions.values()]
+      .filter((session) => session.login === login)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    for (const session of own.slice(0, Math.max(0, own.length - this.maxPerLogin + 1))) {
+      await this.end(session.id);
+    }
     return this.sessions.size < this.maxSessions;
   }
 
@@ -76,6 +83,15 @@ export class SessionStore {
     }
     session.lastSeenAt = this.now();
     return session;
+  }
+
+  /** Each login with a live session, with the database of its newest session. */
+  liveLogins(): Map<string, LoginDatabase['db']> {
+    const logins = new Map<string, LoginDatabase['db']>();
+    for (const session of this.sessions.values()) {
+      if (!this.expired(session)) logins.set(session.login, session.database.db);
+    }
+    return logins;
   }
 
   async end(id: string): Promise<void> {

@@ -21,6 +21,9 @@ export async function consolePlugins(
     consoleRoutes(
       {
         sessionTtlSeconds: config.BIRTH_LANE_CONSOLE_SESSION_TTL_S,
+        maxSessions: config.BIRTH_LANE_CONSOLE_MAX_SESSIONS,
+        maxSessionsPerLogin: config.BIRTH_LANE_CONSOLE_MAX_SESSIONS_PER_LOGIN,
+        loginAttemptsPerMinute: config.BIRTH_LANE_CONSOLE_LOGIN_ATTEMPTS_PER_MIN,
         secureCookies: config.BIRTH_LANE_CONSOLE_SECURE_COOKIES,
         overviewTtlSeconds: config.BIRTH_LANE_CONSOLE_OVERVIEW_TTL_S,
         allowTrustAuthentication: config.BIRTH_LANE_CONSOLE_ALLOW_TRUST === '1',

@@ -1,15 +1,14 @@
 import type { RunReport } from '@birth-lane/contract';
 import { burnDown, jsonForScriptElement } from '../burn-down.js';
-import type { ConsoleOverview } from '../console-ports.js';
 import { formatCount, formatSeconds, html, percent, SafeHtml } from '../html.js';
 import { type LayoutContext, layout, path } from '../layout.js';
+import type { OverviewReading } from '../overview-cache.js';
 
 export interface OverviewPageData {
-  readonly overview: ConsoleOverview;
-  /** When the overview was read (it is kept for overviewTtlSeconds). */
-  readonly readAt: Date;
-  /** How long a reading is kept (overviewTtlSeconds). */
-  readonly keptSeconds: number;
+  /** The login's last background reading, or null before the first one is taken. */
+  readonly reading: OverviewReading | null;
+  /** How often a reading is taken (overviewTtlSeconds). */
+  readonly intervalSeconds: number;
   readonly runsNewestFirst: readonly RunReport[];
 }
 
@@ -19,7 +18,12 @@ export interface OverviewPageData {
  * the active rule set. Every number carries a data-testid the browser test compares to status --json.
  */
 export function overviewPage(context: LayoutContext, data: OverviewPageData): string {
-  const { overview, runsNewestFirst } = data;
+  if (!data.reading) {
+    const body = html`<p data-testid="overview-counting">Counting… The registry-wide counts are read in the background (every ${data.intervalSeconds} s, one login at a time, never because a page was asked for), and no reading has been taken yet as ${context.login ?? ''}. Reload in a few seconds.</p>`;
+    return layout({ ...context, current: '/' }, 'Overview', body);
+  }
+  const { overview, readAt } = data.reading;
+  const { runsNewestFirst } = data;
   const registry = overview.registry;
   const stages: readonly (readonly [string, string, number])[] = [
     ['governed', 'in scope (governed)', registry.governed],
@@ -80,7 +84,7 @@ ${
   <figcaption>Backlog over the last ${runsNewestFirst.length} runs, from their reports: today's backlog plus what each later run certified. Births minted between runs are in no report, so this is the work the runs did, not the registry's history.</figcaption>
 </figure>`;
 
-  const body = html`<p class="muted">Counts read <time datetime="${data.readAt.toISOString()}">${data.readAt.toISOString()}</time> as ${context.login ?? ''}; kept for ${data.keptSeconds} s, since the registry-wide counts scan the registry.</p>
+  const body = html`<p class="muted" data-testid="overview-read-at">Counts as of the reading taken <time datetime="${readAt.toISOString()}">${readAt.toISOString()}</time> as ${context.login ?? ''}, in the background (a new one every ${data.intervalSeconds} s): the registry-wide counts scan the registry, so no page request reads them.</p>
 <section><h2>Backlog burn-down</h2>${chart}</section>
 <section><h2>Funnel</h2>${funnel}${rate}</section>
 <section><h2>Active rule set</h2>${ruleSet}</section>
