@@ -204,6 +204,23 @@ describe('verify, drift and rollback', () => {
     await t.db.pool.query('drop table widgets.by_hand');
   });
 
+  it('verify checks the live catalog: a planned object gone, an unplanned one in a lane schema or for a lane role', async () => {
+    await t.db.pool.query('drop table widgets.gadget');
+    await t.db.pool.query('create table public.by_hand (id integer)');
+    await t.db.pool.query('grant select on public.by_hand to birth_lane_reader');
+    const report = await verifyInstall(t.db.pool, steps);
+    expect(report.ok).toBe(false);
+    const check = (name: string) => report.checks.find((c) => c.name === name)!;
+    expect(check('footprint_present')).toMatchObject({ ok: false, objects: ['table:widgets.gadget'] });
+    expect(check('nothing_outside_footprints')).toMatchObject({
+      ok: false,
+      objects: ['grant:table:public.by_hand:birth_lane_reader:SELECT', 'table:public.by_hand'],
+    });
+    await t.db.pool.query('drop table public.by_hand; create table widgets.gadget (id integer)');
+    const restored = await verifyInstall(t.db.pool, steps);
+    expect(restored.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
   it('reports an applied step whose definition changed as drift, and never re-applies it', async () => {
     const changed = [...contractSteps, ...installPlanSteps, widgetStep(', extra integer'), gadgetStep];
     const plan = await buildInstallPlan(t.db.pool, changed);
