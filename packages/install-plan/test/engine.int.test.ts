@@ -167,6 +167,35 @@ describe('apply', () => {
     await t.db.pool.query('drop table widgets.smuggled');
   });
 
+  it('catches a lane role granted to a login, and a superuser role made, by another session during the apply', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const login = `fix14_mal_${suffix}`;
+    const root = `fix14_root_${suffix}`;
+    await t.db.pool.query(`create role ${login} login`);
+    try {
+      for (const [change, ref] of [
+        [`grant birth_lane_installer to ${login}`, `membership:birth_lane_installer:${login}`],
+        [`grant birth_lane_president to ${login}`, `membership:birth_lane_president:${login}`],
+        [`create role ${root} superuser`, `role:${root}`],
+      ] as const) {
+        const error = await refusal(
+          applyPlan(t.db.pool, steps, {
+            only: 'widgets/0002_gadgets',
+            approvals: new Map([['widgets/0002_gadgets', await approveStep(t.db, gadgetStep)]]),
+            hooks: { beforeFootprintCheck: async () => void (await t.db.pool.query(change)) },
+          }),
+        );
+        expect(error).toMatchObject({ condition: 'forbidden_action_reachable' });
+        expect(error.message).toContain(ref);
+        await t.db.pool.query(
+          `revoke birth_lane_installer, birth_lane_president from ${login}; drop role if exists ${root}`,
+        );
+      }
+    } finally {
+      await t.db.pool.query(`drop role if exists ${root}; drop role if exists ${login}`);
+    }
+  });
+
   it('catches a privilege for a lane role granted by another session during the apply (forbidden_action_reachable)', async () => {
     const approval = await approveStep(t.db, gadgetStep);
     const error = await refusal(
