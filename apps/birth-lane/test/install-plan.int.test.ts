@@ -38,6 +38,10 @@ const approve = (db: TestDatabase, scope: Record<string, string>) =>
   approveWithDemoLogins(db.pool, (login, password) => db.connectAs(login, password), {
     action: 'install_step',
     scope,
+    // A high-risk step needs an approval at high risk (the ledger checks it).
+    ...(planSteps.find((candidate) => candidate.id === scope.step)?.risk === 'high'
+      ? { risk: 'high' as const }
+      : {}),
     reason: `test: ${JSON.stringify(scope)}`,
   });
 const step = (id: string) => planSteps.find((candidate) => candidate.id === id)!;

@@ -1,5 +1,6 @@
 import type { Database, PooledConnection, Step } from '@birth-lane/contract';
 import { adoptLegacySteps } from './adopt.js';
+import { assertApprovalCoversRisk } from './approval-risk.js';
 import { type CatalogSnapshot, catalogSnapshotHash, snapshotCatalog } from './catalog.js';
 import { checkFootprint, describeVerdict } from './footprint-check.js';
 import { idleInTransactionSessions, loginMayInstall, readLedger, rehearsalKey } from './install-ledger.js';
@@ -176,6 +177,7 @@ async function applyOne(
         step.id,
         `prerequisites not applied: ${missing.join(', ')}`,
       );
+    await assertApprovalCoversRisk(connection, step, approvalId);
     const rehearsal = ledger.rehearsals.get(rehearsalKey(step.id, versionHash));
     if (rehearsal === undefined || !rehearsal.passed || rehearsal.used)
       throw new InstallStopError(
@@ -227,7 +229,7 @@ async function recordStep(
   const afterHash = catalogSnapshotHash(after);
   const { rows } = await connection.query<{ id: string }>(
     `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, $4::text[], $5::text, $6::text, $7::text,
-                                           $8::jsonb, $9::jsonb, $10::text)::text as id`,
+                                           $8::jsonb, $9::jsonb, $10::text, $11::text)::text as id`,
     [
       step.id,
       versionHash,
@@ -239,6 +241,7 @@ async function recordStep(
       JSON.stringify(before),
       JSON.stringify(after),
       legacyStepDigest(step),
+      step.risk,
     ],
   );
   return {

@@ -27,9 +27,9 @@ const LOGINS = {
 } as const;
 const RECORDING_FUNCTIONS = [
   'birth_lane.record_install_rehearsal(text,text,boolean,text,text,text,text,jsonb)',
-  'birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text)',
+  'birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text,text)',
   'birth_lane.adopt_install_step(text,text,text,text[],text,text,jsonb)',
-  'birth_lane.record_install_rollback(text,text,bigint,text)',
+  'birth_lane.record_install_rollback(text,text,bigint,text,text)',
 ];
 const pools: pg.Pool[] = [];
 /** A pool logged in as `login` (session_user is that login), able to run transactions like the app's. */
@@ -97,7 +97,7 @@ describe('the ledger is written only through its functions, by installers', () =
     try {
       const refused = await refusal(
         reader.query(
-          `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, '{}', 'p', 'h', 'h', '{}', '{}', 'd')`,
+          `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, '{}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
           [widget.id, stepVersionHash(widget), approval],
         ),
       );
@@ -182,7 +182,7 @@ describe('the ledger is written only through its functions, by installers', () =
     expect(rows).toEqual([{ applied_by: LOGINS.installer, kind: 'approved' }]);
     const closed = await refusal(
       installer.query(
-        `select birth_lane.record_install_step('contract/0001_registry', repeat('a', 64), null, '{}', 'p', 'h', 'h', '{}', '{}', 'd')`,
+        `select birth_lane.record_install_step('contract/0001_registry', repeat('a', 64), null, '{}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
       ),
     );
     expect(closed).toMatchObject({ code: 'BL003', constraint: 'install_bootstrap_window' });

@@ -1,4 +1,4 @@
-import { catalogSnapshotHash, contractSteps, snapshotCatalog } from '@birth-lane/contract';
+import { catalogSnapshotHash, contractSteps, type Step, snapshotCatalog } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -194,6 +194,36 @@ describe('apply', () => {
     } finally {
       await t.db.pool.query(`drop role if exists ${root}; drop role if exists ${login}`);
     }
+  });
+
+  it('a high-risk step refuses a medium approval (apply and rollback), in the installer and in the ledger', async () => {
+    const risky: Step = { ...gadgetStep, risk: 'high' };
+    const riskySteps = steps.map((step) => (step.id === risky.id ? risky : step));
+    const medium = await approveStep(t.db, risky, undefined, 'medium');
+    const error = await refusal(
+      applyPlan(t.db.pool, riskySteps, { only: risky.id, approvals: new Map([[risky.id, medium]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'approval_missing' });
+    expect(error.message).toMatch(/approval risk: .*high risk; approval \d+ was approved at medium risk/);
+    // The ledger itself refuses, whatever the installer's code checks first.
+    const direct = await refusal(
+      t.db.pool.query(`select birth_lane.install_assert_approval_risk($1::text, $2::bigint, 'high')`, [
+        risky.id,
+        medium,
+      ]),
+    );
+    expect(direct).toMatchObject({ code: 'BL003', constraint: 'approval_risk_below_step' });
+    const invalid = await refusal(
+      applyPlan(
+        t.db.pool,
+        [...steps.filter((s) => s.id !== risky.id), { ...risky, risk: 'urgent' as never }],
+        {
+          only: risky.id,
+          approvals: new Map([[risky.id, medium]]),
+        },
+      ),
+    );
+    expect(invalid.message).toMatch(/risk: must be one of low, medium, high/);
   });
 
   it('catches a privilege for a lane role granted by another session during the apply (forbidden_action_reachable)', async () => {
