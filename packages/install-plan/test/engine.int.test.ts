@@ -147,6 +147,25 @@ describe('apply', () => {
     ]);
   });
 
+  it('refuses a stale rehearsal: the catalog changed between the rehearsal and the apply', async () => {
+    await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, 'widgets/0002_gadgets'));
+    await t.db.pool.query('create table widgets.meanwhile (id integer)');
+    try {
+      const error = await refusal(
+        applyPlan(t.db.pool, steps, {
+          only: 'widgets/0002_gadgets',
+          approvals: new Map([['widgets/0002_gadgets', await approveStep(t.db, gadgetStep)]]),
+        }),
+      );
+      expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
+      expect(error.message).toMatch(
+        /rehearsal is stale: it ran on catalog [0-9a-f]{12}, the live catalog is/,
+      );
+    } finally {
+      await t.db.pool.query('drop table widgets.meanwhile');
+    }
+  });
+
   it('catches an object added by hand from another session during the apply (footprint_exceeded)', async () => {
     await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, 'widgets/0002_gadgets'));
     const approval = await approveStep(t.db, gadgetStep);
@@ -196,7 +215,7 @@ describe('apply', () => {
     }
   });
 
-  it('a high-risk step refuses a medium approval (apply and rollback), in the installer and in the ledger', async () => {
+  it('a high-risk step refuses a medium approval, in the installer and in the ledger', async () => {
     const risky: Step = { ...gadgetStep, risk: 'high' };
     const riskySteps = steps.map((step) => (step.id === risky.id ? risky : step));
     const medium = await approveStep(t.db, risky, undefined, 'medium');
