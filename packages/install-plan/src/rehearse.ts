@@ -77,9 +77,12 @@ export async function rehearseSteps(
         outcome.failure ??
         (identical ? null : `the catalog on exit (${exitHash}) differs from entry (${entryHash})`);
       const rehearsal = { ...outcome, failure, passed, exitHash };
+      const { callerLacksPrivilege, ...kept } = rehearsal as typeof rehearsal & {
+        callerLacksPrivilege?: boolean;
+      };
       rehearsals.push({
-        ...rehearsal,
-        rehearsalId: record ? await recordRehearsal(connection, rehearsal) : null,
+        ...kept,
+        rehearsalId: record && !callerLacksPrivilege ? await recordRehearsal(connection, kept) : null,
       });
     }
     return { rehearsals, entryHash, exitHash, identical, recorded: record };
@@ -111,12 +114,18 @@ async function rehearseOne(connection: PooledConnection, step: Step, chainEntryH
     await connection.query(step.mutation);
   } catch (error) {
     await connection.query('rollback to savepoint rehearse_step');
+    // The caller's own lack of privilege says nothing about the step: such a rehearsal is not
+    // recorded, so it cannot become the latest one and block a properly rehearsed, approved step.
+    const privilege = (error as { code?: string }).code === '42501';
     return {
       ...base,
       mutatedHash: null,
       stopCondition: null,
-      failure: `the mutation failed: ${(error as Error).message}`,
+      failure: privilege
+        ? `the mutation failed for lack of privilege of this login (not recorded): ${(error as Error).message}`
+        : `the mutation failed: ${(error as Error).message}`,
       changed: 0,
+      callerLacksPrivilege: privilege,
     };
   }
   const evidence = await step.successEvidence(connection);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { catalogSnapshotHash, contractSteps, snapshotCatalog } from '@birth-lane/contract';
+import { catalogSnapshotHash, contractSteps, snapshotCatalog, sqlStep } from '@birth-lane/contract';
 import { DEMO_APPROVERS, withDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
@@ -106,6 +106,27 @@ describe('the ledger is written only through its functions, by installers', () =
       await t.db.pool.query(`revoke execute on function ${RECORDING_FUNCTIONS[1]} from ${LOGINS.reader}`);
     }
     expect(await hash()).toBe(before);
+  });
+
+  it('a rehearsal that fails on the installer login’s own lack of privilege is not recorded (it would block the step)', async () => {
+    const denied = sqlStep({
+      id: 'widgets/0009_denied',
+      title: 'a table in public, where the installer login may not create',
+      risk: 'low',
+      prerequisites: ['contract/0004_roles'],
+      mutation: 'create table public.fix14_denied (id integer);',
+      rollback: 'drop table if exists public.fix14_denied;',
+      footprint: ['table:public.fix14_denied'],
+    });
+    await t.db.pool.query('revoke create on schema public from public');
+    const report = await rehearseSteps(poolAs(LOGINS.installer), [denied]);
+    expect(report.rehearsals[0]).toMatchObject({ passed: false, rehearsalId: null });
+    expect(report.rehearsals[0]!.failure).toMatch(/lack of privilege of this login \(not recorded\)/);
+    const { rows } = await t.db.pool.query(
+      'select count(*)::int as n from birth_lane.install_rehearsals where step_id = $1',
+      [denied.id],
+    );
+    expect(rows[0].n).toBe(0);
   });
 
   it('an installer cannot forge, change or empty the ledger; the owner cannot change or empty it either', async () => {
