@@ -218,12 +218,23 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
   rehearsal birth_lane.install_rehearsals%rowtype;
+  unmet text;
   step_kind text;
   new_id bigint;
 begin
   perform birth_lane.install_assert_installer('birth_lane.record_install_step');
   -- One installer at a time: the ledger's own check-then-insert must not interleave.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('birth_lane.install_ledger'));
+  -- The prerequisites it names must be in place (the rollback order rests on them). The database
+  -- cannot know a step's definition, so a caller could still name fewer: install verify and the
+  -- installer's own plan are the check for that. Bootstrap steps are exempt: on an upgrade their
+  -- prerequisites are adopted from the previous ledger only after the ledger step is recorded.
+  select pr into unmet from unnest(coalesce(p_prerequisites, '{}')) as pr
+   where birth_lane.install_active_application(pr) is null limit 1;
+  if found and p_approval_id is not null then
+    raise exception using errcode = 'BL003', constraint = 'install_prerequisites_applied',
+      message = format('install step %s: its prerequisite %s is not applied', p_step, unmet);
+  end if;
   if p_approval_id is null then
     if not (p_step = any (birth_lane.install_bootstrap_steps())) then
       raise exception using errcode = 'BL003', constraint = 'install_approval_present',

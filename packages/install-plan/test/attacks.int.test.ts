@@ -207,5 +207,13 @@ describe('the ledger is written only through its functions, by installers', () =
       ),
     );
     expect(closed).toMatchObject({ code: 'BL003', constraint: 'install_bootstrap_window' });
+    // A prerequisite it names must be applied, whatever else the call says.
+    const unmet = await refusal(
+      installer.query(
+        `select birth_lane.record_install_step('widgets/0001_widgets', repeat('a', 64), 1, '{nope/0001_missing}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
+      ),
+    );
+    expect(unmet).toMatchObject({ code: 'BL003', constraint: 'install_prerequisites_applied' });
+    expect(unmet.message).toMatch(/prerequisite nope\/0001_missing is not applied/);
   });
 });
