@@ -38,6 +38,10 @@ const approve = (db: TestDatabase, scope: Record<string, string>) =>
   approveWithDemoLogins(db.pool, (login, password) => db.connectAs(login, password), {
     action: 'install_step',
     scope,
+    // A high-risk step needs an approval at high risk (the ledger checks it).
+    ...(planSteps.find((candidate) => candidate.id === scope.step)?.risk === 'high'
+      ? { risk: 'high' as const }
+      : {}),
     reason: `test: ${JSON.stringify(scope)}`,
   });
 const step = (id: string) => planSteps.find((candidate) => candidate.id === id)!;
@@ -97,6 +101,13 @@ describe('the whole lane through the plan (fresh database)', () => {
     expect(again.alreadyInPlace).toBe(true);
     const human = await runCli(['install'], env());
     expect(human.stdout).toMatch(new RegExp(`all ${planSteps.length} steps already in place`));
+    // A step already in place: said so, not a silent success.
+    const inPlace = await runCli(
+      ['install', 'apply', '--step', 'birth/0001_birth', '--approval', '1'],
+      env(),
+    );
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect(inPlace.stdout).toMatch(/already in place {2}birth\/0001_birth: nothing applied/);
   }, 120_000);
 
   it('rollback through the CLI: refused out of dependency order; each of the last steps restores the catalog; re-applied with approval', async () => {
@@ -225,6 +236,15 @@ describe('start on DATABASE_URL', () => {
     });
     expect(demo.code).toBe(EXIT_CODES.usage);
     expect(demo.stderr).toMatch(/only on the embedded demo database/);
+    // --json gets the refusal as JSON on stdout.
+    const demoJson = await runCli(['install', 'apply', '--all', '--demo-approvals', '--json'], {
+      DATABASE_URL: t.db.connectionString,
+    });
+    expect(demoJson.code).toBe(EXIT_CODES.usage);
+    expect(JSON.parse(demoJson.stdout)).toMatchObject({
+      error: 'usage',
+      message: expect.stringMatching(/embedded/),
+    });
     const { rows } = await t.db.pool.query("select to_regnamespace('birth_lane') as schema");
     expect(rows[0].schema).toBeNull();
   }, 60_000);

@@ -10,8 +10,9 @@ export type CatalogObjectDescription = Readonly<Record<string, unknown>>;
 
 /**
  * Every object of the database's own schemas (all but pg_catalog, information_schema and the
- * toast/temp ones), default privileges, event triggers, the lane's cluster-wide roles and their
- * memberships among each other, keyed
+ * toast/temp ones), default privileges, event triggers, the lane's cluster-wide roles, every role
+ * with superuser, createrole or bypassrls, and every membership in a lane role (whoever the member,
+ * demo logins excluded by name), keyed
  * by the same refs footprints use (see catalog.ts). Objects that belong to an extension are the
  * extension's (`extension:<name>`), not listed one by one.
  */
@@ -276,16 +277,18 @@ const QUERIES: readonly string[] = [
             'createRole', r.rolcreaterole, 'createDb', r.rolcreatedb, 'replication', r.rolreplication,
             'bypassRls', r.rolbypassrls, 'connectionLimit', r.rolconnlimit, 'config', to_jsonb(r.rolconfig)) as description
      from pg_catalog.pg_roles r
-    where r.rolname like $1::text and r.rolname not like $2::text`,
+    where r.rolname not like $2::text
+      and (r.rolname like $1::text or r.rolsuper or r.rolcreaterole or r.rolbypassrls)`,
 
-  // Memberships among the lane's roles (`membership:<role>:<member>`).
+  // Memberships INTO the lane's roles, from any member (`membership:<role>:<member>`): a login made
+  // an installer or an approver is a privilege the plan must name. Demo logins are excluded by name.
   `select 'membership:' || g.rolname || ':' || m.rolname as ref,
           jsonb_build_object('admin', bool_or(am.admin_option)) as description
      from pg_catalog.pg_auth_members am
      join pg_catalog.pg_roles g on g.oid = am.roleid
      join pg_catalog.pg_roles m on m.oid = am.member
     where g.rolname like $1::text and g.rolname not like $2::text
-      and m.rolname like $1::text and m.rolname not like $2::text
+      and m.rolname not like $2::text
     group by g.rolname, m.rolname`,
 ];
 

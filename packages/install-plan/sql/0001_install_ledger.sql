@@ -173,6 +173,34 @@ end;
 $$;
 revoke all on function birth_lane.record_install_rehearsal(text, text, boolean, text, text, text, text, jsonb) from public;
 
+-- The approval consumed for a step must carry at least the step's risk. The database cannot know a
+-- step's definition: the risk (like the version hash, which the approval's scope names) is the one
+-- the installer declares, i.e. the one the plan showed the approvers.
+create or replace function birth_lane.install_assert_approval_risk(p_step text, p_approval_id bigint, p_risk text)
+returns void
+language plpgsql
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  approved_risk text;
+begin
+  if p_risk is null or birth_lane.risk_rank(p_risk) is null then
+    raise exception using errcode = 'BL003', constraint = 'install_step_risk',
+      message = format('install step %s: risk must be low, medium or high (got %s)', p_step, coalesce(p_risk, 'null'));
+  end if;
+  select r.risk into approved_risk from birth_lane.approval_requests r where r.id = p_approval_id;
+  if found and birth_lane.risk_rank(approved_risk) < birth_lane.risk_rank(p_risk) then
+    raise exception using errcode = 'BL003', constraint = 'approval_risk_below_step',
+      message = format('install step %s is %s risk; approval %s was approved at %s risk, which is below it',
+                       p_step, p_risk, p_approval_id, approved_risk);
+  end if;
+end;
+$$;
+revoke all on function birth_lane.install_assert_approval_risk(text, bigint, text) from public;
+-- The installer asks before it runs a step's SQL (a clear refusal first; the recording functions ask again).
+grant execute on function birth_lane.install_assert_approval_risk(text, bigint, text) to birth_lane_installer;
+
 -- Records one applied step, in the transaction that applied it. Refuses (BL003, the CONSTRAINT
 -- names the rule) unless: the caller is an installer; the step is not in place already; its
 -- latest rehearsal of this exact version passed; and either it is a bootstrap step while no
@@ -181,7 +209,8 @@ revoke all on function birth_lane.record_install_rehearsal(text, text, boolean, 
 -- applying it, and is consumed now (single use).
 create or replace function birth_lane.record_install_step(
   p_step text, p_version_hash text, p_approval_id bigint, p_prerequisites text[], p_plan_hash text,
-  p_before_hash text, p_after_hash text, p_before_snapshot jsonb, p_after_snapshot jsonb, p_legacy_digest text)
+  p_before_hash text, p_after_hash text, p_before_snapshot jsonb, p_after_snapshot jsonb, p_legacy_digest text,
+  p_risk text)
 returns bigint
 language plpgsql
 security definer
@@ -189,12 +218,23 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
   rehearsal birth_lane.install_rehearsals%rowtype;
+  unmet text;
   step_kind text;
   new_id bigint;
 begin
   perform birth_lane.install_assert_installer('birth_lane.record_install_step');
   -- One installer at a time: the ledger's own check-then-insert must not interleave.
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('birth_lane.install_ledger'));
+  -- The prerequisites it names must be in place (the rollback order rests on them). The database
+  -- cannot know a step's definition, so a caller could still name fewer: install verify and the
+  -- installer's own plan are the check for that. Bootstrap steps are exempt: on an upgrade their
+  -- prerequisites are adopted from the previous ledger only after the ledger step is recorded.
+  select pr into unmet from unnest(coalesce(p_prerequisites, '{}')) as pr
+   where birth_lane.install_active_application(pr) is null limit 1;
+  if found and p_approval_id is not null then
+    raise exception using errcode = 'BL003', constraint = 'install_prerequisites_applied',
+      message = format('install step %s: its prerequisite %s is not applied', p_step, unmet);
+  end if;
   if p_approval_id is null then
     if not (p_step = any (birth_lane.install_bootstrap_steps())) then
       raise exception using errcode = 'BL003', constraint = 'install_approval_present',
@@ -213,6 +253,7 @@ begin
         message = format('install step %s: %s voted for approval %s and may not apply it (no self-approval)',
                          p_step, session_user, p_approval_id);
     end if;
+    perform birth_lane.install_assert_approval_risk(p_step, p_approval_id, p_risk);
     -- Quorum, scope exactly {step, versionHash}, not expired, single use (the proposer's own votes never count).
     perform birth_lane.consume_approval(p_approval_id, 'install_step',
       jsonb_build_object('step', p_step, 'versionHash', p_version_hash));
@@ -250,7 +291,7 @@ begin
   return new_id;
 end;
 $$;
-revoke all on function birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text) from public;
+revoke all on function birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text, text) from public;
 
 -- Upgrades from a release whose installer kept only birth_lane.applied_steps: a step recorded
 -- there with this exact digest is adopted as applied (no approval existed then), once.
@@ -294,7 +335,7 @@ revoke all on function birth_lane.adopt_install_step(text, text, text, text[], t
 -- scope exactly {step, versionHash, operation: rollback}, and refuses while a step that depends on
 -- this one is still in place (undo in reverse dependency order).
 create or replace function birth_lane.record_install_rollback(
-  p_step text, p_version_hash text, p_approval_id bigint, p_restored_hash text)
+  p_step text, p_version_hash text, p_approval_id bigint, p_restored_hash text, p_risk text)
 returns bigint
 language plpgsql
 security definer
@@ -332,6 +373,7 @@ begin
       message = format('rollback of %s: %s voted for approval %s and may not use it (no self-approval)',
                        p_step, session_user, p_approval_id);
   end if;
+  perform birth_lane.install_assert_approval_risk(p_step, p_approval_id, p_risk);
   perform birth_lane.consume_approval(p_approval_id, 'install_step',
     jsonb_build_object('step', p_step, 'versionHash', p_version_hash, 'operation', 'rollback'));
   insert into birth_lane.install_rollbacks (application_id, step_id, version_hash, approval_id, restored_hash)
@@ -346,10 +388,10 @@ begin
   return new_id;
 end;
 $$;
-revoke all on function birth_lane.record_install_rollback(text, text, bigint, text) from public;
+revoke all on function birth_lane.record_install_rollback(text, text, bigint, text, text) from public;
 
 grant execute on function birth_lane.record_install_rehearsal(text, text, boolean, text, text, text, text, jsonb),
-  birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text),
+  birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text, text),
   birth_lane.adopt_install_step(text, text, text, text[], text, text, jsonb),
-  birth_lane.record_install_rollback(text, text, bigint, text)
+  birth_lane.record_install_rollback(text, text, bigint, text, text)
   to birth_lane_installer;

@@ -1,6 +1,12 @@
 import type { Database, PooledConnection, Step } from '@birth-lane/contract';
 import { adoptLegacySteps } from './adopt.js';
-import { type CatalogSnapshot, catalogSnapshotHash, snapshotCatalog } from './catalog.js';
+import { assertApprovalCoversRisk } from './approval-risk.js';
+import {
+  type CatalogSnapshot,
+  catalogSnapshotHash,
+  databaseCatalogHash,
+  snapshotCatalog,
+} from './catalog.js';
 import { checkFootprint, describeVerdict } from './footprint-check.js';
 import { idleInTransactionSessions, loginMayInstall, readLedger, rehearsalKey } from './install-ledger.js';
 import { type InstallPlan, planFromLedger } from './plan.js';
@@ -176,6 +182,7 @@ async function applyOne(
         step.id,
         `prerequisites not applied: ${missing.join(', ')}`,
       );
+    await assertApprovalCoversRisk(connection, step, approvalId);
     const rehearsal = ledger.rehearsals.get(rehearsalKey(step.id, versionHash));
     if (rehearsal === undefined || !rehearsal.passed || rehearsal.used)
       throw new InstallStopError(
@@ -188,7 +195,12 @@ async function applyOne(
             : `its latest rehearsal (#${rehearsal.rehearsalId}) failed (${rehearsal.stopCondition ?? 'see the ledger'})`,
       );
     await stopOnIdleSessions(connection, step.id);
-    const { before, after } = await mutateAndCheck(connection, step, hooks);
+    const { before, after } = await mutateAndCheck(
+      connection,
+      step,
+      hooks,
+      rehearsal.entryHash ?? '(none recorded)',
+    );
     const recorded = await recordStep(connection, step, approvalId, planHash, before, after);
     await connection.query('commit');
     return recorded;
@@ -199,10 +211,24 @@ async function applyOne(
 }
 
 /** Re-verify, before-snapshot, mutation, success evidence, (hook), after-snapshot, footprint check. */
-async function mutateAndCheck(connection: PooledConnection, step: Step, hooks: ApplyHooks | undefined) {
+async function mutateAndCheck(
+  connection: PooledConnection,
+  step: Step,
+  hooks: ApplyHooks | undefined,
+  rehearsedEntryHash?: string,
+) {
   const expected = await step.reverify(connection);
   if (!expected.ok) throw new InstallStopError('reverify_failed', step.id, expected.observed);
   const before = await snapshotCatalog(connection);
+  const beforeHash = databaseCatalogHash(before);
+  // A rehearsal proves the catalog it ran on: on another one (something changed since, or it was
+  // rehearsed in a chain with steps not applied now) it proves nothing about this apply.
+  if (rehearsedEntryHash !== undefined && rehearsedEntryHash !== beforeHash)
+    throw new InstallStopError(
+      'step_not_rehearsed',
+      step.id,
+      `its rehearsal is stale: it ran on catalog ${rehearsedEntryHash.slice(0, 12)}, the live catalog is ${beforeHash.slice(0, 12)}; rehearse it again: \`install rehearse --step ${step.id}\``,
+    );
   await connection.query(step.mutation);
   const evidence = await step.successEvidence(connection);
   if (!evidence.ok)
@@ -227,7 +253,7 @@ async function recordStep(
   const afterHash = catalogSnapshotHash(after);
   const { rows } = await connection.query<{ id: string }>(
     `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, $4::text[], $5::text, $6::text, $7::text,
-                                           $8::jsonb, $9::jsonb, $10::text)::text as id`,
+                                           $8::jsonb, $9::jsonb, $10::text, $11::text)::text as id`,
     [
       step.id,
       versionHash,
@@ -239,6 +265,7 @@ async function recordStep(
       JSON.stringify(before),
       JSON.stringify(after),
       legacyStepDigest(step),
+      step.risk,
     ],
   );
   return {

@@ -11,3 +11,20 @@ export {
   plannedFootprint,
   snapshotCatalog,
 } from '@birth-lane/contract';
+
+import { type CatalogSnapshot, catalogSnapshotHash } from '@birth-lane/contract';
+
+/**
+ * The hash of this database's own part of a snapshot: without roles and memberships, which are
+ * cluster-wide (another database's install, or its tests, change them at any time). A stale
+ * rehearsal is one whose database changed; a role changed meanwhile is the apply's footprint
+ * check's business.
+ */
+export function databaseCatalogHash(snapshot: CatalogSnapshot): string {
+  const objects = Object.fromEntries(
+    Object.entries(snapshot.objects).filter(
+      ([ref]) => !ref.startsWith('role:') && !ref.startsWith('membership:'),
+    ),
+  );
+  return catalogSnapshotHash({ ...snapshot, objects });
+}

@@ -15,10 +15,13 @@ export interface FootprintVerdict {
 /**
  * A privilege or membership that lets a lane role (or PUBLIC) do something: a grant ref
  * (`grant:<object ref>:<grantee|PUBLIC>:<PRIVILEGE>`, the object ref has colons of its own) whose
- * grantee is PUBLIC or `birth_lane_*`, or a membership among the lane's roles.
+ * grantee is PUBLIC or `birth_lane_*`, a membership in a lane role (whoever the member), or a
+ * role with superuser, createrole or bypassrls.
  */
 export function grantsLaneRole(ref: string): boolean {
   if (ref.startsWith('membership:')) return true;
+  // A role outside the lane's names is in the snapshot only for superuser, createrole or bypassrls.
+  if (ref.startsWith('role:')) return !ref.startsWith('role:birth_lane_');
   if (!ref.startsWith('grant:')) return false;
   const parts = ref.split(':');
   const grantee = parts[parts.length - 2] ?? '';

@@ -18,6 +18,11 @@ export interface RehearsalRecord {
   readonly versionHash: string;
   readonly passed: boolean;
   readonly stopCondition: string | null;
+  /**
+   * databaseCatalogHash of the catalog the step ran on in the rehearsal (the installer's word,
+   * kept in the rehearsal's detail): the apply's must be the same, else the rehearsal is stale.
+   */
+  readonly entryHash: string | null;
   /** An application already rests on it: the next apply of this step needs a new rehearsal. */
   readonly used: boolean;
 }
@@ -84,9 +89,11 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
     version_hash: string;
     passed: boolean;
     stop_condition: string | null;
+    entry_hash: string | null;
     used: boolean;
   }>(
     `select distinct on (r.step_id, r.version_hash) r.id::text, r.step_id, r.version_hash, r.passed, r.stop_condition,
+            r.detail->>'stepEntryHash' as entry_hash,
             exists (select 1 from birth_lane.install_applications a where a.rehearsal_id = r.id) as used
        from birth_lane.install_rehearsals r order by r.step_id, r.version_hash, r.id desc`,
   );
@@ -97,6 +104,7 @@ export async function readLedger(db: Queryable): Promise<LedgerState> {
       versionHash: row.version_hash,
       passed: row.passed,
       stopCondition: row.stop_condition,
+      entryHash: row.entry_hash,
       used: row.used,
     });
   }

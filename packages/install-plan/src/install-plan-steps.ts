@@ -25,14 +25,17 @@ const LEDGER_TABLES = [
 /** The functions an installer executes; nobody else (not PUBLIC) may. */
 const RECORDING_FUNCTIONS = [
   'function:birth_lane.record_install_rehearsal(text,text,boolean,text,text,text,text,jsonb)',
-  'function:birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text)',
+  'function:birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text,text)',
   'function:birth_lane.adopt_install_step(text,text,text,text[],text,text,jsonb)',
-  'function:birth_lane.record_install_rollback(text,text,bigint,text)',
+  'function:birth_lane.record_install_rollback(text,text,bigint,text,text)',
 ];
+/** Asked before a step runs, and by the recording functions: the approval's risk covers the step's. */
+const RISK_CHECK_FUNCTION = 'function:birth_lane.install_assert_approval_risk(text,bigint,text)';
 const LEDGER_FUNCTIONS = [
   'function:birth_lane.install_bootstrap_steps()',
   'function:birth_lane.install_assert_installer(text)',
   'function:birth_lane.install_active_application(text)',
+  RISK_CHECK_FUNCTION,
   ...RECORDING_FUNCTIONS,
 ];
 
@@ -45,10 +48,11 @@ export const installPlanSteps: readonly Step[] = [
     prerequisites: ['contract/0004_roles'],
     mutation: readSqlFile(SQL_DIR, '0001_install_ledger.sql'),
     rollback: [
-      'drop function if exists birth_lane.record_install_rollback(text, text, bigint, text);',
+      'drop function if exists birth_lane.record_install_rollback(text, text, bigint, text, text);',
       'drop function if exists birth_lane.adopt_install_step(text, text, text, text[], text, text, jsonb);',
-      'drop function if exists birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text);',
+      'drop function if exists birth_lane.record_install_step(text, text, bigint, text[], text, text, text, jsonb, jsonb, text, text);',
       'drop function if exists birth_lane.record_install_rehearsal(text, text, boolean, text, text, text, text, jsonb);',
+      'drop function if exists birth_lane.install_assert_approval_risk(text, bigint, text);',
       'drop function if exists birth_lane.install_active_application(text);',
       'drop function if exists birth_lane.install_assert_installer(text);',
       'drop function if exists birth_lane.install_bootstrap_steps();',
@@ -87,6 +91,7 @@ export const installPlanSteps: readonly Step[] = [
         `grant:table:${table}:birth_lane_reader:SELECT`,
       ]),
       ...RECORDING_FUNCTIONS.map((fn) => `grant:${fn}:birth_lane_installer:EXECUTE`),
+      `grant:${RISK_CHECK_FUNCTION}:birth_lane_installer:EXECUTE`,
     ],
     adopts: ['role:birth_lane_installer', 'table:birth_lane.applied_steps'],
   }),

@@ -1,5 +1,10 @@
 import type { Database, PooledConnection, Queryable, Step } from '@birth-lane/contract';
-import { type CatalogSnapshot, catalogSnapshotHash, snapshotCatalog } from './catalog.js';
+import {
+  type CatalogSnapshot,
+  catalogSnapshotHash,
+  databaseCatalogHash,
+  snapshotCatalog,
+} from './catalog.js';
 import { checkFootprint, describeVerdict } from './footprint-check.js';
 import { readLedger } from './install-ledger.js';
 import { planFromLedger } from './plan.js';
@@ -10,7 +15,10 @@ export interface StepRehearsal {
   readonly stepId: string;
   readonly versionHash: string;
   readonly passed: boolean;
+  /** The chain's entry catalog (= exit: the proof). */
   readonly entryHash: string;
+  /** databaseCatalogHash of the catalog this step ran on in the rehearsal (the chain's entry plus the steps before it). */
+  readonly stepEntryHash: string;
   /** The catalog with the step's mutation in place (inside the rehearsal), null if it never got there. */
   readonly mutatedHash: string | null;
   readonly exitHash: string;
@@ -69,9 +77,12 @@ export async function rehearseSteps(
         outcome.failure ??
         (identical ? null : `the catalog on exit (${exitHash}) differs from entry (${entryHash})`);
       const rehearsal = { ...outcome, failure, passed, exitHash };
+      const { callerLacksPrivilege, ...kept } = rehearsal as typeof rehearsal & {
+        callerLacksPrivilege?: boolean;
+      };
       rehearsals.push({
-        ...rehearsal,
-        rehearsalId: record ? await recordRehearsal(connection, rehearsal) : null,
+        ...kept,
+        rehearsalId: record && !callerLacksPrivilege ? await recordRehearsal(connection, kept) : null,
       });
     }
     return { rehearsals, entryHash, exitHash, identical, recorded: record };
@@ -80,9 +91,9 @@ export async function rehearseSteps(
   }
 }
 
-async function rehearseOne(connection: PooledConnection, step: Step, entryHash: string) {
+async function rehearseOne(connection: PooledConnection, step: Step, chainEntryHash: string) {
   const versionHash = stepVersionHash(step);
-  const base = { stepId: step.id, versionHash, entryHash };
+  const base = { stepId: step.id, versionHash, entryHash: chainEntryHash, stepEntryHash: chainEntryHash };
   const expected = await step.reverify(connection);
   if (!expected.ok) {
     return {
@@ -94,17 +105,27 @@ async function rehearseOne(connection: PooledConnection, step: Step, entryHash: 
     };
   }
   const before = await snapshotCatalog(connection);
+  // The step's own entry: this database's catalog it ran on (the chain's entry plus the steps before
+  // it; roles and memberships are cluster-wide, left out). An apply must start from the same, or the
+  // rehearsal is stale.
+  base.stepEntryHash = databaseCatalogHash(before);
   await connection.query('savepoint rehearse_step');
   try {
     await connection.query(step.mutation);
   } catch (error) {
     await connection.query('rollback to savepoint rehearse_step');
+    // The caller's own lack of privilege says nothing about the step: such a rehearsal is not
+    // recorded, so it cannot become the latest one and block a properly rehearsed, approved step.
+    const privilege = (error as { code?: string }).code === '42501';
     return {
       ...base,
       mutatedHash: null,
       stopCondition: null,
-      failure: `the mutation failed: ${(error as Error).message}`,
+      failure: privilege
+        ? `the mutation failed for lack of privilege of this login (not recorded): ${(error as Error).message}`
+        : `the mutation failed: ${(error as Error).message}`,
       changed: 0,
+      callerLacksPrivilege: privilege,
     };
   }
   const evidence = await step.successEvidence(connection);
@@ -145,7 +166,11 @@ export async function recordRehearsal(
       rehearsal.mutatedHash,
       rehearsal.exitHash,
       rehearsal.stopCondition,
-      JSON.stringify({ failure: rehearsal.failure, changed: rehearsal.changed }),
+      JSON.stringify({
+        failure: rehearsal.failure,
+        changed: rehearsal.changed,
+        stepEntryHash: rehearsal.stepEntryHash,
+      }),
     ],
   );
   return rows[0]!.id;

@@ -1,5 +1,6 @@
 import { type Database, plannedFootprint, type Step } from '@birth-lane/contract';
 import { asStop, stopOnIdleSessions, stopUnlessInstaller } from './apply.js';
+import { assertApprovalCoversRisk } from './approval-risk.js';
 import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
 import { readLedger } from './install-ledger.js';
 import { InstallStopError } from './stop-condition.js';
@@ -46,6 +47,7 @@ export async function rollbackStep(
         throw new Error(
           `install step ${stepId} is a prerequisite of ${dependants.map((other) => other.stepId).join(', ')}, still applied: roll those back first (reverse dependency order)`,
         );
+      await assertApprovalCoversRisk(connection, step, approvalId);
       await stopOnIdleSessions(connection, stepId);
       const { rows } = await connection.query<{ kind: string; before_snapshot: CatalogSnapshot }>(
         'select kind, before_snapshot from birth_lane.install_applications where id = $1::bigint',
@@ -68,8 +70,8 @@ export async function rollbackStep(
         restoredExactly = true;
       }
       const recorded = await connection.query<{ id: string }>(
-        'select birth_lane.record_install_rollback($1::text, $2::text, $3::bigint, $4::text)::text as id',
-        [stepId, active.versionHash, approvalId, restoredHash],
+        'select birth_lane.record_install_rollback($1::text, $2::text, $3::bigint, $4::text, $5::text)::text as id',
+        [stepId, active.versionHash, approvalId, restoredHash, step.risk],
       );
       await connection.query('commit');
       return {

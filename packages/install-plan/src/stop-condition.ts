@@ -47,9 +47,20 @@ export class InstallStopError extends BirthLaneError {
 
 /** The ledger functions' refusals (BL003 with CONSTRAINT) as stop conditions; null for any other error. */
 export function stopConditionForDatabaseError(error: unknown): StopConditionName | null {
-  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
-  // 42501: the login may not even execute the recording function (no birth_lane_installer).
-  if (code === '42501') return 'approval_recorded_by_unauthorized_login';
+  const { code, constraint, message } = (error ?? {}) as {
+    code?: string;
+    constraint?: string;
+    message?: string;
+  };
+  // 42501 on a ledger function: the login may not even execute it (no birth_lane_installer). Any
+  // other 42501 (the step's own SQL lacks a privilege: "permission denied for database …") is the
+  // step failing, not the recording, and stays the database's error.
+  if (code === '42501')
+    return /permission denied for function (record_install_|adopt_install_|install_assert_)/.test(
+      message ?? '',
+    )
+      ? 'approval_recorded_by_unauthorized_login'
+      : null;
   if (code !== 'BL003' || typeof constraint !== 'string') return null;
   if (constraint === 'install_installer_role') return 'approval_recorded_by_unauthorized_login';
   if (constraint === 'install_step_rehearsed') return 'step_not_rehearsed';

@@ -1,10 +1,15 @@
 import type { Queryable, Step } from '@birth-lane/contract';
 import { type CatalogSnapshot, catalogSnapshotHash, diffCatalog, snapshotCatalog } from './catalog.js';
 import { readLedger } from './install-ledger.js';
+import { expectedFootprint, missingFromLive, outsideFootprints } from './live-footprint.js';
 import { planFromLedger } from './plan.js';
 
 export interface VerifyCheck {
-  readonly name: 'all_steps_applied' | 'catalog_matches_last_apply';
+  readonly name:
+    | 'all_steps_applied'
+    | 'footprint_present'
+    | 'nothing_outside_footprints'
+    | 'catalog_matches_last_apply';
   readonly ok: boolean;
   readonly observed: string;
   readonly objects: readonly string[];
@@ -20,10 +25,12 @@ export interface VerifyReport {
 }
 
 /**
- * `install verify`: every step of the plan is in place at its current version, and the live
- * catalog equals the one recorded right after the last apply: each step's diff was checked
- * against its footprint then, so the whole install is the union of the footprints, and nothing
- * changed since.
+ * `install verify`: every step of the plan is in place at its current version; the LIVE catalog
+ * holds every object the applied steps' definitions plan (not what the installer recorded: a step
+ * recorded as applied whose objects are absent fails); nothing in the lane's schemas, and no lane
+ * role's privilege or role, is outside the union of those footprints and the runtime objects
+ * (whenever it came: before an apply, between two, by hand); and the live catalog equals the one
+ * recorded right after the last apply.
  */
 export async function verifyInstall(
   db: Queryable,
@@ -53,6 +60,31 @@ export async function verifyInstall(
       objects: notInPlace.map((step) => step.id),
     },
   ];
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  const applied = plan.steps
+    .filter((step) => step.status === 'applied')
+    .map((step) => byId.get(step.id) as Step);
+  const expected = expectedFootprint(applied);
+  const missing = missingFromLive(expected, live, runtime);
+  checks.push({
+    name: 'footprint_present',
+    ok: missing.length === 0,
+    observed:
+      missing.length === 0
+        ? `all ${expected.present.size} planned objects of the ${applied.length} applied steps are in the live catalog`
+        : `${missing.length} planned object(s) of applied steps are missing from the live catalog: ${missing.join(', ')}`,
+    objects: missing,
+  });
+  const outside = outsideFootprints(expected, live, runtime);
+  checks.push({
+    name: 'nothing_outside_footprints',
+    ok: outside.length === 0,
+    observed:
+      outside.length === 0
+        ? `nothing in the lane's schemas (${[...expected.schemas].sort().join(', ')}) or for its roles is outside the applied footprints`
+        : `${outside.length} object(s) in the lane's schemas or for its roles are in no applied step's footprint: ${outside.join(', ')}`,
+    objects: outside,
+  });
   if (plan.ledgerInstalled) {
     const { rows } = await db.query<{ step_id: string; after_snapshot: CatalogSnapshot }>(
       `select a.step_id, a.after_snapshot from birth_lane.install_applications a

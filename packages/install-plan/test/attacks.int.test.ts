@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { catalogSnapshotHash, contractSteps, snapshotCatalog } from '@birth-lane/contract';
+import { catalogSnapshotHash, contractSteps, snapshotCatalog, sqlStep } from '@birth-lane/contract';
 import { DEMO_APPROVERS, withDemoLogins } from '@birth-lane/contract/demo-approvers';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import pg from 'pg';
@@ -27,9 +27,9 @@ const LOGINS = {
 } as const;
 const RECORDING_FUNCTIONS = [
   'birth_lane.record_install_rehearsal(text,text,boolean,text,text,text,text,jsonb)',
-  'birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text)',
+  'birth_lane.record_install_step(text,text,bigint,text[],text,text,text,jsonb,jsonb,text,text)',
   'birth_lane.adopt_install_step(text,text,text,text[],text,text,jsonb)',
-  'birth_lane.record_install_rollback(text,text,bigint,text)',
+  'birth_lane.record_install_rollback(text,text,bigint,text,text)',
 ];
 const pools: pg.Pool[] = [];
 /** A pool logged in as `login` (session_user is that login), able to run transactions like the app's. */
@@ -97,7 +97,7 @@ describe('the ledger is written only through its functions, by installers', () =
     try {
       const refused = await refusal(
         reader.query(
-          `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, '{}', 'p', 'h', 'h', '{}', '{}', 'd')`,
+          `select birth_lane.record_install_step($1::text, $2::text, $3::bigint, '{}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
           [widget.id, stepVersionHash(widget), approval],
         ),
       );
@@ -106,6 +106,27 @@ describe('the ledger is written only through its functions, by installers', () =
       await t.db.pool.query(`revoke execute on function ${RECORDING_FUNCTIONS[1]} from ${LOGINS.reader}`);
     }
     expect(await hash()).toBe(before);
+  });
+
+  it('a rehearsal that fails on the installer login’s own lack of privilege is not recorded (it would block the step)', async () => {
+    const denied = sqlStep({
+      id: 'widgets/0009_denied',
+      title: 'a table in public, where the installer login may not create',
+      risk: 'low',
+      prerequisites: ['contract/0004_roles'],
+      mutation: 'create table public.fix14_denied (id integer);',
+      rollback: 'drop table if exists public.fix14_denied;',
+      footprint: ['table:public.fix14_denied'],
+    });
+    await t.db.pool.query('revoke create on schema public from public');
+    const report = await rehearseSteps(poolAs(LOGINS.installer), [denied]);
+    expect(report.rehearsals[0]).toMatchObject({ passed: false, rehearsalId: null });
+    expect(report.rehearsals[0]!.failure).toMatch(/lack of privilege of this login \(not recorded\)/);
+    const { rows } = await t.db.pool.query(
+      'select count(*)::int as n from birth_lane.install_rehearsals where step_id = $1',
+      [denied.id],
+    );
+    expect(rows[0].n).toBe(0);
   });
 
   it('an installer cannot forge, change or empty the ledger; the owner cannot change or empty it either', async () => {
@@ -182,9 +203,17 @@ describe('the ledger is written only through its functions, by installers', () =
     expect(rows).toEqual([{ applied_by: LOGINS.installer, kind: 'approved' }]);
     const closed = await refusal(
       installer.query(
-        `select birth_lane.record_install_step('contract/0001_registry', repeat('a', 64), null, '{}', 'p', 'h', 'h', '{}', '{}', 'd')`,
+        `select birth_lane.record_install_step('contract/0001_registry', repeat('a', 64), null, '{}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
       ),
     );
     expect(closed).toMatchObject({ code: 'BL003', constraint: 'install_bootstrap_window' });
+    // A prerequisite it names must be applied, whatever else the call says.
+    const unmet = await refusal(
+      installer.query(
+        `select birth_lane.record_install_step('widgets/0001_widgets', repeat('a', 64), 1, '{nope/0001_missing}', 'p', 'h', 'h', '{}', '{}', 'd', 'low')`,
+      ),
+    );
+    expect(unmet).toMatchObject({ code: 'BL003', constraint: 'install_prerequisites_applied' });
+    expect(unmet.message).toMatch(/prerequisite nope\/0001_missing is not applied/);
   });
 });

@@ -1,4 +1,4 @@
-import { catalogSnapshotHash, contractSteps, snapshotCatalog } from '@birth-lane/contract';
+import { catalogSnapshotHash, contractSteps, type Step, snapshotCatalog } from '@birth-lane/contract';
 import { useTestDatabase } from '@birth-lane/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -147,6 +147,25 @@ describe('apply', () => {
     ]);
   });
 
+  it('refuses a stale rehearsal: the catalog changed between the rehearsal and the apply', async () => {
+    await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, 'widgets/0002_gadgets'));
+    await t.db.pool.query('create table widgets.meanwhile (id integer)');
+    try {
+      const error = await refusal(
+        applyPlan(t.db.pool, steps, {
+          only: 'widgets/0002_gadgets',
+          approvals: new Map([['widgets/0002_gadgets', await approveStep(t.db, gadgetStep)]]),
+        }),
+      );
+      expect(error).toMatchObject({ condition: 'step_not_rehearsed' });
+      expect(error.message).toMatch(
+        /rehearsal is stale: it ran on catalog [0-9a-f]{12}, the live catalog is/,
+      );
+    } finally {
+      await t.db.pool.query('drop table widgets.meanwhile');
+    }
+  });
+
   it('catches an object added by hand from another session during the apply (footprint_exceeded)', async () => {
     await rehearseSteps(t.db.pool, await rehearsalChain(t.db.pool, steps, 'widgets/0002_gadgets'));
     const approval = await approveStep(t.db, gadgetStep);
@@ -165,6 +184,65 @@ describe('apply', () => {
     expect(error.message).toContain('table:widgets.smuggled');
     expect((await t.db.pool.query("select to_regclass('widgets.gadget') as t")).rows[0].t).toBeNull();
     await t.db.pool.query('drop table widgets.smuggled');
+  });
+
+  it('catches a lane role granted to a login, and a superuser role made, by another session during the apply', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const login = `fix14_mal_${suffix}`;
+    const root = `fix14_root_${suffix}`;
+    await t.db.pool.query(`create role ${login} login`);
+    try {
+      for (const [change, ref] of [
+        [`grant birth_lane_installer to ${login}`, `membership:birth_lane_installer:${login}`],
+        [`grant birth_lane_president to ${login}`, `membership:birth_lane_president:${login}`],
+        [`create role ${root} superuser`, `role:${root}`],
+      ] as const) {
+        const error = await refusal(
+          applyPlan(t.db.pool, steps, {
+            only: 'widgets/0002_gadgets',
+            approvals: new Map([['widgets/0002_gadgets', await approveStep(t.db, gadgetStep)]]),
+            hooks: { beforeFootprintCheck: async () => void (await t.db.pool.query(change)) },
+          }),
+        );
+        expect(error).toMatchObject({ condition: 'forbidden_action_reachable' });
+        expect(error.message).toContain(ref);
+        await t.db.pool.query(
+          `revoke birth_lane_installer, birth_lane_president from ${login}; drop role if exists ${root}`,
+        );
+      }
+    } finally {
+      await t.db.pool.query(`drop role if exists ${root}; drop role if exists ${login}`);
+    }
+  });
+
+  it('a high-risk step refuses a medium approval, in the installer and in the ledger', async () => {
+    const risky: Step = { ...gadgetStep, risk: 'high' };
+    const riskySteps = steps.map((step) => (step.id === risky.id ? risky : step));
+    const medium = await approveStep(t.db, risky, undefined, 'medium');
+    const error = await refusal(
+      applyPlan(t.db.pool, riskySteps, { only: risky.id, approvals: new Map([[risky.id, medium]]) }),
+    );
+    expect(error).toMatchObject({ condition: 'approval_missing' });
+    expect(error.message).toMatch(/approval risk: .*high risk; approval \d+ was approved at medium risk/);
+    // The ledger itself refuses, whatever the installer's code checks first.
+    const direct = await refusal(
+      t.db.pool.query(`select birth_lane.install_assert_approval_risk($1::text, $2::bigint, 'high')`, [
+        risky.id,
+        medium,
+      ]),
+    );
+    expect(direct).toMatchObject({ code: 'BL003', constraint: 'approval_risk_below_step' });
+    const invalid = await refusal(
+      applyPlan(
+        t.db.pool,
+        [...steps.filter((s) => s.id !== risky.id), { ...risky, risk: 'urgent' as never }],
+        {
+          only: risky.id,
+          approvals: new Map([[risky.id, medium]]),
+        },
+      ),
+    );
+    expect(invalid.message).toMatch(/risk: must be one of low, medium, high/);
   });
 
   it('catches a privilege for a lane role granted by another session during the apply (forbidden_action_reachable)', async () => {
@@ -202,6 +280,23 @@ describe('verify, drift and rollback', () => {
       'added table:widgets.by_hand',
     ]);
     await t.db.pool.query('drop table widgets.by_hand');
+  });
+
+  it('verify checks the live catalog: a planned object gone, an unplanned one in a lane schema or for a lane role', async () => {
+    await t.db.pool.query('drop table widgets.gadget');
+    await t.db.pool.query('create table public.by_hand (id integer)');
+    await t.db.pool.query('grant select on public.by_hand to birth_lane_reader');
+    const report = await verifyInstall(t.db.pool, steps);
+    expect(report.ok).toBe(false);
+    const check = (name: string) => report.checks.find((c) => c.name === name)!;
+    expect(check('footprint_present')).toMatchObject({ ok: false, objects: ['table:widgets.gadget'] });
+    expect(check('nothing_outside_footprints')).toMatchObject({
+      ok: false,
+      objects: ['grant:table:public.by_hand:birth_lane_reader:SELECT', 'table:public.by_hand'],
+    });
+    await t.db.pool.query('drop table public.by_hand; create table widgets.gadget (id integer)');
+    const restored = await verifyInstall(t.db.pool, steps);
+    expect(restored.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('reports an applied step whose definition changed as drift, and never re-applies it', async () => {

@@ -57,11 +57,17 @@ export async function legacyInstall(db: TestDatabase): Promise<void> {
 }
 
 /** An install_step approval for this step version (or its rollback), met by demo logins. */
-export async function approveStep(db: TestDatabase, step: Step, operation?: 'rollback'): Promise<string> {
+export async function approveStep(
+  db: TestDatabase,
+  step: Step,
+  operation?: 'rollback',
+  risk: 'medium' | 'high' = step.risk === 'high' ? 'high' : 'medium',
+): Promise<string> {
   const scope = { step: step.id, versionHash: stepVersionHash(step), ...(operation ? { operation } : {}) };
   return approveWithDemoLogins(db.pool, (login, password) => db.connectAs(login, password), {
     action: 'install_step',
     scope,
+    risk,
     reason: `test: ${operation ?? 'apply'} ${step.id}`,
   });
 }

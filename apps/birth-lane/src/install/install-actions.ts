@@ -35,7 +35,12 @@ async function withInstallDatabase(
   try {
     process.exitCode = await work(database);
   } catch (error) {
-    if (!InstallStopError.isInstance(error)) throw error;
+    if (!InstallStopError.isInstance(error)) {
+      // --json users get the refusal as JSON too (the text still goes to stderr with its exit code).
+      if (asJson && error instanceof CliError)
+        json({ database: database.source, error: error.kind, message: error.message });
+      throw error;
+    }
     if (asJson) json({ database: database.source, ...error.toJSON() });
     throw new CliError('stop_condition', `${error.message}\nnothing of this step was committed.`, {
       cause: error,
@@ -154,6 +159,12 @@ export const applyAction = (flags: {
     const lane = after.counts.pending === 0 ? await finishLaneInstall(database.pool) : null;
     if (flags.json) json({ database: database.source, ...report, lane });
     else {
+      if (
+        flags.step !== undefined &&
+        report.applied.length === 0 &&
+        report.alreadyInPlace.includes(flags.step)
+      )
+        out(`already in place  ${flags.step}: nothing applied, the approval was not used\n`);
       for (const step of report.applied)
         out(
           `applied  ${step.stepId}  with approval #${step.approvalId}  (catalog ${step.beforeHash.slice(0, 12)} → ${step.afterHash.slice(0, 12)})\n`,
